@@ -1,0 +1,338 @@
+//! The one module that speaks HTTP to DocSpace. It sends requests and hands back what
+//! came: the status and the raw body. What a status means for the user is decided by
+//! the commands, because the same 403 means different things at approve and at delete.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use ureq::Agent;
+
+use crate::config::Settings;
+use crate::error::Error;
+use crate::proxy::proxy_for;
+use crate::url::Url;
+
+/// Answers larger than this are refused: a guest object is a few KiB, and a
+/// misbehaving server must not make the tool grow without bound.
+const MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many redirects a short link may take before it reaches its confirm URL.
+const MAX_LINK_REDIRECTS: usize = 5;
+
+/// What the portal answered.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    /// The `Location` header of a redirect.
+    pub location: Option<String>,
+    /// The `Retry-After` header of a 429 or 503.
+    pub retry_after: Option<String>,
+}
+
+pub struct Portal {
+    agent: Agent,
+    base: Url,
+    authorization: String,
+    redacted_authorization: String,
+    timeout: Duration,
+    trace: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Method {
+    fn name(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// One request, before it is sent.
+struct Call<'a> {
+    method: Method,
+    url: &'a Url,
+    /// Only requests to the portal's API carry the credential.
+    with_credential: bool,
+    confirm: Option<&'a str>,
+    json: Option<&'a str>,
+}
+
+impl Portal {
+    pub fn new(settings: &Settings) -> Result<Portal, Error> {
+        let proxy = proxy_for(&settings.portal, |name| std::env::var(name).ok())?;
+        let agent = Agent::config_builder()
+            // Error statuses are answers to show, not transport failures.
+            .http_status_as_error(false)
+            // A 301/302 would turn DELETE and POST into GET and could carry the request
+            // elsewhere: every redirect is handled (or refused) by the tool itself.
+            .max_redirects(0)
+            .timeout_global(Some(settings.timeout))
+            .timeout_connect(Some(CONNECT_TIMEOUT.min(settings.timeout)))
+            .user_agent(format!("docspace-guest/{}", crate::cli::VERSION))
+            .proxy(proxy)
+            .build()
+            .new_agent();
+        Ok(Portal {
+            agent,
+            base: settings.portal.clone(),
+            authorization: settings.credential.authorization(),
+            redacted_authorization: settings.credential.redacted_authorization(),
+            timeout: settings.timeout,
+            trace: settings.verbosity == crate::cli::Verbosity::Verbose,
+        })
+    }
+
+    /// POST /api/2.0/people/guests/share/approve. The `confirm` header (the sharing
+    /// link's query string) names the guest; the email is only checked for form.
+    pub fn approve_guest(&self, email: &str, confirm: &str) -> Result<Reply, Error> {
+        let body = serde_json::json!({ "email": email }).to_string();
+        self.send(Call {
+            method: Method::Post,
+            url: &self.api_url("/people/guests/share/approve"),
+            with_credential: true,
+            confirm: Some(confirm),
+            json: Some(&body),
+        })
+    }
+
+    /// DELETE /api/2.0/people/guests with the ids in the body, in one request.
+    pub fn delete_guests(&self, ids: &[String]) -> Result<Reply, Error> {
+        let body = serde_json::json!({ "userIds": ids, "resendAll": false }).to_string();
+        self.send(Call {
+            method: Method::Delete,
+            url: &self.api_url("/people/guests"),
+            with_credential: true,
+            confirm: None,
+            json: Some(&body),
+        })
+    }
+
+    /// GET /api/2.0/people/@self: who the credential acts as.
+    pub fn whoami(&self) -> Result<Reply, Error> {
+        self.send(Call {
+            method: Method::Get,
+            url: &self.api_url("/people/@self"),
+            with_credential: true,
+            confirm: None,
+            json: None,
+        })
+    }
+
+    /// Follows a short link's redirects to the portal's confirm URL. The short link
+    /// needs no credential, so none is sent; every hop must stay on the portal.
+    pub fn resolve_short_link(&self, link: &Url) -> Result<Url, Error> {
+        let mut current = link.clone();
+        for _ in 0..MAX_LINK_REDIRECTS {
+            let reply = self.send(Call {
+                method: Method::Get,
+                url: &current,
+                with_credential: false,
+                confirm: None,
+                json: None,
+            })?;
+            let location = match (reply.status, reply.location) {
+                (300..=399, Some(location)) => location,
+                (status, _) => {
+                    return Err(Error::Server(format!(
+                        "the short link {link} answered {status} instead of redirecting to a \
+                         sharing link; ask the sharer for the full link"
+                    )));
+                }
+            };
+            let next = current.join(&location).map_err(|why| {
+                Error::Server(format!(
+                    "the short link redirected to a Location that {why}"
+                ))
+            })?;
+            if !next.same_host(&self.base) || (current.https && !next.https) {
+                return Err(Error::Server(format!(
+                    "the short link redirected away from the portal, to {}; not following it",
+                    next.origin()
+                )));
+            }
+            if next.path.contains("/confirm/") {
+                return Ok(next);
+            }
+            if next.path.trim_end_matches('/') == self.base.path {
+                return Err(Error::Usage(format!(
+                    "the short link {link} is unknown or expired (the portal sent it to its \
+                     start page); ask the sharer for a new link"
+                )));
+            }
+            current = next;
+        }
+        Err(Error::Server(format!(
+            "the short link {link} took more than {MAX_LINK_REDIRECTS} redirects"
+        )))
+    }
+
+    fn api_url(&self, path: &str) -> Url {
+        Url {
+            path: format!("{}/api/2.0{path}", self.base.path),
+            query: None,
+            ..self.base.clone()
+        }
+    }
+
+    fn send(&self, call: Call) -> Result<Reply, Error> {
+        let url = call.url.to_string();
+        let mut headers = vec![("accept", "application/json".to_string())];
+        if call.with_credential {
+            headers.push(("authorization", self.authorization.clone()));
+        }
+        if let Some(confirm) = call.confirm {
+            headers.push(("confirm", confirm.to_string()));
+        }
+        if call.json.is_some() {
+            headers.push(("content-type", "application/json".to_string()));
+        }
+        self.trace_request(&call, &url, &headers);
+
+        let started = Instant::now();
+        let result = match (call.method, call.json) {
+            (Method::Get, _) => with_headers(self.agent.get(&url), &headers).call(),
+            (Method::Post, body) => {
+                with_headers(self.agent.post(&url), &headers).send(body.unwrap_or_default())
+            }
+            (Method::Delete, body) => {
+                // DocSpace takes the ids of a DELETE in its body.
+                let request = self.agent.delete(&url).force_send_body();
+                with_headers(request, &headers).send(body.unwrap_or_default())
+            }
+        };
+        let mut response = result.map_err(|err| self.transport_error(err, call.url))?;
+        let status = response.status().as_u16();
+        let location = header(&response, "location");
+        let retry_after = header(&response, "retry-after");
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY_BYTES)
+            .lossy_utf8(true)
+            .read_to_string()
+            .map_err(|err| self.transport_error(err, call.url))?;
+        self.trace_response(&response, started.elapsed(), body.len());
+        Ok(Reply {
+            status,
+            body,
+            location,
+            retry_after,
+        })
+    }
+
+    fn transport_error(&self, err: ureq::Error, url: &Url) -> Error {
+        let origin = url.origin();
+        match err {
+            ureq::Error::Timeout(phase) => Error::Network(format!(
+                "no answer from {origin} within the time allowed ({phase}, --timeout {}s); \
+                 check the network and proxy, or raise --timeout",
+                self.timeout.as_secs()
+            )),
+            ureq::Error::HostNotFound => Error::Network(format!(
+                "cannot resolve the host name {}: check --url and DNS",
+                url.host
+            )),
+            ureq::Error::BodyExceedsLimit(limit) => Error::Server(format!(
+                "the answer from {origin} is larger than {} MiB; it is not a DocSpace API answer",
+                limit / (1024 * 1024)
+            )),
+            ureq::Error::Io(io) => Error::Network(format!(
+                "cannot talk to {origin}: {io}; check --url, the network and the proxy"
+            )),
+            other => Error::Network(format!("request to {origin} failed: {other}")),
+        }
+    }
+
+    fn trace_request(&self, call: &Call, url: &str, headers: &[(&str, String)]) {
+        if !self.trace {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "> {} {url}", call.method.name());
+        for (name, value) in headers {
+            let shown = match *name {
+                "authorization" => self.redacted_authorization.clone(),
+                "confirm" => redact_link_key(value),
+                _ => value.clone(),
+            };
+            let _ = writeln!(err, "> {name}: {shown}");
+        }
+        if let Some(body) = call.json {
+            let _ = writeln!(err, "> {body}");
+        }
+    }
+
+    fn trace_response(
+        &self,
+        response: &ureq::http::Response<ureq::Body>,
+        took: Duration,
+        len: usize,
+    ) {
+        if !self.trace {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "< {} in {} ms, {len} bytes",
+            response.status(),
+            took.as_millis()
+        );
+        for (name, value) in response.headers() {
+            let value = value.to_str().unwrap_or("<binary>");
+            let value = match name.as_str() {
+                "set-cookie" => "<redacted>".to_string(),
+                "location" => redact_link_key(value),
+                _ => value.to_string(),
+            };
+            let _ = writeln!(err, "< {name}: {value}");
+        }
+    }
+}
+
+fn with_headers<B>(
+    mut request: ureq::RequestBuilder<B>,
+    headers: &[(&str, String)],
+) -> ureq::RequestBuilder<B> {
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    request
+}
+
+fn header(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// The `key` of a sharing link lets whoever holds it approve the guest: keep it out of
+/// traces, in the `confirm` header and in a short link's `Location` alike.
+fn redact_link_key(text: &str) -> String {
+    let (head, query) = match text.split_once('?') {
+        Some((head, query)) => (format!("{head}?"), query),
+        None => (String::new(), text),
+    };
+    let pairs: Vec<&str> = query
+        .split('&')
+        .map(|pair| {
+            if pair.starts_with("key=") {
+                "key=…"
+            } else {
+                pair
+            }
+        })
+        .collect();
+    format!("{head}{}", pairs.join("&"))
+}

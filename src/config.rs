@@ -1,0 +1,222 @@
+//! Where the portal is and what credential to send: from flags, then the environment.
+
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::cli::{Options, Verbosity};
+use crate::error::Error;
+use crate::url::Url;
+
+pub struct Settings {
+    pub portal: Url,
+    pub credential: Credential,
+    pub timeout: Duration,
+    pub verbosity: Verbosity,
+}
+
+/// Reads what `options` leave open from the environment, and checks it all before
+/// anything is sent.
+pub fn resolve(options: Options) -> Result<Settings, Error> {
+    let portal = portal_url(options.url)?;
+    if !portal.https && !portal.is_loopback() && !options.allow_http {
+        return Err(Error::Usage(format!(
+            "refusing to send the credential in clear text to {}: use https://, \
+             or --allow-http if the network is trusted",
+            portal.origin()
+        )));
+    }
+    let credential = match &options.api_key_file {
+        Some(path) => Credential::from_file(path)?,
+        None => match std::env::var("DOCSPACE_API_KEY") {
+            Ok(value) if !value.is_empty() => Credential::new(value, "DOCSPACE_API_KEY")?,
+            _ => {
+                return Err(Error::Usage(
+                    "no credential: set DOCSPACE_API_KEY or use --api-key-file PATH".into(),
+                ));
+            }
+        },
+    };
+    Ok(Settings {
+        portal,
+        credential,
+        timeout: options.timeout,
+        verbosity: options.verbosity,
+    })
+}
+
+fn portal_url(flag: Option<String>) -> Result<Url, Error> {
+    let from_env = |name: &'static str| {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (v, name))
+    };
+    let (text, source) = flag
+        .map(|v| (v, "--url"))
+        .or_else(|| from_env("DOCSPACE_URL"))
+        .or_else(|| from_env("DOCSPACE_API_HOST"))
+        .ok_or_else(|| {
+            Error::Usage(
+                "no portal address: use --url https://portal.example.com or set DOCSPACE_URL"
+                    .into(),
+            )
+        })?;
+    let mut url = Url::parse(&text).map_err(|why| Error::Usage(format!("{source} {why}")))?;
+    if url.query.is_some() {
+        return Err(Error::Usage(format!(
+            "{source} must be the portal address only, without a query"
+        )));
+    }
+    // Keep a sub-path (a portal behind a prefix) but not its trailing slash, so that
+    // "/api/2.0/…" can be appended.
+    url.path = url.path.trim_end_matches('/').to_string();
+    Ok(url)
+}
+
+/// An API key, OAuth token, login token or ready-made Authorization value.
+/// It has no `Display`, and its `Debug` is redacted, so it cannot reach output by accident.
+pub struct Credential(String);
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Credential(<redacted>)")
+    }
+}
+
+impl Credential {
+    /// `source` names where the value came from, for the error message; the value
+    /// itself never goes into a message.
+    pub fn new(value: String, source: &str) -> Result<Credential, Error> {
+        let value = value
+            .strip_suffix('\n')
+            .map(|v| v.strip_suffix('\r').unwrap_or(v).to_string())
+            .unwrap_or(value);
+        if value.is_empty() {
+            return Err(Error::Usage(format!(
+                "the credential from {source} is empty"
+            )));
+        }
+        if value.trim() != value || !value.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
+            return Err(Error::Usage(format!(
+                "the credential from {source} has spaces around it, a line break or a \
+                 character that is not printable ASCII: it must hold only the key"
+            )));
+        }
+        Ok(Credential(value))
+    }
+
+    fn from_file(path: &Path) -> Result<Credential, Error> {
+        let shown = path.display();
+        let mut value = String::new();
+        let read = if path == Path::new("-") {
+            std::io::stdin().read_to_string(&mut value)
+        } else {
+            warn_if_others_can_read(path);
+            std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut value))
+        };
+        read.map_err(|err| Error::Usage(format!("--api-key-file {shown}: {err}")))?;
+        Credential::new(value, &format!("--api-key-file {shown}"))
+    }
+
+    /// The `Authorization` header value. DocSpace picks the handler by its form:
+    /// an `sk-` key without `Bearer ` is rejected, a login token must go raw.
+    pub fn authorization(&self) -> String {
+        let value = &self.0;
+        if value.starts_with("Bearer ") || value.starts_with("Basic ") {
+            value.clone()
+        } else if value.starts_with("sk-") || is_jwt(value) {
+            format!("Bearer {value}")
+        } else {
+            value.clone()
+        }
+    }
+
+    /// For traces: the scheme, the `sk-` prefix and the last four characters of a
+    /// long secret, enough to tell which key went, too little to use it.
+    pub fn redacted_authorization(&self) -> String {
+        let header = self.authorization();
+        let (scheme, secret) = match header.split_once(' ') {
+            Some((scheme, secret)) => (format!("{scheme} "), secret),
+            None => (String::new(), header.as_str()),
+        };
+        let prefix = if secret.starts_with("sk-") { "sk-" } else { "" };
+        let tail = if secret.len() >= 24 {
+            &secret[secret.len() - 4..]
+        } else {
+            ""
+        };
+        format!("{scheme}{prefix}…{tail}")
+    }
+}
+
+fn is_jwt(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
+#[cfg(unix)]
+fn warn_if_others_can_read(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.is_file()
+        && meta.permissions().mode() & 0o044 != 0
+    {
+        eprintln!(
+            "docspace-guest: warning: {} can be read by other users; run: chmod 600 {}",
+            path.display(),
+            path.display()
+        );
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_others_can_read(_path: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auth(value: &str) -> String {
+        Credential::new(value.into(), "test")
+            .unwrap()
+            .authorization()
+    }
+
+    #[test]
+    fn authorization_follows_the_servers_rules() {
+        let key = format!("sk-{}", "a1".repeat(32));
+        assert_eq!(auth(&key), format!("Bearer {key}"));
+        assert_eq!(auth("eyJh.eyJz.c2ln"), "Bearer eyJh.eyJz.c2ln");
+        assert_eq!(auth("Bearer abc"), "Bearer abc");
+        assert_eq!(auth("Basic dTpw"), "Basic dTpw");
+        assert_eq!(auth("opaque-login-token"), "opaque-login-token");
+        assert_eq!(auth(&format!("{key}\n")), format!("Bearer {key}"));
+    }
+
+    #[test]
+    fn redaction_keeps_only_a_hint() {
+        let key = format!("sk-{}beef", "0".repeat(60));
+        let shown = Credential::new(key.clone(), "t")
+            .unwrap()
+            .redacted_authorization();
+        assert_eq!(shown, "Bearer sk-…beef");
+        let short = Credential::new("tok".into(), "t").unwrap();
+        assert_eq!(short.redacted_authorization(), "…");
+        assert_eq!(format!("{short:?}"), "Credential(<redacted>)");
+    }
+
+    #[test]
+    fn refuses_values_that_would_break_the_header() {
+        for bad in ["", " sk-1", "sk-1 ", "sk-1\nsk-2", "sk-\u{e9}"] {
+            assert!(Credential::new(bad.into(), "t").is_err(), "{bad:?}");
+        }
+    }
+}
