@@ -43,6 +43,7 @@ pub struct Portal {
 enum Method {
     Get,
     Post,
+    Put,
     Delete,
 }
 
@@ -51,9 +52,19 @@ impl Method {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
+            Method::Put => "PUT",
             Method::Delete => "DELETE",
         }
     }
+}
+
+/// A request that changes something on the portal, built but not sent, so that
+/// `--dry-run` can show exactly what `send` would send.
+pub struct Change {
+    method: Method,
+    url: Url,
+    confirm: Option<String>,
+    json: String,
 }
 
 /// One request, before it is sent.
@@ -91,36 +102,114 @@ impl Portal {
         })
     }
 
+    /// The portal's address, for messages.
+    pub fn origin(&self) -> String {
+        self.base.to_string()
+    }
+
     /// POST /api/2.0/people/guests/share/approve. The `confirm` header (the sharing
     /// link's query string) names the guest; the email is only checked for form.
-    pub fn approve_guest(&self, email: &str, confirm: &str) -> Result<Reply, Error> {
-        let body = serde_json::json!({ "email": email }).to_string();
-        self.send(Call {
+    pub fn approve_guest(&self, email: &str, confirm: &str) -> Change {
+        Change {
             method: Method::Post,
-            url: &self.api_url("/people/guests/share/approve"),
+            url: self.api_url("/people/guests/share/approve", &[]),
+            confirm: Some(confirm.to_string()),
+            json: serde_json::json!({ "email": email }).to_string(),
+        }
+    }
+
+    /// DELETE /api/2.0/people/guests, the ids in the body: removes them from the
+    /// caller's guest list.
+    pub fn delete_guests(&self, ids: &[&str]) -> Change {
+        Change {
+            method: Method::Delete,
+            url: self.api_url("/people/guests", &[]),
+            confirm: None,
+            json: serde_json::json!({ "userIds": ids, "resendAll": false }).to_string(),
+        }
+    }
+
+    /// PUT /api/2.0/people/status/2: disables the accounts.
+    pub fn disable_users(&self, ids: &[&str]) -> Change {
+        self.put_user_ids("/people/status/2", ids)
+    }
+
+    /// PUT /api/2.0/people/delete: deletes disabled accounts for good.
+    pub fn delete_users(&self, ids: &[&str]) -> Change {
+        self.put_user_ids("/people/delete", ids)
+    }
+
+    fn put_user_ids(&self, path: &str, ids: &[&str]) -> Change {
+        Change {
+            method: Method::Put,
+            url: self.api_url(path, &[]),
+            confirm: None,
+            json: serde_json::json!({ "userIds": ids }).to_string(),
+        }
+    }
+
+    pub fn send(&self, change: &Change) -> Result<Reply, Error> {
+        self.exchange(Call {
+            method: change.method,
+            url: &change.url,
             with_credential: true,
-            confirm: Some(confirm),
-            json: Some(&body),
+            confirm: change.confirm.as_deref(),
+            json: Some(&change.json),
         })
     }
 
-    /// DELETE /api/2.0/people/guests with the ids in the body, in one request.
-    pub fn delete_guests(&self, ids: &[String]) -> Result<Reply, Error> {
-        let body = serde_json::json!({ "userIds": ids, "resendAll": false }).to_string();
-        self.send(Call {
-            method: Method::Delete,
-            url: &self.api_url("/people/guests"),
-            with_credential: true,
-            confirm: None,
-            json: Some(&body),
+    /// What `send` would send, for `--dry-run`, with the secrets redacted.
+    pub fn describe(&self, change: &Change) -> serde_json::Value {
+        let mut headers = serde_json::json!({ "authorization": self.redacted_authorization });
+        if let Some(confirm) = &change.confirm {
+            headers["confirm"] = redact_link_key(confirm).into();
+        }
+        let body: serde_json::Value =
+            serde_json::from_str(&change.json).unwrap_or_else(|_| change.json.clone().into());
+        serde_json::json!({
+            "method": change.method.name(),
+            "url": change.url.to_string(),
+            "headers": headers,
+            "body": body,
         })
     }
 
     /// GET /api/2.0/people/@self: who the credential acts as.
     pub fn whoami(&self) -> Result<Reply, Error> {
-        self.send(Call {
+        self.read("/people/@self", &[])
+    }
+
+    /// GET /api/2.0/people/email?email=…
+    pub fn user_by_email(&self, email: &str) -> Result<Reply, Error> {
+        self.read("/people/email", &[("email", email)])
+    }
+
+    /// GET /api/2.0/people/filter?area=Guests&…: one page of the guests the caller sees.
+    pub fn guests_page(
+        &self,
+        filters: &[(&str, &str)],
+        start: usize,
+        count: usize,
+    ) -> Result<Reply, Error> {
+        let (start, count) = (start.to_string(), count.to_string());
+        let mut query = vec![
+            ("area", "Guests"),
+            ("count", count.as_str()),
+            ("startIndex", start.as_str()),
+        ];
+        query.extend_from_slice(filters);
+        self.read("/people/filter", &query)
+    }
+
+    /// GET /api/2.0/people/guests/{id}/share: the guest's short sharing link.
+    pub fn sharing_link(&self, id: &str) -> Result<Reply, Error> {
+        self.read(&format!("/people/guests/{id}/share"), &[])
+    }
+
+    fn read(&self, path: &str, query: &[(&str, &str)]) -> Result<Reply, Error> {
+        self.exchange(Call {
             method: Method::Get,
-            url: &self.api_url("/people/@self"),
+            url: &self.api_url(path, query),
             with_credential: true,
             confirm: None,
             json: None,
@@ -132,7 +221,7 @@ impl Portal {
     pub fn resolve_short_link(&self, link: &Url) -> Result<Url, Error> {
         let mut current = link.clone();
         for _ in 0..MAX_LINK_REDIRECTS {
-            let reply = self.send(Call {
+            let reply = self.exchange(Call {
                 method: Method::Get,
                 url: &current,
                 with_credential: false,
@@ -175,15 +264,19 @@ impl Portal {
         )))
     }
 
-    fn api_url(&self, path: &str) -> Url {
+    fn api_url(&self, path: &str, query: &[(&str, &str)]) -> Url {
+        let query: Vec<String> = query
+            .iter()
+            .map(|(name, value)| format!("{name}={}", percent_encode(value)))
+            .collect();
         Url {
             path: format!("{}/api/2.0{path}", self.base.path),
-            query: None,
+            query: (!query.is_empty()).then(|| query.join("&")),
             ..self.base.clone()
         }
     }
 
-    fn send(&self, call: Call) -> Result<Reply, Error> {
+    fn exchange(&self, call: Call) -> Result<Reply, Error> {
         let url = call.url.to_string();
         let mut headers = vec![("accept", "application/json".to_string())];
         if call.with_credential {
@@ -202,6 +295,9 @@ impl Portal {
             (Method::Get, _) => with_headers(self.agent.get(&url), &headers).call(),
             (Method::Post, body) => {
                 with_headers(self.agent.post(&url), &headers).send(body.unwrap_or_default())
+            }
+            (Method::Put, body) => {
+                with_headers(self.agent.put(&url), &headers).send(body.unwrap_or_default())
             }
             (Method::Delete, body) => {
                 // DocSpace takes the ids of a DELETE in its body.
@@ -315,6 +411,19 @@ fn header(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<Str
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+/// Query values: everything but the unreserved characters is %-escaped.
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The `key` of a sharing link lets whoever holds it approve the guest: keep it out of

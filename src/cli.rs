@@ -15,10 +15,13 @@ docspace-guest: approve and remove guest users of an ONLYOFFICE DocSpace portal
 Usage: docspace-guest <COMMAND> [OPTIONS]
 
 Commands:
-  approve   Approve a guest who was shared with you through a guest sharing link
-  delete    Remove guests from your guest list (the accounts stay)
-  run       approve, then delete the approved guest (the example script's flow)
-  help      Show the help of a command: docspace-guest help approve
+  approve      Approve a guest who was shared with you through a guest sharing link
+  delete       Remove guests from your guest list (the accounts stay), or --permanent
+  run          approve, then delete the approved guest (the example script's flow)
+  list         List the guests you can see
+  share-link   Get a guest's sharing link, for another admin to approve
+  whoami       Show who the credential acts as
+  help         Show the help of a command: docspace-guest help delete
 
 Connection (every command):
       --url URL             Portal address, e.g. https://portal.example.com
@@ -28,11 +31,13 @@ Connection (every command):
       --allow-http          Allow http:// to a host that is not loopback
       --timeout SECS        Give up on a request after SECS seconds [default: 30]
 
-Output:
-  -q, --quiet     Print only the result (the approved guest's id)
-  -v, --verbose   Trace each request and response on stderr (credential redacted)
-  -h, --help      Show this help (or a command's: docspace-guest approve --help)
-  -V, --version   Show the version
+Output (every command):
+      --json        One JSON object per line on stdout (op, ok, status, data)
+      --dry-run     Look up and check everything, print the writes, send none
+  -q, --quiet       Print only the result (ids, the link)
+  -v, --verbose     Trace each request and response on stderr (credential redacted)
+  -h, --help        Show this help (or a command's: docspace-guest delete --help)
+  -V, --version     Show the version
 
 The credential is never taken on the command line. An sk- API key or an OAuth
 JWT is sent as 'Bearer <key>', a value that starts with 'Bearer ' or 'Basic '
@@ -53,8 +58,9 @@ docspace-guest approve: approve a guest who was shared with you through a link
 
 Usage: docspace-guest approve --email EMAIL --link LINK [OPTIONS]
 
-Another admin shares a guest with you by sending a guest sharing link. DocSpace
-knows the guest by that link, not by the email: the link is required.
+Another admin shares a guest with you by sending a guest sharing link
+(docspace-guest share-link). DocSpace knows the guest by that link, not by the
+email: the link is required.
 
 Options:
       --email EMAIL   The guest's email address (checked for form)
@@ -65,22 +71,33 @@ Options:
                       A short link is resolved without sending the credential.
 
 Prints the status code, the raw answer, the guest's name and email and id.
-With --quiet: only the guest's id. Connection options: docspace-guest --help.
+With --quiet: only the guest's id. Connection and output options: --help.
 ";
 
 pub const DELETE_HELP: &str = "\
 docspace-guest delete: remove guests from your guest list
 
-Usage: docspace-guest delete ID [ID...] [OPTIONS]
+Usage: docspace-guest delete [ID...] [--email ADDR]... [--from FILE] [OPTIONS]
 
-IDs are the guests' user ids (GUIDs). All are sent in one request, and the
-portal (3.7.1 and later) refuses the whole list with 403 if any id is not one
-of your active guests: then nothing is removed.
+Removes the guests from your guest list and revokes the shares you gave them.
+The guest accounts stay on the portal (see --permanent).
 
-This removes the guests from your list and revokes the shares you gave them.
-The guest accounts themselves stay on the portal.
+Options:
+      --email ADDR      A guest by email address (repeatable); looked up first
+      --from FILE       IDs or email addresses, one per line ('-' = stdin);
+                        blank lines and lines starting with # are skipped
+      --batch-size N    Ids per request [default: 100]
+      --permanent       Delete the guest accounts themselves: disable them, then
+                        delete them. DocSpace admins only. Their rooms and files
+                        pass to you. Cannot be undone.
+      --yes             Do not ask before --permanent (needed without a terminal)
 
-Connection options: docspace-guest --help.
+Everything is checked before anything is sent. The portal (3.7.1 and later)
+refuses a whole request with 403 if any id in it is not one of your active
+guests; the tool then retries that request's ids one by one, so every guest that
+can be removed is. Each guest's line is printed as soon as the portal confirms
+it, then a summary: 'N removed, M failed'. Exit 0 when all were removed, 5 when
+some were, 4 when all were refused for permission.
 ";
 
 pub const RUN_HELP: &str = "\
@@ -90,7 +107,43 @@ Usage: docspace-guest run --email EMAIL --link LINK [OPTIONS]
 
 The example script's whole flow, with its output. If the approval fails,
 nothing is deleted. --email and --link are as for approve.
-Connection options: docspace-guest --help.
+Connection and output options: docspace-guest --help.
+";
+
+pub const LIST_HELP: &str = "\
+docspace-guest list: list the guests you can see
+
+Usage: docspace-guest list [--search TEXT] [--inviter ID] [--status STATUS] [OPTIONS]
+
+DocSpace admins see every guest; room admins see their own.
+
+Options:
+      --search TEXT     Only guests whose name or email contains TEXT
+      --inviter ID      Only guests invited by the user with this ID
+      --status STATUS   active, disabled or pending
+
+Prints a table (id, email, name, status, registered). With --quiet only the
+ids, one per line, ready for: docspace-guest delete --from -
+With --json one object per guest.
+";
+
+pub const SHARE_LINK_HELP: &str = "\
+docspace-guest share-link: get the guest sharing link of a guest
+
+Usage: docspace-guest share-link ID [OPTIONS]
+
+Prints the short link (https://<portal>/s/...) that another admin passes to
+docspace-guest approve --link. Links are valid for 7 days.
+";
+
+pub const WHOAMI_HELP: &str = "\
+docspace-guest whoami: show who the credential acts as
+
+Usage: docspace-guest whoami [OPTIONS]
+
+Prints the name, email, id and type (DocSpace admin, room admin, user, guest)
+of the account behind the credential: a cheap check of a cron job's set-up.
+Approving and removing guests take a DocSpace admin or room admin.
 ";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,13 +160,35 @@ pub struct Options {
     pub allow_http: bool,
     pub timeout: Duration,
     pub verbosity: Verbosity,
+    pub json: bool,
+    pub dry_run: bool,
 }
 
 #[derive(Debug)]
 pub enum Command {
     Approve { email: String, link: String },
-    Delete { ids: Vec<String> },
     Run { email: String, link: String },
+    Delete(DeleteArgs),
+    List(ListArgs),
+    ShareLink { id: String },
+    Whoami,
+}
+
+#[derive(Debug)]
+pub struct DeleteArgs {
+    pub ids: Vec<String>,
+    pub emails: Vec<String>,
+    pub from: Option<PathBuf>,
+    pub batch_size: usize,
+    pub permanent: bool,
+    pub yes: bool,
+}
+
+#[derive(Debug)]
+pub struct ListArgs {
+    pub search: Option<String>,
+    pub inviter: Option<String>,
+    pub status: Option<String>,
 }
 
 #[derive(Debug)]
@@ -123,43 +198,68 @@ pub enum Parsed {
     Print(String),
 }
 
+/// Every flag as given, before it is known which command takes which.
+#[derive(Default)]
+struct Given {
+    command: Option<String>,
+    positionals: Vec<String>,
+    emails: Vec<String>,
+    link: Option<String>,
+    from: Option<PathBuf>,
+    batch_size: Option<usize>,
+    permanent: bool,
+    yes: bool,
+    search: Option<String>,
+    inviter: Option<String>,
+    status: Option<String>,
+    help: bool,
+}
+
+const COMMANDS: &str = "approve, delete, run, list, share-link or whoami";
+
 /// Options may stand before or after the command name, as scripts write them.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
     use lexopt::prelude::*;
 
     let mut parser = lexopt::Parser::from_args(args);
-    let mut command: Option<String> = None;
-    let mut positionals: Vec<String> = Vec::new();
-    let mut email: Option<String> = None;
-    let mut link: Option<String> = None;
-    let mut want_help = false;
+    let mut given = Given::default();
     let mut options = Options {
         url: None,
         api_key_file: None,
         allow_http: false,
         timeout: Duration::from_secs(30),
         verbosity: Verbosity::Normal,
+        json: false,
+        dry_run: false,
     };
 
-    while let Some(arg) = parser.next().map_err(usage)? {
+    while let Some(arg) = parser.next()? {
         match arg {
-            Short('h') | Long("help") => want_help = true,
+            Short('h') | Long("help") => given.help = true,
             Short('V') | Long("version") => {
                 return Ok(Parsed::Print(format!("docspace-guest {VERSION}\n")));
             }
             Short('q') | Long("quiet") => options.verbosity = Verbosity::Quiet,
             Short('v') | Long("verbose") => options.verbosity = Verbosity::Verbose,
-            Long("url") => options.url = Some(string_value(&mut parser, "--url")?),
+            Long("json") => options.json = true,
+            Long("dry-run") => options.dry_run = true,
+            Long("url") => options.url = Some(text(&mut parser, "--url")?),
             Long("api-key-file") => options.api_key_file = Some(parser.value()?.into()),
             Long("allow-http") => options.allow_http = true,
             Long("timeout") => {
-                let text = string_value(&mut parser, "--timeout")?;
-                options.timeout = parse_seconds(&text, "--timeout")?;
+                options.timeout = Duration::from_secs(number(&mut parser, "--timeout", 86_400)?)
             }
-            Long("email") => {
-                set_once(&mut email, string_value(&mut parser, "--email")?, "--email")?
+            Long("email") => given.emails.push(text(&mut parser, "--email")?),
+            Long("link") => set_once(&mut given.link, text(&mut parser, "--link")?, "--link")?,
+            Long("from") => given.from = Some(parser.value()?.into()),
+            Long("batch-size") => {
+                given.batch_size = Some(number(&mut parser, "--batch-size", 1000)? as usize)
             }
-            Long("link") => set_once(&mut link, string_value(&mut parser, "--link")?, "--link")?,
+            Long("permanent") => given.permanent = true,
+            Long("yes") => given.yes = true,
+            Long("search") => given.search = Some(text(&mut parser, "--search")?),
+            Long("inviter") => given.inviter = Some(text(&mut parser, "--inviter")?),
+            Long("status") => given.status = Some(text(&mut parser, "--status")?),
             Long("api-key" | "key" | "token") => {
                 return Err(Error::Usage(
                     "the key is not taken on the command line, where other users can read it: \
@@ -171,57 +271,110 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
                 let value = value
                     .into_string()
                     .map_err(|v| Error::Usage(format!("argument {v:?} is not valid UTF-8")))?;
-                if command.is_none() {
-                    command = Some(value);
+                if given.command.is_none() {
+                    given.command = Some(value);
                 } else {
-                    positionals.push(value);
+                    given.positionals.push(value);
                 }
             }
-            _ => return Err(usage(arg.unexpected())),
+            _ => return Err(arg.unexpected().into()),
         }
     }
 
-    let command = match command.as_deref() {
-        None if want_help => return Ok(Parsed::Print(HELP.into())),
+    let name = match given.command.take() {
+        None if given.help => return Ok(Parsed::Print(HELP.into())),
         None => {
-            return Err(Error::Usage(
-                "no command given: use approve, delete or run (see docspace-guest --help)".into(),
-            ));
+            return Err(Error::Usage(format!(
+                "no command given: use {COMMANDS} (see docspace-guest --help)"
+            )));
         }
-        Some("help") => return Ok(Parsed::Print(help_for(positionals.first())?.into())),
+        Some(name) if name == "help" => {
+            return Ok(Parsed::Print(help_for(given.positionals.first())?.into()));
+        }
         Some(name) => name,
     };
-    if want_help {
-        return Ok(Parsed::Print(help_for(Some(&command.to_string()))?.into()));
+    if given.help {
+        return Ok(Parsed::Print(help_for(Some(&name))?.into()));
     }
+    let command = command(&name, given)?;
+    Ok(Parsed::Run(command, options))
+}
 
-    let command = match command {
+/// Builds the command, refusing flags it does not take.
+fn command(name: &str, mut given: Given) -> Result<Command, Error> {
+    let takes: &[&str] = match name {
+        "approve" | "run" => &["--email", "--link"],
+        "delete" => &["--email", "--from", "--batch-size", "--permanent", "--yes"],
+        "list" => &["--search", "--inviter", "--status"],
+        "share-link" | "whoami" => &[],
+        other => return Err(unknown_command(other)),
+    };
+    let flags = [
+        ("--email", !given.emails.is_empty()),
+        ("--link", given.link.is_some()),
+        ("--from", given.from.is_some()),
+        ("--batch-size", given.batch_size.is_some()),
+        ("--permanent", given.permanent),
+        ("--yes", given.yes),
+        ("--search", given.search.is_some()),
+        ("--inviter", given.inviter.is_some()),
+        ("--status", given.status.is_some()),
+    ];
+    if let Some((flag, _)) = flags
+        .iter()
+        .find(|(flag, set)| *set && !takes.contains(flag))
+    {
+        return Err(Error::Usage(format!(
+            "{flag} is not an option of {name} (see docspace-guest {name} --help)"
+        )));
+    }
+    Ok(match name {
         "approve" | "run" => {
-            no_positionals(command, &positionals)?;
-            let email = email.ok_or_else(|| missing(command, "--email EMAIL"))?;
-            let link = link.ok_or_else(|| missing(command, "--link LINK"))?;
-            if command == "approve" {
+            no_positionals(name, &given.positionals)?;
+            if given.emails.len() > 1 {
+                return Err(Error::Usage(format!("{name} takes one --email")));
+            }
+            let email = given
+                .emails
+                .pop()
+                .ok_or_else(|| missing(name, "--email EMAIL"))?;
+            let link = given.link.ok_or_else(|| missing(name, "--link LINK"))?;
+            if name == "approve" {
                 Command::Approve { email, link }
             } else {
                 Command::Run { email, link }
             }
         }
         "delete" => {
-            for (flag, given) in [("--email", email.is_some()), ("--link", link.is_some())] {
-                if given {
-                    return Err(Error::Usage(format!(
-                        "{flag} is not an option of delete; give the guests' ids"
-                    )));
-                }
+            if given.positionals.is_empty() && given.emails.is_empty() && given.from.is_none() {
+                return Err(missing("delete", "guest IDs, --email ADDR or --from FILE"));
             }
-            if positionals.is_empty() {
-                return Err(missing("delete", "at least one guest ID"));
-            }
-            Command::Delete { ids: positionals }
+            Command::Delete(DeleteArgs {
+                ids: given.positionals,
+                emails: given.emails,
+                from: given.from,
+                batch_size: given.batch_size.unwrap_or(100),
+                permanent: given.permanent,
+                yes: given.yes,
+            })
         }
-        other => return Err(unknown_command(other)),
-    };
-    Ok(Parsed::Run(command, options))
+        "list" => {
+            no_positionals(name, &given.positionals)?;
+            Command::List(ListArgs {
+                search: given.search,
+                inviter: given.inviter,
+                status: given.status,
+            })
+        }
+        "share-link" => match given.positionals.as_slice() {
+            [id] => Command::ShareLink { id: id.clone() },
+            _ => return Err(missing("share-link", "exactly one guest ID")),
+        },
+        _ => {
+            no_positionals(name, &given.positionals)?;
+            Command::Whoami
+        }
+    })
 }
 
 fn help_for(command: Option<&String>) -> Result<&'static str, Error> {
@@ -230,13 +383,16 @@ fn help_for(command: Option<&String>) -> Result<&'static str, Error> {
         Some("approve") => Ok(APPROVE_HELP),
         Some("delete") => Ok(DELETE_HELP),
         Some("run") => Ok(RUN_HELP),
+        Some("list") => Ok(LIST_HELP),
+        Some("share-link") => Ok(SHARE_LINK_HELP),
+        Some("whoami") => Ok(WHOAMI_HELP),
         Some(other) => Err(unknown_command(other)),
     }
 }
 
 fn unknown_command(name: &str) -> Error {
     Error::Usage(format!(
-        "unknown command '{name}': use approve, delete or run (see docspace-guest --help)"
+        "unknown command '{name}': use {COMMANDS} (see docspace-guest --help)"
     ))
 }
 
@@ -262,29 +418,26 @@ fn set_once(slot: &mut Option<String>, value: String, flag: &str) -> Result<(), 
     Ok(())
 }
 
-fn string_value(parser: &mut lexopt::Parser, flag: &str) -> Result<String, Error> {
+fn text(parser: &mut lexopt::Parser, flag: &str) -> Result<String, Error> {
     parser
-        .value()
-        .map_err(usage)?
+        .value()?
         .into_string()
         .map_err(|_| Error::Usage(format!("{flag} takes UTF-8 text")))
 }
 
-fn parse_seconds(text: &str, flag: &str) -> Result<Duration, Error> {
-    match text.parse::<u64>() {
-        Ok(secs @ 1..=86_400) => Ok(Duration::from_secs(secs)),
+/// A whole number from 1 to `max`.
+fn number(parser: &mut lexopt::Parser, flag: &str, max: u64) -> Result<u64, Error> {
+    let value = text(parser, flag)?;
+    match value.parse::<u64>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
         _ => Err(Error::Usage(format!(
-            "{flag} takes whole seconds from 1 to 86400, not '{text}'"
+            "{flag} takes a whole number from 1 to {max}, not '{value}'"
         ))),
     }
 }
 
-fn usage(err: lexopt::Error) -> Error {
-    Error::Usage(format!("{err} (see docspace-guest --help)"))
-}
-
 impl From<lexopt::Error> for Error {
     fn from(err: lexopt::Error) -> Self {
-        usage(err)
+        Error::Usage(format!("{err} (see docspace-guest --help)"))
     }
 }

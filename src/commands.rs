@@ -1,52 +1,80 @@
-//! What each command does, and what the portal's answers mean for the user.
+//! What each command does. Input is checked in full before anything is sent; then
+//! the command talks to the portal through `api` and reports through `output`.
 
-use std::io::Write;
+use std::io::IsTerminal;
+use std::path::Path;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::api::{Portal, Reply};
-use crate::cli::{Command, Options, Verbosity};
+use crate::cli::{Command, DeleteArgs, ListArgs, Options};
+use crate::delete::{self, Batch};
 use crate::error::Error;
+use crate::input::{self, Target};
 use crate::link::{self, GuestLink};
+use crate::list::{self, Filter};
+use crate::output::Printer;
 use crate::url::Url;
-use crate::{config, html, input};
+use crate::{answers, config, html};
 
 /// A command whose input has been checked; nothing has been sent yet.
 enum Job {
     Approve { email: String, link: GuestLink },
-    Delete { ids: Vec<String> },
     Run { email: String, link: GuestLink },
+    Delete(Batch),
+    List(Filter),
+    ShareLink { id: String },
+    Whoami,
 }
 
 pub fn execute(command: Command, options: Options) -> Result<(), Error> {
-    let job = check(command)?;
+    let dry_run = options.dry_run;
+    let job = check(command, &options)?;
     let settings = config::resolve(options)?;
     if let Job::Approve { link, .. } | Job::Run { link, .. } = &job {
         check_link_host(link, &settings.portal)?;
     }
     let portal = Portal::new(&settings)?;
-    let out = Printer {
-        verbosity: settings.verbosity,
-    };
+    let out = Printer::new(settings.verbosity, settings.json);
     match job {
         Job::Approve { email, link } => {
-            let guest = approve(&portal, &out, &email, &link)?;
+            let Some(guest) = approve(&portal, &out, &email, &link, dry_run)? else {
+                return Ok(());
+            };
             out.say(&format!("Guest ID: {}", guest.id))?;
             out.result(&guest.id)
         }
-        Job::Delete { ids } => delete(&portal, &out, &ids),
         Job::Run { email, link } => {
             out.say("Approving guest...")?;
-            let guest = approve(&portal, &out, &email, &link)?;
-            out.result(&guest.id)?;
+            let guest = approve(&portal, &out, &email, &link, dry_run)?;
             out.say("")?;
             out.say("Deleting guest...")?;
-            delete(&portal, &out, &[guest.id])
+            let Some(guest) = guest else {
+                // A dry run approves nothing, so there is no id yet to delete.
+                let change = portal.delete_guests(&["<id from the approval>"]);
+                return out.planned(&portal.describe(&change));
+            };
+            out.result(&guest.id)?;
+            let batch = Batch {
+                targets: vec![Target::Id(guest.id)],
+                batch_size: 1,
+                permanent: false,
+                ask_first: false,
+            };
+            delete::remove(&portal, &out, batch, dry_run)?.verdict()
         }
+        Job::Delete(batch) => {
+            let report = delete::remove(&portal, &out, batch, dry_run)?;
+            report.summarize(&out)?;
+            report.verdict()
+        }
+        Job::List(filter) => list::list(&portal, &out, &filter),
+        Job::ShareLink { id } => share_link(&portal, &out, &id),
+        Job::Whoami => whoami(&portal, &out),
     }
 }
 
-fn check(command: Command) -> Result<Job, Error> {
+fn check(command: Command, options: &Options) -> Result<Job, Error> {
     let approval = |email: String, text: String| {
         if !input::is_email(&email) {
             return Err(Error::Usage(format!(
@@ -65,20 +93,92 @@ fn check(command: Command) -> Result<Job, Error> {
             let (email, link) = approval(email, link)?;
             Job::Run { email, link }
         }
-        Command::Delete { ids } => {
-            let mut checked: Vec<String> = Vec::with_capacity(ids.len());
-            for text in &ids {
-                let id = input::guid(text).ok_or_else(|| {
-                    Error::Usage(format!(
-                        "'{text}' is not a guest ID (a GUID like 3f2b9c1e-7a44-4d0b-9a0e-5c1d2e3f4a5b)"
-                    ))
-                })?;
-                if !checked.contains(&id) {
-                    checked.push(id);
-                }
-            }
-            Job::Delete { ids: checked }
+        Command::Delete(args) => Job::Delete(check_delete(args, options)?),
+        Command::List(args) => Job::List(check_list(args)?),
+        Command::ShareLink { id } => Job::ShareLink { id: guest_id(&id)? },
+        Command::Whoami => Job::Whoami,
+    })
+}
+
+fn check_delete(args: DeleteArgs, options: &Options) -> Result<Batch, Error> {
+    let mut targets = Vec::new();
+    for id in &args.ids {
+        targets.push(Target::Id(guest_id(id)?));
+    }
+    for email in &args.emails {
+        if !input::is_email(email) {
+            return Err(Error::Usage(format!(
+                "--email '{email}' is not an email address"
+            )));
         }
+        targets.push(Target::Email(email.clone()));
+    }
+    if let Some(from) = &args.from {
+        if from == Path::new("-") && options.api_key_file.as_deref() == Some(Path::new("-")) {
+            return Err(Error::Usage(
+                "--from - and --api-key-file - cannot both read stdin: put the key in a \
+                 file or in DOCSPACE_API_KEY"
+                    .into(),
+            ));
+        }
+        targets.extend(input::read_targets(from)?);
+    }
+    if targets.is_empty() {
+        return Err(Error::Usage(
+            "delete: no guests given (the --from input is empty)".into(),
+        ));
+    }
+    // Refused here, before any lookup, so that cron gets its answer without a request.
+    let stdin_is_free = args.from.as_deref() != Some(Path::new("-"))
+        && options.api_key_file.as_deref() != Some(Path::new("-"));
+    let can_ask = stdin_is_free && std::io::stdin().is_terminal();
+    if args.permanent && !args.yes && !options.dry_run && !can_ask {
+        return Err(Error::Usage(
+            "--permanent deletes accounts for good: add --yes to confirm (there is no \
+             terminal to ask on)"
+                .into(),
+        ));
+    }
+    Ok(Batch {
+        targets,
+        batch_size: args.batch_size,
+        permanent: args.permanent,
+        ask_first: args.permanent && !args.yes,
+    })
+}
+
+fn check_list(args: ListArgs) -> Result<Filter, Error> {
+    let inviter =
+        match &args.inviter {
+            Some(id) => Some(input::guid(id).ok_or_else(|| {
+                Error::Usage(format!("--inviter '{id}' is not a user ID (a GUID)"))
+            })?),
+            None => None,
+        };
+    let status = match args.status.as_deref() {
+        None => None,
+        Some(status @ ("active" | "disabled" | "pending")) => Some(status.to_string()),
+        Some(other) => {
+            return Err(Error::Usage(format!(
+                "--status takes active, disabled or pending, not '{other}'"
+            )));
+        }
+    };
+    Ok(Filter {
+        search: args.search,
+        inviter,
+        status,
+    })
+}
+
+fn guest_id(text: &str) -> Result<String, Error> {
+    input::guid(text).ok_or_else(|| {
+        let hint = if text.contains('@') {
+            format!(": for an email address use --email {text}")
+        } else {
+            " (a GUID like 3f2b9c1e-7a44-4d0b-9a0e-5c1d2e3f4a5b)".to_string()
+        };
+        Error::Usage(format!("'{text}' is not a guest ID{hint}"))
     })
 }
 
@@ -111,7 +211,14 @@ struct Guest {
     email: String,
 }
 
-fn approve(portal: &Portal, out: &Printer, email: &str, link: &GuestLink) -> Result<Guest, Error> {
+/// Approves, or with `dry_run` shows the request; `None` when nothing was sent.
+fn approve(
+    portal: &Portal,
+    out: &Printer,
+    email: &str,
+    link: &GuestLink,
+    dry_run: bool,
+) -> Result<Option<Guest>, Error> {
     let confirm = match link {
         GuestLink::Confirm { query, .. } => query.clone(),
         GuestLink::Short(short) => {
@@ -121,10 +228,22 @@ fn approve(portal: &Portal, out: &Printer, email: &str, link: &GuestLink) -> Res
             })?
         }
     };
-    let reply = portal.approve_guest(email, &confirm)?;
+    let change = portal.approve_guest(email, &confirm);
+    if dry_run {
+        out.planned(&portal.describe(&change))?;
+        return Ok(None);
+    }
+    let reply = portal.send(&change)?;
     out.exchange("", &reply)?;
     if reply.status != 200 {
-        return Err(approve_refusal(portal, &reply));
+        let error = answers::approve_refusal(portal, &reply);
+        out.record(
+            "approve",
+            false,
+            Some(reply.status),
+            json!({ "error": error.to_string() }),
+        )?;
+        return Err(error);
     }
     let guest = guest_of(&reply).ok_or_else(|| {
         Error::Server(
@@ -137,11 +256,17 @@ fn approve(portal: &Portal, out: &Printer, email: &str, link: &GuestLink) -> Res
         "Approved guest: {} ({})",
         guest.display_name, guest.email
     ))?;
-    Ok(guest)
+    out.record(
+        "approve",
+        true,
+        Some(200),
+        json!({ "id": guest.id, "email": guest.email, "displayName": guest.display_name }),
+    )?;
+    Ok(Some(guest))
 }
 
 fn guest_of(reply: &Reply) -> Option<Guest> {
-    let body: Value = serde_json::from_str(&reply.body).ok()?;
+    let body = answers::success_envelope(reply)?;
     let user = body.get("response")?;
     let id = input::guid(user.get("id")?.as_str()?)?;
     let text = |field: &str| user.get(field).and_then(Value::as_str).unwrap_or_default();
@@ -152,183 +277,67 @@ fn guest_of(reply: &Reply) -> Option<Guest> {
     })
 }
 
-fn delete(portal: &Portal, out: &Printer, ids: &[String]) -> Result<(), Error> {
-    let reply = portal.delete_guests(ids)?;
-    out.exchange(" (delete)", &reply)?;
+fn share_link(portal: &Portal, out: &Printer, id: &str) -> Result<(), Error> {
+    let reply = portal.sharing_link(id)?;
     if reply.status != 200 {
-        return Err(delete_refusal(&reply));
+        return Err(answers::refusal("the sharing link", &reply));
     }
-    let envelope: Option<Value> = serde_json::from_str(&reply.body).ok();
-    let succeeded = envelope
-        .as_ref()
-        .and_then(|e| e.get("status"))
-        .and_then(Value::as_i64)
-        == Some(0);
-    if !succeeded {
-        return Err(Error::Server(
-            "the portal answered 200 to delete, but not with a DocSpace success envelope \
-             (status 0): it is unknown whether the guests were removed; check with the portal"
-                .into(),
-        ));
-    }
-    for id in ids {
-        out.say(&format!("Guest with ID {id} deleted successfully."))?;
-    }
-    Ok(())
-}
-
-/// A 401 at approve is the credential or the sharing link's key; one read call tells which.
-fn approve_refusal(portal: &Portal, reply: &Reply) -> Error {
-    match (reply.status, server_message(&reply.body).as_deref()) {
-        (401, _) => match portal.whoami().map(|r| r.status) {
-            Ok(200) => Error::Denied(
-                "the portal refused the sharing link (401): it is expired or not valid \
-                 (links last 7 days); ask the sharer for a new link"
-                    .into(),
-            ),
-            Ok(401) => credential_refused(),
-            _ => Error::Denied(
-                "the portal answered 401: the API key or the sharing link is wrong or \
-                 expired; check DOCSPACE_API_KEY, and ask the sharer for a new link"
-                    .into(),
-            ),
-        },
-        (403, Some("Access denied")) => Error::Denied(
-            "the portal refused the approval (403 Access denied): approving shared guests \
-             takes a DocSpace admin or room admin account"
-                .into(),
-        ),
-        (403, _) => Error::Denied(
-            "the portal refused the approval (403) without a reason: the key may lack the \
-             accounts:write scope, or the sharing link was not accepted"
-                .into(),
-        ),
-        (404, Some(reason)) => Error::Server(format!(
-            "the guest of this sharing link was not found (404 {reason}); ask the sharer for a new link"
-        )),
-        _ => unexpected("approve", reply),
-    }
-}
-
-fn delete_refusal(reply: &Reply) -> Error {
-    match (reply.status, server_message(&reply.body).as_deref()) {
-        (401, _) => credential_refused(),
-        (403, Some("Access denied")) => Error::Denied(
-            "the portal refused the whole list (403 Access denied), so nothing was removed: \
-             every id must be an active guest on your guest list (one removed before is no \
-             longer on it), and your account must be a DocSpace admin or room admin"
-                .into(),
-        ),
-        (403, _) => Error::Denied(
-            "the portal refused the delete (403) without a reason: the key may lack the \
-             accounts:write scope"
-                .into(),
-        ),
-        _ => unexpected("delete", reply),
-    }
-}
-
-fn credential_refused() -> Error {
-    Error::Denied(
-        "the portal refused the credential (401): the API key is wrong, expired or \
-         revoked; check DOCSPACE_API_KEY or --api-key-file"
-            .into(),
+    let link = answers::success_envelope(&reply)
+        .and_then(|e| {
+            e.get("response")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .ok_or_else(|| {
+            Error::Server("the portal answered 200 but without a link in response".into())
+        })?;
+    out.say(&format!("Guest sharing link for {id}: {link}"))?;
+    out.say(
+        "Send it to the other admin, who runs: docspace-guest approve --email EMAIL --link LINK",
+    )?;
+    out.result(&link)?;
+    out.record(
+        "share-link",
+        true,
+        Some(200),
+        json!({ "id": id, "link": link }),
     )
 }
 
-/// Statuses that mean the same at every call.
-fn unexpected(action: &str, reply: &Reply) -> Error {
-    let reason = server_message(&reply.body);
-    match (reply.status, reason) {
-        (300..=399, _) => Error::Server(format!(
-            "the portal redirected the {action} call ({}) to {}: API calls are not \
-             redirected; set --url to the portal's real address",
-            reply.status,
-            reply.location.as_deref().unwrap_or("nowhere")
-        )),
-        (401 | 403, _) => credential_refused(),
-        (402, _) => Error::Server(
-            "the portal answered 402 Payment Required: its subscription has lapsed".into(),
-        ),
-        (404, None) => {
-            Error::Server("no DocSpace portal answered at this address (404): check --url".into())
-        }
-        (429, _) => Error::Server(format!(
-            "the portal is limiting requests (429); wait {} and try again",
-            reply
-                .retry_after
-                .as_deref()
-                .map_or("a minute".to_string(), |s| format!("{s} s"))
-        )),
-        (status, Some(reason)) => Error::Server(format!(
-            "{action} failed: the portal answered {status}: {reason}"
-        )),
-        (status, None) => Error::Server(format!(
-            "{action} failed: the portal answered {status} with no explanation"
-        )),
+fn whoami(portal: &Portal, out: &Printer) -> Result<(), Error> {
+    let reply = portal.whoami()?;
+    if reply.status != 200 {
+        return Err(answers::refusal("who-am-I", &reply));
     }
-}
-
-/// The server's own words from an error body: `error.message`, or the validation
-/// problem inside `response`. Anything else (HTML from a proxy) is summarised.
-fn server_message(body: &str) -> Option<String> {
-    let body = body.trim();
-    if body.is_empty() {
-        return None;
-    }
-    let Ok(json) = serde_json::from_str::<Value>(body) else {
-        let start: String = body.chars().take(60).collect();
-        return Some(format!("a non-JSON answer starting with {start:?}"));
-    };
-    if let Some(message) = json.pointer("/error/message").and_then(Value::as_str) {
-        return Some(message.to_string());
-    }
-    let problem = json.get("response")?;
-    let title = problem.get("title").and_then(Value::as_str)?;
-    let details: Vec<String> = problem
-        .get("errors")
-        .and_then(Value::as_object)
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|(field, messages)| format!("{field}: {messages}"))
-                .collect()
-        })
-        .unwrap_or_default();
-    Some(if details.is_empty() {
-        title.to_string()
+    let user = answers::success_envelope(&reply)
+        .and_then(|mut e| e.get_mut("response").map(Value::take))
+        .filter(|u| u.get("id").is_some())
+        .ok_or_else(|| {
+            Error::Server("the portal answered 200 but without a user in response".into())
+        })?;
+    let flag = |name: &str| user.get(name).and_then(Value::as_bool).unwrap_or(false);
+    let kind = if flag("isOwner") {
+        "DocSpace admin (owner)"
+    } else if flag("isAdmin") {
+        "DocSpace admin"
+    } else if flag("isRoomAdmin") {
+        "room admin"
+    } else if flag("isVisitor") {
+        "guest"
     } else {
-        format!("{title} {}", details.join("; "))
-    })
-}
-
-/// Standard output, by verbosity. Write errors end the command (a closed pipe quietly).
-struct Printer {
-    verbosity: Verbosity,
-}
-
-impl Printer {
-    /// A line of the default output, not shown with --quiet.
-    fn say(&self, line: &str) -> Result<(), Error> {
-        if self.verbosity == Verbosity::Quiet {
-            return Ok(());
-        }
-        writeln!(std::io::stdout().lock(), "{line}")?;
-        Ok(())
-    }
-
-    /// The result a script wants: shown only with --quiet (the default output has it).
-    fn result(&self, line: &str) -> Result<(), Error> {
-        if self.verbosity != Verbosity::Quiet {
-            return Ok(());
-        }
-        writeln!(std::io::stdout().lock(), "{line}")?;
-        Ok(())
-    }
-
-    /// The example script's two lines for each call.
-    fn exchange(&self, label: &str, reply: &Reply) -> Result<(), Error> {
-        self.say(&format!("Status Code{label}: {}", reply.status))?;
-        self.say(&format!("Raw Response{label}: {}", reply.body))
-    }
+        "user"
+    };
+    let text = |field: &str| user.get(field).and_then(Value::as_str).unwrap_or_default();
+    let name = html::decode(text("displayName"));
+    out.say(&format!("{name} <{}>", text("email")))?;
+    out.say(&format!("id: {}", text("id")))?;
+    out.say(&format!("type: {kind}"))?;
+    out.say(&format!("portal: {}", portal.origin()))?;
+    out.result(text("id"))?;
+    out.record(
+        "whoami",
+        true,
+        Some(200),
+        json!({ "id": text("id"), "email": text("email"), "displayName": name, "type": kind }),
+    )
 }

@@ -14,6 +14,7 @@ pub struct Settings {
     pub credential: Credential,
     pub timeout: Duration,
     pub verbosity: Verbosity,
+    pub json: bool,
 }
 
 /// Reads what `options` leave open from the environment, and checks it all before
@@ -43,6 +44,7 @@ pub fn resolve(options: Options) -> Result<Settings, Error> {
         credential,
         timeout: options.timeout,
         verbosity: options.verbosity,
+        json: options.json,
     })
 }
 

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Error {
     /// Bad command line, configuration or input. Nothing was sent.
     Usage(String),
@@ -13,6 +13,8 @@ pub enum Error {
     Network(String),
     /// The portal refused the credential or the permission (401/403).
     Denied(String),
+    /// A batch of which some items were done and some were not.
+    Partial(String),
     /// Standard output was closed by the reader (e.g. `| head`): stop quietly.
     OutputClosed,
 }
@@ -26,6 +28,22 @@ impl Error {
             Error::Usage(_) => 2,
             Error::Network(_) => 3,
             Error::Denied(_) => 4,
+            Error::Partial(_) => 5,
+        }
+    }
+}
+
+impl Error {
+    /// The same kind of error (and exit code) with `prefix` before its message.
+    pub fn context(self, prefix: &str) -> Error {
+        let prefixed = |msg: String| format!("{prefix}{msg}");
+        match self {
+            Error::Usage(msg) => Error::Usage(prefixed(msg)),
+            Error::Server(msg) => Error::Server(prefixed(msg)),
+            Error::Network(msg) => Error::Network(prefixed(msg)),
+            Error::Denied(msg) => Error::Denied(prefixed(msg)),
+            Error::Partial(msg) => Error::Partial(prefixed(msg)),
+            Error::OutputClosed => Error::OutputClosed,
         }
     }
 }
@@ -33,9 +51,11 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage(msg) | Error::Server(msg) | Error::Network(msg) | Error::Denied(msg) => {
-                f.write_str(msg)
-            }
+            Error::Usage(msg)
+            | Error::Server(msg)
+            | Error::Network(msg)
+            | Error::Denied(msg)
+            | Error::Partial(msg) => f.write_str(msg),
             Error::OutputClosed => f.write_str("standard output was closed"),
         }
     }

@@ -1,5 +1,60 @@
 //! Checks on what the user typed, made before anything is sent.
 
+use std::io::Read;
+use std::path::Path;
+
+use crate::error::Error;
+
+/// A guest to act on, as the user named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Id(String),
+    Email(String),
+}
+
+/// Reads `--from`: one ID or email per line; blank lines and `#` comments skipped,
+/// spaces around each trimmed. A bad line is an error that names the file and line.
+pub fn read_targets(path: &Path) -> Result<Vec<Target>, Error> {
+    let shown = if path == Path::new("-") {
+        "stdin".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let mut text = String::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text)
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text))
+    };
+    read.map_err(|err| Error::Usage(format!("--from {shown}: {err}")))?;
+    let mut targets = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let target = target(line).ok_or_else(|| {
+            Error::Usage(format!(
+                "{shown}:{}: '{line}' is neither a guest ID (GUID) nor an email address",
+                number + 1
+            ))
+        })?;
+        targets.push(target);
+    }
+    Ok(targets)
+}
+
+/// A GUID is an ID; anything with an `@` must be an email.
+pub fn target(text: &str) -> Option<Target> {
+    if let Some(id) = guid(text) {
+        Some(Target::Id(id))
+    } else if is_email(text.trim()) {
+        Some(Target::Email(text.trim().to_string()))
+    } else {
+        None
+    }
+}
+
 /// A user id in DocSpace's 36-character GUID form, returned lowercased as the
 /// server writes ids.
 pub fn guid(text: &str) -> Option<String> {

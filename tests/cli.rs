@@ -30,6 +30,14 @@ fn tool(args: &[&str]) -> Tool {
     }
 }
 
+/// `approve` or `run` of the demo's guest with `link`, and `extra` flags.
+fn flow(demo: &Demo, command: &str, link: &str, extra: &[&str]) -> Tool {
+    let mut args = vec![command];
+    args.extend_from_slice(extra);
+    args.extend(["--email", &demo.guest_email, "--link", link]);
+    tool_for(demo, &args)
+}
+
 /// The tool set up for the demo portal, as its admin.
 fn tool_for(demo: &Demo, args: &[&str]) -> Tool {
     tool(args)
@@ -115,11 +123,7 @@ fn api_requests(portal: &Portal) -> Vec<Request> {
 fn run_prints_the_examples_output_and_sends_what_docspace_needs() {
     let demo = Portal::demo();
     let short = demo.portal.short_url(&demo.link);
-    let out = tool_for(
-        &demo,
-        &["run", "--email", &demo.guest_email, "--link", &short],
-    )
-    .run();
+    let out = flow(&demo, "run", &short, &[]).run();
     out.assert_code(0);
 
     let requests = demo.portal.requests();
@@ -193,11 +197,7 @@ fn every_link_form_sends_the_same_confirm_header() {
         format!("  {}  ", demo.portal.short_url(&demo.link)),
     ];
     for link in &forms {
-        let out = tool_for(
-            &demo,
-            &["approve", "--email", &demo.guest_email, "--link", link],
-        )
-        .run();
+        let out = flow(&demo, "approve", &link, &[]).run();
         out.assert_code(0);
         assert!(out.stdout.contains(&format!("Guest ID: {}", demo.guest)));
     }
@@ -221,33 +221,11 @@ fn every_link_form_sends_the_same_confirm_header() {
 fn approve_quiet_prints_only_the_id_and_run_quiet_too() {
     let demo = Portal::demo();
     let link = demo.portal.full_url(&demo.link);
-    let out = tool_for(
-        &demo,
-        &[
-            "approve",
-            "-q",
-            "--email",
-            &demo.guest_email,
-            "--link",
-            &link,
-        ],
-    )
-    .run();
+    let out = flow(&demo, "approve", &link, &["-q"]).run();
     out.assert_code(0);
     assert_eq!(out.stdout, format!("{}\n", demo.guest));
 
-    let out = tool_for(
-        &demo,
-        &[
-            "run",
-            "--quiet",
-            "--email",
-            &demo.guest_email,
-            "--link",
-            &link,
-        ],
-    )
-    .run();
+    let out = flow(&demo, "run", &link, &["--quiet"]).run();
     out.assert_code(0);
     assert_eq!(out.stdout, format!("{}\n", demo.guest));
     assert_eq!(api_requests(&demo.portal).len(), 3);
@@ -280,12 +258,9 @@ fn a_link_for_another_portal_is_refused_before_anything_is_sent() {
         ),
     ];
     for link in &elsewhere {
-        tool_for(
-            &demo,
-            &["approve", "--email", &demo.guest_email, "--link", link],
-        )
-        .run()
-        .assert_usage_error("--link is for");
+        flow(&demo, "approve", &link, &[])
+            .run()
+            .assert_usage_error("--link is for");
     }
     assert!(demo.portal.requests().is_empty());
 }
@@ -294,11 +269,7 @@ fn a_link_for_another_portal_is_refused_before_anything_is_sent() {
 fn an_unknown_short_link_stops_after_the_redirect_to_the_start_page() {
     let demo = Portal::demo();
     let link = format!("{}/s/AAAAAAAAAAAAAAA", demo.portal.url());
-    let out = tool_for(
-        &demo,
-        &["run", "--email", &demo.guest_email, "--link", &link],
-    )
-    .run();
+    let out = flow(&demo, "run", &link, &[]).run();
     out.assert_error(2, "unknown or expired");
     assert_eq!(out.stdout, "Approving guest...\n");
     let requests = demo.portal.requests();
@@ -310,11 +281,7 @@ fn an_expired_link_is_named_as_the_cause_and_nothing_is_deleted() {
     let demo = Portal::demo();
     demo.portal.expire_link(&demo.link);
     let link = demo.portal.short_url(&demo.link);
-    let out = tool_for(
-        &demo,
-        &["run", "--email", &demo.guest_email, "--link", &link],
-    )
-    .run();
+    let out = flow(&demo, "run", &link, &[]).run();
     out.assert_code(4);
     assert!(
         out.stdout
@@ -352,12 +319,9 @@ fn malformed_links_are_usage_errors() {
         ),
         ("not a link", "--link"),
     ] {
-        tool_for(
-            &demo,
-            &["approve", "--email", &demo.guest_email, "--link", link],
-        )
-        .run()
-        .assert_usage_error(says);
+        flow(&demo, "approve", &link, &[])
+            .run()
+            .assert_usage_error(says);
     }
     assert!(demo.portal.requests().is_empty());
 }
@@ -371,39 +335,30 @@ fn a_wrong_key_is_401_with_an_empty_body_and_exit_4() {
         .env("DOCSPACE_URL", &demo.portal.url())
         .env("DOCSPACE_API_KEY", &format!("sk-{}", "0".repeat(64)))
         .run();
-    out.assert_code(4);
-    assert_eq!(
-        out.stdout,
-        "Status Code (delete): 401\nRaw Response (delete): \n"
-    );
+    out.assert_error(4, "wrong, expired or revoked");
     assert!(
-        out.stderr.contains("wrong, expired or revoked"),
+        out.stdout
+            .starts_with("Status Code (delete): 401\nRaw Response (delete): \n"),
         "{}",
-        out.stderr
+        out.stdout
     );
+    assert!(out.stdout.ends_with("0 removed, 1 failed\n"));
 }
 
 #[test]
-fn delete_refused_as_a_whole_says_nothing_was_removed() {
+fn run_reports_the_all_or_nothing_refusal_of_delete() {
     let demo = Portal::demo();
-    // The guest is on the sharer's list, not on the admin's.
-    let mine = demo
-        .portal
-        .invite_guest(&demo.admin, "Mia", "Mine", "mia@example.com");
-    let out = tool_for(&demo, &["delete", &mine, &demo.guest]).run();
-    out.assert_code(4);
+    let link = demo.portal.full_url(&demo.link);
+    // A disabled guest can be approved, but the portal refuses to remove it.
+    demo.portal.set_status(&demo.guest, 2);
+    let out = flow(&demo, "run", &link, &[]).run();
+    out.assert_error(4, "403 Access denied");
     assert!(out.stdout.contains("Status Code (delete): 403"));
-    assert!(out.stdout.contains("Access denied"));
-    assert!(out.stderr.contains("nothing was removed"), "{}", out.stderr);
-    assert_eq!(demo.portal.guest_list(&demo.admin), vec![mine.clone()]);
-
-    // One request for both, ids lowercased and deduplicated.
-    let requests = api_requests(&demo.portal);
-    assert_eq!(requests.len(), 1);
-    assert_eq!(
-        json_of(&requests[0].body)["userIds"],
-        json!([mine, demo.guest])
+    assert!(
+        out.stderr
+            .contains("not an active guest on your guest list")
     );
+    assert!(!out.stdout.contains("removed,"), "run prints no summary");
 }
 
 #[test]
@@ -487,11 +442,7 @@ fn a_guest_that_no_longer_exists_is_404() {
     let demo = Portal::demo();
     demo.portal.remove_user(&demo.guest);
     let link = demo.portal.full_url(&demo.link);
-    let out = tool_for(
-        &demo,
-        &["run", "--email", &demo.guest_email, "--link", &link],
-    )
-    .run();
+    let out = flow(&demo, "run", &link, &[]).run();
     out.assert_code(1);
     assert!(out.stderr.contains("404 User not found"), "{}", out.stderr);
     assert_eq!(
@@ -561,7 +512,7 @@ fn bad_input_is_refused_before_anything_is_sent() {
     let link = demo.portal.full_url(&demo.link);
     let cases: [(&[&str], &str); 8] = [
         (&["delete", "not-a-guid"], "'not-a-guid' is not a guest ID"),
-        (&["delete"], "at least one guest ID"),
+        (&["delete"], "guest IDs, --email ADDR or --from FILE"),
         (
             &["approve", "--email", "jane", "--link", &link],
             "--email 'jane'",
@@ -661,11 +612,7 @@ fn the_key_can_come_from_a_file_or_stdin() {
 fn the_key_never_appears_in_any_output_even_verbose() {
     let demo = Portal::demo();
     let short = demo.portal.short_url(&demo.link);
-    let out = tool_for(
-        &demo,
-        &["run", "-v", "--email", &demo.guest_email, "--link", &short],
-    )
-    .run();
+    let out = flow(&demo, "run", &short, &["-v"]).run();
     out.assert_code(0);
     let last4 = &demo.admin_key[demo.admin_key.len() - 4..];
     assert!(
@@ -693,6 +640,627 @@ fn the_key_never_appears_in_any_output_even_verbose() {
     assert!(!out.stdout.contains(&wrong[3..]) && !out.stderr.contains(&wrong[3..]));
 }
 
+// --- batches (issue 3) ----------------------------------------------------------------
+
+/// A portal with an admin (and its key) who invited `n` guests.
+struct Crowd {
+    portal: Portal,
+    admin: String,
+    key: String,
+    guests: Vec<String>,
+}
+
+fn crowd(n: usize) -> Crowd {
+    let portal = Portal::start();
+    let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
+    let key = portal.add_api_key(&admin, &["accounts:read", "accounts:write"]);
+    let guests = (0..n)
+        .map(|i| {
+            portal.invite_guest(
+                &admin,
+                "Guest",
+                &format!("No{i:04}"),
+                &format!("g{i:04}@example.com"),
+            )
+        })
+        .collect();
+    Crowd {
+        portal,
+        admin,
+        key,
+        guests,
+    }
+}
+
+impl Crowd {
+    fn tool(&self, args: &[&str]) -> Tool {
+        tool(args)
+            .env("DOCSPACE_URL", &self.portal.url())
+            .env("DOCSPACE_API_KEY", &self.key)
+    }
+
+    fn requests_to(&self, method: &str, path: &str) -> Vec<Request> {
+        self.portal
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == method && r.path == path)
+            .collect()
+    }
+}
+
+fn write_temp(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("dg-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+#[test]
+fn list_pages_through_250_guests_on_one_connection() {
+    let crowd = crowd(250);
+    let out = crowd.tool(&["list", "-q"]).run();
+    out.assert_code(0);
+    assert_eq!(out.stdout.lines().collect::<Vec<_>>(), crowd.guests);
+    let pages = crowd.requests_to("GET", "/api/2.0/people/filter");
+    let starts: Vec<String> = pages
+        .iter()
+        .map(|r| r.param("startIndex").unwrap())
+        .collect();
+    assert_eq!(starts, ["0", "100", "200"]);
+    assert!(
+        pages
+            .iter()
+            .all(|r| r.param("count").as_deref() == Some("100")
+                && r.param("area").as_deref() == Some("Guests"))
+    );
+    assert!(
+        pages.iter().all(|r| r.connection == pages[0].connection),
+        "one connection"
+    );
+}
+
+#[test]
+fn list_shows_a_table_and_json_lines() {
+    let crowd = crowd(3);
+    crowd.portal.set_status(&crowd.guests[1], 2);
+    let out = crowd.tool(&["list"]).run();
+    out.assert_code(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{}", out.stdout);
+    assert!(lines[0].starts_with("ID"));
+    let email_column = lines[0].find("EMAIL").unwrap();
+    for (line, guest) in lines[1..4].iter().zip(&crowd.guests) {
+        assert!(line.starts_with(guest.as_str()));
+        assert_eq!(
+            line.find("@example.com").map(|at| at > email_column),
+            Some(true)
+        );
+        assert_eq!(
+            &line[email_column..email_column + 1],
+            "g",
+            "aligned: {line}"
+        );
+    }
+    assert!(lines[2].contains("disabled") && lines[1].contains("pending"));
+    assert_eq!(lines[4], "3 guest(s)");
+
+    let out = crowd.tool(&["list", "--json"]).run();
+    out.assert_code(0);
+    for (line, guest) in out.stdout.lines().zip(&crowd.guests) {
+        let record = json_of(line);
+        assert_eq!(record["op"], "list");
+        assert_eq!(record["ok"], true);
+        assert_eq!(record["status"], 200);
+        assert_eq!(record["id"], json!(guest));
+        assert_eq!(record["guest"]["isVisitor"], true);
+    }
+}
+
+#[test]
+fn list_filters_go_to_the_portal_as_query_parameters() {
+    let crowd = crowd(2);
+    let other = crowd
+        .portal
+        .add_user(Role::Admin, "Olga", "Other", "olga@example.com");
+    let hers = crowd
+        .portal
+        .invite_guest(&other, "Zoë", "O'Neil & Co", "zoe@example.com");
+    crowd.portal.set_status(&hers, 2);
+    let out = crowd
+        .tool(&[
+            "list",
+            "-q",
+            "--search",
+            "o'neil & co",
+            "--inviter",
+            &other.to_uppercase(),
+            "--status",
+            "disabled",
+        ])
+        .run();
+    out.assert_code(0);
+    assert_eq!(out.stdout, format!("{hers}\n"));
+    let request = &crowd.requests_to("GET", "/api/2.0/people/filter")[0];
+    assert_eq!(request.param("filterValue").as_deref(), Some("o'neil & co"));
+    assert!(
+        request.query.contains("filterValue=o%27neil%20%26%20co"),
+        "{}",
+        request.query
+    );
+    assert_eq!(request.param("inviterId"), Some(other));
+    assert_eq!(request.param("employeeStatus").as_deref(), Some("2"));
+
+    crowd
+        .tool(&["list", "--status", "gone"])
+        .run()
+        .assert_usage_error("--status");
+    crowd
+        .tool(&["list", "--inviter", "x"])
+        .run()
+        .assert_usage_error("--inviter");
+}
+
+#[test]
+fn delete_250_ids_goes_in_3_requests_on_one_connection() {
+    let crowd = crowd(250);
+    let file = write_temp("ids", &crowd.guests.join("\n"));
+    let out = crowd
+        .tool(&["delete", "--from", file.to_str().unwrap()])
+        .run();
+    out.assert_code(0);
+    assert!(out.stdout.ends_with("250 removed, 0 failed\n"));
+    let deletes = crowd.requests_to("DELETE", "/api/2.0/people/guests");
+    let sizes: Vec<usize> = deletes
+        .iter()
+        .map(|r| json_of(&r.body)["userIds"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(sizes, [100, 100, 50]);
+    assert!(
+        deletes
+            .iter()
+            .all(|r| r.connection == deletes[0].connection)
+    );
+    assert!(crowd.portal.guest_list(&crowd.admin).is_empty());
+}
+
+#[test]
+fn one_bad_id_among_5_is_retried_alone_and_reported() {
+    let crowd = crowd(4);
+    let stranger = crowd
+        .portal
+        .add_user(Role::Admin, "S", "S", "s@example.com");
+    let not_mine = crowd
+        .portal
+        .invite_guest(&stranger, "N", "M", "nm@example.com");
+    let mut ids = crowd.guests.clone();
+    ids.insert(2, not_mine.clone());
+    let mut args = vec!["delete"];
+    args.extend(ids.iter().map(String::as_str));
+    let out = crowd.tool(&args).run();
+    out.assert_error(5, "1 of 5 guests were not removed");
+    for guest in &crowd.guests {
+        assert!(
+            out.stdout
+                .contains(&format!("Guest with ID {guest} deleted successfully.\n"))
+        );
+    }
+    assert!(out.stdout.contains(&format!(
+        "Guest with ID {not_mine} not deleted: refused (403 Access denied)"
+    )));
+    assert!(out.stdout.ends_with("4 removed, 1 failed\n"));
+    // One request for all five, refused; then one each.
+    assert_eq!(
+        crowd.requests_to("DELETE", "/api/2.0/people/guests").len(),
+        6
+    );
+    assert!(crowd.portal.guest_list(&crowd.admin).is_empty());
+    assert_eq!(crowd.portal.guest_list(&stranger), [not_mine]);
+}
+
+#[test]
+fn all_refused_is_exit_4() {
+    let crowd = crowd(0);
+    let stranger = crowd
+        .portal
+        .add_user(Role::Admin, "S", "S", "s@example.com");
+    let theirs: Vec<String> = (0..3)
+        .map(|i| {
+            crowd
+                .portal
+                .invite_guest(&stranger, "T", "T", &format!("t{i}@example.com"))
+        })
+        .collect();
+    let mut args = vec!["delete"];
+    args.extend(theirs.iter().map(String::as_str));
+    let out = crowd.tool(&args).run();
+    out.assert_error(4, "none of the 3 guests were removed");
+    assert!(out.stdout.ends_with("0 removed, 3 failed\n"));
+}
+
+#[test]
+fn emails_are_looked_up_and_bad_ones_fail_alone() {
+    let crowd = crowd(2);
+    let out = crowd
+        .tool(&[
+            "delete",
+            "--email",
+            "G0000@example.com",
+            "--email",
+            "nobody@example.com",
+            "--email",
+            "dan@example.com",
+            &crowd.guests[0],
+        ])
+        .run();
+    out.assert_error(5, "2 of 3 guests were not removed");
+    // Named twice, by id and by email: one guest, under the id given first.
+    let removed = format!("Guest with ID {} deleted successfully.", crowd.guests[0]);
+    assert!(out.stdout.contains(&removed), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("Guest nobody@example.com not deleted: no user has this email (404)")
+    );
+    assert!(
+        out.stdout
+            .contains("Guest dan@example.com not deleted: is not a guest")
+    );
+    // The email and the id are one guest: one DELETE with one id.
+    let deletes = crowd.requests_to("DELETE", "/api/2.0/people/guests");
+    assert_eq!(deletes.len(), 1);
+    assert_eq!(
+        json_of(&deletes[0].body)["userIds"],
+        json!([crowd.guests[0]])
+    );
+    let lookups = crowd.requests_to("GET", "/api/2.0/people/email");
+    assert_eq!(lookups.len(), 3);
+    assert_eq!(
+        lookups[0].param("email").as_deref(),
+        Some("G0000@example.com")
+    );
+    assert_eq!(
+        crowd.portal.guest_list(&crowd.admin),
+        [crowd.guests[1].clone()]
+    );
+}
+
+#[test]
+fn a_from_file_skips_comments_blanks_and_duplicates() {
+    let crowd = crowd(3);
+    let text = format!(
+        "# guests to remove\n\n  {}  \n{}\n# again:\n{}\ng0002@example.com\n",
+        crowd.guests[0],
+        crowd.guests[1].to_uppercase(),
+        crowd.guests[0]
+    );
+    let file = write_temp("from", &text);
+    let out = crowd
+        .tool(&["delete", "--from", file.to_str().unwrap()])
+        .run();
+    out.assert_code(0);
+    assert!(
+        out.stdout.ends_with("3 removed, 0 failed\n"),
+        "{}",
+        out.stdout
+    );
+    let deletes = crowd.requests_to("DELETE", "/api/2.0/people/guests");
+    assert_eq!(json_of(&deletes[0].body)["userIds"], json!(crowd.guests));
+}
+
+#[test]
+fn a_malformed_line_names_file_and_line_and_nothing_is_sent() {
+    let crowd = crowd(2);
+    let file = write_temp("bad", &format!("{}\n# ok\n\nnot-an-id\n", crowd.guests[0]));
+    let shown = file.to_str().unwrap();
+    crowd
+        .tool(&["delete", "--from", shown])
+        .run()
+        .assert_usage_error(&format!("{shown}:4: 'not-an-id'"));
+    crowd
+        .tool(&["delete", "--from", "-"])
+        .stdin(&format!("{}\nbad@\n", crowd.guests[0]))
+        .run()
+        .assert_usage_error("stdin:2:");
+    crowd
+        .tool(&["delete", "jane@example.com"])
+        .run()
+        .assert_usage_error("use --email");
+    crowd
+        .tool(&["delete", &crowd.guests[0], "--batch-size", "0"])
+        .run()
+        .assert_usage_error("--batch-size");
+    crowd
+        .tool(&["delete", "--from", "/nonexistent/file"])
+        .run()
+        .assert_usage_error("/nonexistent/file");
+    assert!(crowd.portal.requests().is_empty());
+}
+
+#[test]
+fn list_quiet_feeds_delete_from_stdin() {
+    let crowd = crowd(120);
+    let listed = crowd.tool(&["list", "-q"]).run();
+    listed.assert_code(0);
+    let out = crowd
+        .tool(&["delete", "--from", "-", "-q"])
+        .stdin(&listed.stdout)
+        .run();
+    out.assert_code(0);
+    assert_eq!(out.stdout, "", "quiet delete prints nothing");
+    assert!(crowd.portal.guest_list(&crowd.admin).is_empty());
+}
+
+#[test]
+fn dry_run_sends_no_write() {
+    let crowd = crowd(3);
+    let out = crowd
+        .tool(&[
+            "delete",
+            "--dry-run",
+            "--batch-size",
+            "2",
+            "--email",
+            "g0000@example.com",
+            &crowd.guests[1],
+            &crowd.guests[2],
+        ])
+        .run();
+    out.assert_code(0);
+    assert_eq!(
+        out.stdout.matches("Would send: DELETE ").count(),
+        2,
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("{}/api/2.0/people/guests", crowd.portal.url()))
+    );
+    assert!(out.stdout.contains(&format!(
+        "\"userIds\":[\"{}\",\"{}\"]",
+        crowd.guests[1], crowd.guests[2]
+    )));
+    assert!(out.stdout.contains("authorization: Bearer sk-…"));
+    assert!(!out.stdout.contains(&crowd.key));
+    assert!(out.stdout.ends_with("3 would be removed, 0 failed\n"));
+    assert!(
+        crowd.portal.requests().iter().all(|r| r.method == "GET"),
+        "only the lookup"
+    );
+    assert_eq!(crowd.portal.guest_list(&crowd.admin).len(), 3);
+
+    let demo = Portal::demo();
+    let short = demo.portal.short_url(&demo.link);
+    let out = flow(&demo, "run", &short, &["--dry-run", "--json"]).run();
+    out.assert_code(0);
+    let planned: Vec<Value> = out.stdout.lines().map(json_of).collect();
+    assert_eq!(planned.len(), 2);
+    assert_eq!(planned[0]["request"]["method"], "POST");
+    assert_eq!(
+        planned[0]["request"]["headers"]["confirm"]
+            .as_str()
+            .map(|c| c.contains("key=…")),
+        Some(true)
+    );
+    assert_eq!(planned[1]["request"]["method"], "DELETE");
+    assert!(
+        planned
+            .iter()
+            .all(|p| p["status"].is_null() && p["ok"] == true)
+    );
+    assert!(demo.portal.requests().iter().all(|r| r.method == "GET"));
+}
+
+#[test]
+fn json_lines_carry_op_ok_status_and_data() {
+    let crowd = crowd(1);
+    let stranger = crowd
+        .portal
+        .add_user(Role::Admin, "S", "S", "s@example.com");
+    let not_mine = crowd
+        .portal
+        .invite_guest(&stranger, "N", "M", "nm@example.com");
+    let out = crowd
+        .tool(&["delete", "--json", &crowd.guests[0], &not_mine])
+        .run();
+    out.assert_code(5);
+    let records: Vec<Value> = out.stdout.lines().map(json_of).collect();
+    assert_eq!(records.len(), 3, "{}", out.stdout);
+    assert_eq!(records[0]["op"], "delete");
+    assert_eq!(records[0]["ok"], true);
+    assert_eq!(records[0]["status"], 200);
+    assert_eq!(records[0]["id"], json!(crowd.guests[0]));
+    assert_eq!(records[1]["ok"], false);
+    assert_eq!(records[1]["status"], 403);
+    assert_eq!(records[1]["id"], json!(not_mine));
+    assert!(
+        records[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("Access denied")
+    );
+    assert_eq!(
+        records[2],
+        json!({"op": "summary", "ok": false, "status": null, "removed": 1, "failed": 1})
+    );
+    assert!(out.stderr.contains("1 of 2"));
+
+    let demo = Portal::demo();
+    let link = demo.portal.full_url(&demo.link);
+    let out = flow(&demo, "approve", &link, &["--json"]).run();
+    out.assert_code(0);
+    let record = json_of(out.stdout.trim());
+    assert_eq!(record["op"], "approve");
+    assert_eq!(record["ok"], true);
+    assert_eq!(record["status"], 200);
+    assert_eq!(record["id"], json!(demo.guest));
+    assert_eq!(record["email"], json!(demo.guest_email));
+    assert_eq!(record["displayName"], "Jane O'Neil & Co");
+}
+
+#[test]
+fn permanent_without_yes_and_without_a_terminal_is_refused() {
+    let crowd = crowd(1);
+    crowd
+        .tool(&["delete", "--permanent", &crowd.guests[0]])
+        .run()
+        .assert_usage_error("--yes");
+    assert!(crowd.portal.requests().is_empty());
+}
+
+#[test]
+fn permanent_yes_disables_then_deletes_guests_only() {
+    let crowd = crowd(3);
+    let colleague = crowd
+        .portal
+        .add_user(Role::User, "Carl", "Colleague", "carl@example.com");
+    let out = crowd
+        .tool(&[
+            "delete",
+            "--permanent",
+            "--yes",
+            &crowd.guests[0],
+            &crowd.guests[1],
+            &colleague,
+        ])
+        .run();
+    out.assert_error(5, "1 of 3");
+    assert!(out.stdout.contains(&format!(
+        "Guest with ID {} deleted permanently.",
+        crowd.guests[0]
+    )));
+    assert!(out.stdout.contains(&format!(
+        "Guest with ID {colleague} not deleted: not a guest"
+    )));
+    let writes: Vec<(String, String, Value)> = crowd
+        .portal
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| (r.method.clone(), r.path.clone(), json_of(&r.body)))
+        .collect();
+    let both = json!({ "userIds": [crowd.guests[0], crowd.guests[1]] });
+    assert_eq!(
+        writes,
+        [
+            (
+                "PUT".into(),
+                "/api/2.0/people/status/2".into(),
+                both.clone()
+            ),
+            ("PUT".into(), "/api/2.0/people/delete".into(), both),
+        ]
+    );
+    assert!(crowd.portal.user(&crowd.guests[0]).is_none());
+    assert!(crowd.portal.user(&crowd.guests[2]).is_some());
+    assert_eq!(
+        crowd.portal.user(&colleague).map(|u| u.status),
+        Some(1),
+        "not disabled"
+    );
+}
+
+#[test]
+fn an_interrupted_batch_reports_exactly_what_was_done() {
+    let crowd = crowd(250);
+    // The first request passes; then the portal drops every connection unanswered.
+    crowd
+        .portal
+        .fault("/api/2.0/people/guests", 1, 1000, Answer::Hangup);
+    let file = write_temp("cut", &crowd.guests.join("\n"));
+    let out = crowd
+        .tool(&["delete", "--from", file.to_str().unwrap()])
+        .run();
+    out.assert_error(5, "150 of 250 guests were not removed");
+    let confirmed: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("Guest with ID ")?
+                .strip_suffix(" deleted successfully.")
+        })
+        .collect();
+    assert_eq!(confirmed, crowd.guests[..100]);
+    // What the output calls done is what the portal did.
+    let left = crowd.portal.guest_list(&crowd.admin);
+    assert_eq!(left, crowd.guests[100..]);
+    assert_eq!(out.stdout.matches("not confirmed: no answer").count(), 100);
+    assert_eq!(out.stdout.matches("not attempted").count(), 50);
+    assert!(out.stdout.ends_with("100 removed, 150 failed\n"));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let crowd = crowd(1500);
+    let script = format!(
+        "{} list --json | head -n 1 >/dev/null; echo \"${{PIPESTATUS[0]}}\"",
+        env!("CARGO_BIN_EXE_docspace-guest")
+    );
+    let out = Command::new("bash")
+        .args(["-c", &script])
+        .env_clear()
+        .env("DOCSPACE_URL", crowd.portal.url())
+        .env("DOCSPACE_API_KEY", &crowd.key)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "0\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "no panic, no message"
+    );
+}
+
+#[test]
+fn share_link_and_whoami() {
+    let crowd = crowd(1);
+    let out = crowd.tool(&["share-link", "-q", &crowd.guests[0]]).run();
+    out.assert_code(0);
+    let link = out.stdout.trim().to_string();
+    assert!(
+        link.starts_with(&format!("{}/s/", crowd.portal.url())),
+        "{link}"
+    );
+    // Another admin approves with it: the guest comes onto their list.
+    let other = crowd
+        .portal
+        .add_user(Role::RoomAdmin, "Rita", "Room", "rita@example.com");
+    let key = crowd.portal.add_api_key(&other, &["*:write"]);
+    let out = tool(&[
+        "approve",
+        "-q",
+        "--email",
+        "g0000@example.com",
+        "--link",
+        &link,
+    ])
+    .env("DOCSPACE_URL", &crowd.portal.url())
+    .env("DOCSPACE_API_KEY", &key)
+    .run();
+    out.assert_code(0);
+    assert_eq!(crowd.portal.guest_list(&other), [crowd.guests[0].clone()]);
+    crowd
+        .tool(&["share-link", &crowd.admin])
+        .run()
+        .assert_error(1, "User is not a guest");
+
+    let out = tool(&["whoami"])
+        .env("DOCSPACE_URL", &crowd.portal.url())
+        .env("DOCSPACE_API_KEY", &key)
+        .run();
+    out.assert_code(0);
+    assert!(out.stdout.contains("Rita Room <rita@example.com>"));
+    assert!(out.stdout.contains("type: room admin"));
+    let out = crowd.tool(&["whoami", "--json"]).run();
+    let record = json_of(out.stdout.trim());
+    assert_eq!(record["type"], "DocSpace admin");
+    assert_eq!(record["id"], json!(crowd.admin));
+    assert_eq!(
+        crowd.tool(&["whoami", "-q"]).run().stdout,
+        format!("{}\n", crowd.admin)
+    );
+}
+
 // --- help -----------------------------------------------------------------------------
 
 #[test]
@@ -700,7 +1268,7 @@ fn help_and_version() {
     let out = tool(&["--help"]).run();
     out.assert_code(0);
     assert!(out.stdout.contains("Exit codes:"));
-    for command in ["approve", "delete", "run"] {
+    for command in ["approve", "delete", "run", "list", "share-link", "whoami"] {
         let direct = tool(&[command, "--help"]).run();
         direct.assert_code(0);
         assert!(
@@ -724,7 +1292,7 @@ fn readme_and_help_are_in_step() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let mut help = tool(&["--help"]).run().stdout;
-    for command in ["approve", "delete", "run"] {
+    for command in ["approve", "delete", "run", "list", "share-link", "whoami"] {
         help.push_str(&tool(&[command, "--help"]).run().stdout);
     }
     let flags: std::collections::BTreeSet<&str> = help

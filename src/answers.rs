@@ -1,0 +1,164 @@
+//! What the portal's refusals mean, in words that say what to do next. The same
+//! status means different things at different calls (a 403 at delete refuses the whole
+//! list), so each call has its reading; what every call shares is in `unexpected`.
+
+use serde_json::Value;
+
+use crate::api::{Portal, Reply};
+use crate::error::Error;
+
+/// A 401 at approve is the credential or the sharing link's key; one read tells which.
+pub fn approve_refusal(portal: &Portal, reply: &Reply) -> Error {
+    match (reply.status, server_message(&reply.body).as_deref()) {
+        (401, _) => match portal.whoami().map(|r| r.status) {
+            Ok(200) => Error::Denied(
+                "the portal refused the sharing link (401): it is expired or not valid \
+                 (links last 7 days); ask the sharer for a new link"
+                    .into(),
+            ),
+            Ok(401) => credential_refused(),
+            _ => Error::Denied(
+                "the portal answered 401: the API key or the sharing link is wrong or \
+                 expired; check DOCSPACE_API_KEY, and ask the sharer for a new link"
+                    .into(),
+            ),
+        },
+        (403, Some("Access denied")) => Error::Denied(
+            "the portal refused the approval (403 Access denied): approving shared guests \
+             takes a DocSpace admin or room admin account"
+                .into(),
+        ),
+        (403, _) => Error::Denied(
+            "the portal refused the approval (403) without a reason: the key may lack the \
+             accounts:write scope, or the sharing link was not accepted"
+                .into(),
+        ),
+        (404, Some(reason)) => Error::Server(format!(
+            "the guest of this sharing link was not found (404 {reason}); ask the sharer for a new link"
+        )),
+        _ => unexpected("approve", reply),
+    }
+}
+
+/// Whether a 403 is the all-or-nothing refusal of a guest list (not the auth layer's).
+pub fn is_access_denied(reply: &Reply) -> bool {
+    reply.status == 403 && server_message(&reply.body).as_deref() == Some("Access denied")
+}
+
+pub fn delete_refusal(reply: &Reply, ids: usize) -> Error {
+    match reply.status {
+        403 if is_access_denied(reply) && ids == 1 => Error::Denied(
+            "refused (403 Access denied): it is not an active guest on your guest list \
+             (or was removed before), or your account is not a DocSpace admin or room admin"
+                .into(),
+        ),
+        403 if is_access_denied(reply) => Error::Denied(
+            "the portal refused the whole list (403 Access denied), so nothing was removed: \
+             every id must be an active guest on your guest list (one removed before is no \
+             longer on it), and your account must be a DocSpace admin or room admin"
+                .into(),
+        ),
+        403 => Error::Denied(
+            "the portal refused the delete (403) without a reason: the key may lack the \
+             accounts:write scope"
+                .into(),
+        ),
+        _ => unexpected("delete", reply),
+    }
+}
+
+/// For calls whose 403 means only "you may not": reads, and the permanent deletion.
+pub fn refusal(action: &str, reply: &Reply) -> Error {
+    match (reply.status, server_message(&reply.body)) {
+        (403, Some(reason)) => Error::Denied(format!(
+            "the portal refused {action} (403 {reason}): it takes a DocSpace admin (or a room \
+             admin for its own guests)"
+        )),
+        (403, None) => Error::Denied(format!(
+            "the portal refused {action} (403) without a reason: the key may lack the \
+             accounts scope it needs"
+        )),
+        _ => unexpected(action, reply),
+    }
+}
+
+pub fn credential_refused() -> Error {
+    Error::Denied(
+        "the portal refused the credential (401): the API key is wrong, expired or \
+         revoked; check DOCSPACE_API_KEY or --api-key-file"
+            .into(),
+    )
+}
+
+/// Statuses that mean the same at every call.
+pub fn unexpected(action: &str, reply: &Reply) -> Error {
+    let reason = server_message(&reply.body);
+    match (reply.status, reason) {
+        (300..=399, _) => Error::Server(format!(
+            "the portal redirected the {action} call ({}) to {}: API calls are not \
+             redirected; set --url to the portal's real address",
+            reply.status,
+            reply.location.as_deref().unwrap_or("nowhere")
+        )),
+        (401 | 403, _) => credential_refused(),
+        (402, _) => Error::Server(
+            "the portal answered 402 Payment Required: its subscription has lapsed".into(),
+        ),
+        (404, None) => {
+            Error::Server("no DocSpace portal answered at this address (404): check --url".into())
+        }
+        (429, _) => Error::Server(format!(
+            "the portal is limiting requests (429); wait {} and try again",
+            reply
+                .retry_after
+                .as_deref()
+                .map_or("a minute".to_string(), |s| format!("{s} s"))
+        )),
+        (status, Some(reason)) => Error::Server(format!(
+            "{action} failed: the portal answered {status}: {reason}"
+        )),
+        (status, None) => Error::Server(format!(
+            "{action} failed: the portal answered {status} with no explanation"
+        )),
+    }
+}
+
+/// The DocSpace envelope of a 200: a JSON object with `status: 0`. Anything else (an
+/// HTML page from a proxy, a truncated body) is not proof that the call took effect.
+pub fn success_envelope(reply: &Reply) -> Option<Value> {
+    let envelope: Value = serde_json::from_str(&reply.body).ok()?;
+    (envelope.get("status").and_then(Value::as_i64) == Some(0)).then_some(envelope)
+}
+
+/// The server's own words from an error body: `error.message`, or the validation
+/// problem inside `response`. Anything else (HTML from a proxy) is summarised.
+pub fn server_message(body: &str) -> Option<String> {
+    let body = body.trim();
+    if body.is_empty() {
+        return None;
+    }
+    let Ok(json) = serde_json::from_str::<Value>(body) else {
+        let start: String = body.chars().take(60).collect();
+        return Some(format!("a non-JSON answer starting with {start:?}"));
+    };
+    if let Some(message) = json.pointer("/error/message").and_then(Value::as_str) {
+        return Some(message.to_string());
+    }
+    let problem = json.get("response")?;
+    let title = problem.get("title").and_then(Value::as_str)?;
+    let details: Vec<String> = problem
+        .get("errors")
+        .and_then(Value::as_object)
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|(field, messages)| format!("{field}: {messages}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(if details.is_empty() {
+        title.to_string()
+    } else {
+        format!("{title} {}", details.join("; "))
+    })
+}

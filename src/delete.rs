@@ -1,0 +1,500 @@
+//! Removing guests in batches: look up emails, drop duplicates, send chunks, and keep
+//! an exact account of which guests the portal confirmed. A guest is reported removed
+//! only after a 200 that covers it, and its line is printed at once, so even an
+//! interrupted run's output says exactly what was done.
+
+use std::collections::HashSet;
+use std::io::BufRead;
+
+use serde_json::{Value, json};
+
+use crate::answers;
+use crate::api::{Portal, Reply};
+use crate::error::Error;
+use crate::input::Target;
+use crate::list;
+use crate::output::Printer;
+
+pub struct Batch {
+    pub targets: Vec<Target>,
+    pub batch_size: usize,
+    /// Delete the accounts (disable, then delete), not just the guest-list entries.
+    pub permanent: bool,
+    /// Ask on the terminal before a permanent deletion.
+    pub ask_first: bool,
+}
+
+/// One guest of the batch.
+struct Item {
+    /// As the user named it: an ID or an email.
+    input: String,
+    id: Option<String>,
+    outcome: Outcome,
+}
+
+enum Outcome {
+    Pending,
+    Removed,
+    Failed(Error),
+}
+
+pub struct Report {
+    items: Vec<Item>,
+    permanent: bool,
+    /// Nothing is sent: pending items are the ones that would be.
+    dry_run: bool,
+}
+
+/// Whether the next chunk may be sent.
+enum Flow {
+    Continue,
+    /// The rest cannot succeed either (credential refused, connection lost, rate limit).
+    Stop(String),
+}
+
+pub fn remove(
+    portal: &Portal,
+    out: &Printer,
+    batch: Batch,
+    dry_run: bool,
+) -> Result<Report, Error> {
+    let mut report = Report {
+        items: Vec::new(),
+        permanent: batch.permanent,
+        dry_run,
+    };
+    report.resolve(portal, out, batch.targets)?;
+    if batch.permanent {
+        report.keep_only_guests(portal, out)?;
+    }
+    let pending: Vec<usize> = (0..report.items.len())
+        .filter(|&i| matches!(report.items[i].outcome, Outcome::Pending))
+        .collect();
+    if dry_run {
+        for chunk in pending.chunks(batch.batch_size) {
+            let ids = report.ids(chunk);
+            if batch.permanent {
+                out.planned(&portal.describe(&portal.disable_users(&ids)))?;
+                out.planned(&portal.describe(&portal.delete_users(&ids)))?;
+            } else {
+                out.planned(&portal.describe(&portal.delete_guests(&ids)))?;
+            }
+        }
+        return Ok(report);
+    }
+    if batch.ask_first && !pending.is_empty() && !confirmed(pending.len())? {
+        return Err(Error::Usage("nothing was deleted: not confirmed".into()));
+    }
+    for (n, chunk) in pending.chunks(batch.batch_size).enumerate() {
+        let flow = if batch.permanent {
+            report.delete_accounts(portal, out, chunk)?
+        } else {
+            report.delete_from_list(portal, out, chunk)?
+        };
+        if let Flow::Stop(why) = flow {
+            let rest: Vec<usize> = pending
+                .chunks(batch.batch_size)
+                .skip(n + 1)
+                .flatten()
+                .copied()
+                .collect();
+            for i in rest {
+                let error = Error::Server(format!("not attempted: {why}"));
+                report.fail(out, i, None, error)?;
+            }
+            break;
+        }
+    }
+    Ok(report)
+}
+
+fn confirmed(count: usize) -> Result<bool, Error> {
+    eprint!(
+        "Permanently delete {count} guest account(s)? Their rooms and files pass to you; \
+         this cannot be undone. Type 'yes' to go on: "
+    );
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|err| Error::Usage(format!("cannot read the answer: {err}")))?;
+    Ok(answer.trim().eq_ignore_ascii_case("yes"))
+}
+
+impl Report {
+    /// Turns the targets into items with ids: emails are looked up (reads only), and
+    /// a guest named twice, by id or by email, is one item.
+    fn resolve(
+        &mut self,
+        portal: &Portal,
+        out: &Printer,
+        targets: Vec<Target>,
+    ) -> Result<(), Error> {
+        let mut seen = HashSet::new();
+        let mut emails_seen = HashSet::new();
+        for target in targets {
+            let (input, found) = match target {
+                Target::Id(id) => (id.clone(), Ok(id)),
+                Target::Email(email) => {
+                    if !emails_seen.insert(email.to_lowercase()) {
+                        continue;
+                    }
+                    let found = lookup(portal, &email)?;
+                    (email, found)
+                }
+            };
+            match found {
+                Ok(id) if !seen.insert(id.clone()) => {}
+                Ok(id) => self.items.push(Item {
+                    input,
+                    id: Some(id),
+                    outcome: Outcome::Pending,
+                }),
+                Err((status, error)) => {
+                    self.items.push(Item {
+                        input,
+                        id: None,
+                        outcome: Outcome::Pending,
+                    });
+                    self.fail(out, self.items.len() - 1, status, error)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Before accounts are disabled for good, make sure each id is a guest: a user
+    /// id given by mistake must not be disabled.
+    fn keep_only_guests(&mut self, portal: &Portal, out: &Printer) -> Result<(), Error> {
+        let mut guests = HashSet::new();
+        list::each_page(portal, &[], |page| {
+            guests.extend(
+                page.iter()
+                    .filter_map(|g| g["id"].as_str().map(str::to_string)),
+            );
+            Ok(())
+        })?;
+        for i in 0..self.items.len() {
+            let item = &self.items[i];
+            if matches!(item.outcome, Outcome::Pending)
+                && !item.id.as_ref().is_some_and(|id| guests.contains(id))
+            {
+                let error = Error::Server(
+                    "not a guest you can see; not touched (--permanent deletes guests only)".into(),
+                );
+                self.fail(out, i, None, error)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn ids(&self, chunk: &[usize]) -> Vec<&str> {
+        chunk
+            .iter()
+            .filter_map(|&i| self.items[i].id.as_deref())
+            .collect()
+    }
+
+    /// DELETE /people/guests for one chunk. A 403 "Access denied" refuses the whole
+    /// list when any one id may not be removed, so such a chunk is retried id by id.
+    fn delete_from_list(
+        &mut self,
+        portal: &Portal,
+        out: &Printer,
+        chunk: &[usize],
+    ) -> Result<Flow, Error> {
+        let reply = match portal.send(&portal.delete_guests(&self.ids(chunk))) {
+            Ok(reply) => reply,
+            Err(error) => return self.lost(out, chunk, error, "removed"),
+        };
+        out.exchange(" (delete)", &reply)?;
+        if reply.status == 200 && answers::success_envelope(&reply).is_some() {
+            for &i in chunk {
+                self.done(out, i)?;
+            }
+            return Ok(Flow::Continue);
+        }
+        if chunk.len() > 1 && answers::is_access_denied(&reply) {
+            out.say(&format!(
+                "The portal refused all {} ids of this request because of one or more of them; \
+                 retrying them one by one.",
+                chunk.len()
+            ))?;
+            for &i in chunk {
+                if let Flow::Stop(why) = self.delete_from_list(portal, out, &[i])? {
+                    return Ok(Flow::Stop(why));
+                }
+            }
+            return Ok(Flow::Continue);
+        }
+        let error = if reply.status == 200 {
+            Error::Server(
+                "the portal answered 200, but not with a DocSpace success envelope (status \
+                 0): it is unknown whether it was removed; check with the portal"
+                    .into(),
+            )
+        } else {
+            answers::delete_refusal(&reply, chunk.len())
+        };
+        self.refused(out, chunk, &reply, error)
+    }
+
+    /// Disable, then delete the accounts of one chunk.
+    fn delete_accounts(
+        &mut self,
+        portal: &Portal,
+        out: &Printer,
+        chunk: &[usize],
+    ) -> Result<Flow, Error> {
+        let reply = match portal.send(&portal.disable_users(&self.ids(chunk))) {
+            Ok(reply) => reply,
+            Err(error) => return self.lost(out, chunk, error, "disabled (and not deleted)"),
+        };
+        out.exchange(" (disable)", &reply)?;
+        let Some(disabled) = returned_ids(&reply) else {
+            let error = answers::refusal("disabling the accounts", &reply);
+            return self.refused(out, chunk, &reply, error);
+        };
+        let (disabled, skipped): (Vec<usize>, Vec<usize>) = chunk.iter().partition(|&&i| {
+            self.items[i]
+                .id
+                .as_ref()
+                .is_some_and(|id| disabled.contains(id))
+        });
+        for i in skipped {
+            let error =
+                Error::Server("the portal did not disable it, so it was not deleted".into());
+            self.fail(out, i, Some(200), error)?;
+        }
+        if disabled.is_empty() {
+            return Ok(Flow::Continue);
+        }
+        let reply = match portal.send(&portal.delete_users(&self.ids(&disabled))) {
+            Ok(reply) => reply,
+            Err(error) => return self.lost(out, &disabled, error, "deleted (it is disabled)"),
+        };
+        out.exchange(" (delete)", &reply)?;
+        let Some(deleted) = returned_ids(&reply) else {
+            let error = answers::refusal("deleting the accounts", &reply)
+                .context("disabled but NOT deleted: ");
+            return self.refused(out, &disabled, &reply, error);
+        };
+        for i in disabled {
+            if self.items[i]
+                .id
+                .as_ref()
+                .is_some_and(|id| deleted.contains(id))
+            {
+                self.done(out, i)?;
+            } else {
+                let error =
+                    Error::Server("disabled but NOT deleted: the portal left it out".into());
+                self.fail(out, i, Some(200), error)?;
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// The request got no answer: its ids are in an unknown state, and so is the
+    /// connection; nothing more is sent.
+    fn lost(
+        &mut self,
+        out: &Printer,
+        chunk: &[usize],
+        error: Error,
+        what: &str,
+    ) -> Result<Flow, Error> {
+        let why = error.to_string();
+        for &i in chunk {
+            let error = Error::Network(format!(
+                "not confirmed: no answer ({why}); it may or may not have been {what}"
+            ));
+            self.fail(out, i, None, error)?;
+        }
+        Ok(Flow::Stop(format!(
+            "an earlier request got no answer ({why})"
+        )))
+    }
+
+    /// The portal said no to a chunk. A refused credential or a rate limit would refuse
+    /// the rest too, so those stop the batch.
+    fn refused(
+        &mut self,
+        out: &Printer,
+        chunk: &[usize],
+        reply: &Reply,
+        error: Error,
+    ) -> Result<Flow, Error> {
+        let stop = matches!(reply.status, 401 | 429).then(|| error.to_string());
+        for &i in chunk {
+            self.fail(out, i, Some(reply.status), error.clone())?;
+        }
+        Ok(match stop {
+            Some(why) => Flow::Stop(why),
+            None => Flow::Continue,
+        })
+    }
+
+    fn done(&mut self, out: &Printer, i: usize) -> Result<(), Error> {
+        let item = &mut self.items[i];
+        item.outcome = Outcome::Removed;
+        let id = item.id.as_deref().unwrap_or_default();
+        let how = if self.permanent {
+            "deleted permanently"
+        } else {
+            "deleted successfully"
+        };
+        let named = if item.input == id {
+            String::new()
+        } else {
+            format!(" ({})", item.input)
+        };
+        out.say(&format!("Guest with ID {id}{named} {how}."))?;
+        out.record(
+            "delete",
+            true,
+            Some(200),
+            json!({ "id": id, "input": item.input, "permanent": self.permanent }),
+        )
+    }
+
+    fn fail(
+        &mut self,
+        out: &Printer,
+        i: usize,
+        status: Option<u16>,
+        error: Error,
+    ) -> Result<(), Error> {
+        let item = &mut self.items[i];
+        let named = match &item.id {
+            Some(id) if *id == item.input => format!("with ID {id}"),
+            Some(id) => format!("with ID {id} ({})", item.input),
+            None => item.input.clone(),
+        };
+        out.say(&format!("Guest {named} not deleted: {error}"))?;
+        out.record(
+            "delete",
+            false,
+            status,
+            json!({ "id": item.id, "input": item.input, "permanent": self.permanent, "error": error.to_string() }),
+        )?;
+        item.outcome = Outcome::Failed(error);
+        Ok(())
+    }
+
+    fn removed(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| matches!(i.outcome, Outcome::Removed))
+            .count()
+    }
+
+    /// The closing line: `N removed, M failed`.
+    pub fn summarize(&self, out: &Printer) -> Result<(), Error> {
+        let removed = self.removed();
+        let failed = self.failures().count();
+        if self.dry_run {
+            let pending = self.items.len() - failed;
+            return out.say(&format!("{pending} would be removed, {failed} failed"));
+        }
+        out.say(&format!("{removed} removed, {failed} failed"))?;
+        out.record(
+            "summary",
+            failed == 0,
+            None,
+            json!({ "removed": removed, "failed": failed }),
+        )
+    }
+
+    fn failures(&self) -> impl Iterator<Item = &Error> {
+        self.items.iter().filter_map(|i| match &i.outcome {
+            Outcome::Failed(error) => Some(error),
+            _ => None,
+        })
+    }
+
+    /// The exit: 0 all removed, 5 some, 4 all refused for permission; a lone
+    /// failure keeps its own message and code.
+    pub fn verdict(self) -> Result<(), Error> {
+        if self.dry_run {
+            return Ok(());
+        }
+        let total = self.items.len();
+        let removed = self.removed();
+        let failed: Vec<Error> = self
+            .items
+            .into_iter()
+            .filter_map(|i| match i.outcome {
+                Outcome::Failed(error) => Some(error),
+                _ => None,
+            })
+            .collect();
+        let count = failed.len();
+        if count == 0 {
+            return Ok(());
+        }
+        if removed > 0 {
+            return Err(Error::Partial(format!(
+                "{count} of {total} guests were not removed (see the lines above); the other {removed} were"
+            )));
+        }
+        if count == 1 {
+            return Err(failed
+                .into_iter()
+                .next()
+                .unwrap_or(Error::Server(String::new())));
+        }
+        let message = format!("none of the {count} guests were removed (see the lines above)");
+        Err(if failed.iter().all(|e| matches!(e, Error::Denied(_))) {
+            Error::Denied(format!("{message}: the portal refused them all"))
+        } else if failed.iter().any(|e| matches!(e, Error::Network(_))) {
+            Error::Network(message)
+        } else {
+            Error::Server(message)
+        })
+    }
+}
+
+/// Looks an email up. `Err` inside is this item's failure; the outer `Err` stops the
+/// whole command (nothing has been written yet).
+fn lookup(portal: &Portal, email: &str) -> Result<Result<String, (Option<u16>, Error)>, Error> {
+    let reply = portal.user_by_email(email)?;
+    let fails = |error: Error| Ok(Err((Some(reply.status), error)));
+    match reply.status {
+        200 => {}
+        401 => return Err(answers::credential_refused()),
+        404 => return fails(Error::Server("no user has this email (404)".into())),
+        403 => return fails(Error::Denied("you may not see this user (403)".into())),
+        _ => return fails(answers::unexpected("the lookup", &reply)),
+    }
+    let user =
+        answers::success_envelope(&reply).and_then(|mut e| e.get_mut("response").map(Value::take));
+    let id = user
+        .as_ref()
+        .and_then(|u| u["id"].as_str())
+        .and_then(crate::input::guid);
+    match (id, user.as_ref().and_then(|u| u["isVisitor"].as_bool())) {
+        (Some(id), Some(true)) => Ok(Ok(id)),
+        (Some(_), _) => fails(Error::Server(
+            "is not a guest but a user; not touched".into(),
+        )),
+        (None, _) => fails(Error::Server(
+            "the lookup answered 200 without a user id".into(),
+        )),
+    }
+}
+
+/// The ids in a 200's `response` list (disable and delete-accounts return the users).
+fn returned_ids(reply: &Reply) -> Option<HashSet<String>> {
+    if reply.status != 200 {
+        return None;
+    }
+    let envelope = answers::success_envelope(reply)?;
+    let users = envelope.get("response")?.as_array()?;
+    Some(
+        users
+            .iter()
+            .filter_map(|u| u["id"].as_str().and_then(crate::input::guid))
+            .collect(),
+    )
+}

@@ -1,0 +1,137 @@
+//! Listing guests, a page of 100 at a time until the portal's `total` is reached.
+
+use serde_json::{Value, json};
+
+use crate::answers;
+use crate::api::Portal;
+use crate::error::Error;
+use crate::html;
+use crate::output::Printer;
+
+/// The most the portal gives in one page.
+const PAGE_SIZE: usize = 100;
+
+pub struct Filter {
+    pub search: Option<String>,
+    pub inviter: Option<String>,
+    /// active, disabled or pending.
+    pub status: Option<String>,
+}
+
+impl Filter {
+    fn query(&self) -> Vec<(&'static str, &str)> {
+        let mut query = Vec::new();
+        if let Some(search) = &self.search {
+            query.push(("filterValue", search.as_str()));
+        }
+        if let Some(inviter) = &self.inviter {
+            query.push(("inviterId", inviter.as_str()));
+        }
+        match self.status.as_deref() {
+            Some("active") => query.push(("employeeStatus", "1")),
+            Some("disabled") => query.push(("employeeStatus", "2")),
+            Some("pending") => query.push(("activationStatus", "2")),
+            _ => {}
+        }
+        query
+    }
+}
+
+pub fn list(portal: &Portal, out: &Printer, filter: &Filter) -> Result<(), Error> {
+    let mut rows: Vec<[String; 5]> = Vec::new();
+    let total = each_page(portal, &filter.query(), |page| {
+        for guest in page {
+            let row = row(guest);
+            out.result(&row[0])?;
+            out.record(
+                "list",
+                true,
+                Some(200),
+                json!({ "id": row[0], "email": row[1], "displayName": row[2], "state": row[3], "guest": guest }),
+            )?;
+            // The table is aligned, so it waits for the last page.
+            if !out.is_json() {
+                rows.push(row);
+            }
+        }
+        Ok(())
+    })?;
+    if rows.is_empty() {
+        return out.say("No guests.");
+    }
+    let header = ["ID", "EMAIL", "NAME", "STATUS", "REGISTERED"].map(String::from);
+    let mut widths = [0; 5];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:width$}"))
+            .collect();
+        out.say(cells.join("  ").trim_end())?;
+    }
+    out.say(&format!("{total} guest(s)"))
+}
+
+/// The table's cells: id, email, name, status, registration date.
+fn row(guest: &Value) -> [String; 5] {
+    let text = |field: &str| guest[field].as_str().unwrap_or_default().to_string();
+    let status = match (guest["status"].as_i64(), guest["activationStatus"].as_i64()) {
+        (Some(2), _) => "disabled",
+        (_, Some(2)) => "pending",
+        _ => "active",
+    };
+    let registered: String = text("registrationDate").chars().take(10).collect();
+    [
+        text("id"),
+        text("email"),
+        html::decode(&text("displayName")),
+        status.to_string(),
+        registered,
+    ]
+}
+
+/// Calls `each` with every page of guests that match `filters`; returns how many
+/// there were. All pages go over the agent's one kept-alive connection.
+pub fn each_page(
+    portal: &Portal,
+    filters: &[(&str, &str)],
+    mut each: impl FnMut(&[Value]) -> Result<(), Error>,
+) -> Result<usize, Error> {
+    let mut seen = 0;
+    loop {
+        let reply = portal.guests_page(filters, seen, PAGE_SIZE)?;
+        if reply.status != 200 {
+            return Err(answers::refusal("the guest list", &reply));
+        }
+        let envelope = answers::success_envelope(&reply);
+        let page = envelope
+            .as_ref()
+            .and_then(|e| e.get("response"))
+            .and_then(Value::as_array)
+            .ok_or_else(|| {
+                Error::Server(
+                    "the portal answered 200 to the guest list, but not with a list".into(),
+                )
+            })?;
+        each(page)?;
+        seen += page.len();
+        let total = envelope
+            .as_ref()
+            .and_then(|e| e.get("total"))
+            .and_then(Value::as_u64)
+            .map(|t| t as usize);
+        // Without `total`, a short page is the last one.
+        let more = match total {
+            Some(total) => seen < total,
+            None => page.len() == PAGE_SIZE,
+        };
+        if page.is_empty() || !more {
+            return Ok(seen);
+        }
+    }
+}
