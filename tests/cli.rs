@@ -197,7 +197,7 @@ fn every_link_form_sends_the_same_confirm_header() {
         format!("  {}  ", demo.portal.short_url(&demo.link)),
     ];
     for link in &forms {
-        let out = flow(&demo, "approve", &link, &[]).run();
+        let out = flow(&demo, "approve", link, &[]).run();
         out.assert_code(0);
         assert!(out.stdout.contains(&format!("Guest ID: {}", demo.guest)));
     }
@@ -258,7 +258,7 @@ fn a_link_for_another_portal_is_refused_before_anything_is_sent() {
         ),
     ];
     for link in &elsewhere {
-        flow(&demo, "approve", &link, &[])
+        flow(&demo, "approve", link, &[])
             .run()
             .assert_usage_error("--link is for");
     }
@@ -319,7 +319,7 @@ fn malformed_links_are_usage_errors() {
         ),
         ("not a link", "--link"),
     ] {
-        flow(&demo, "approve", &link, &[])
+        flow(&demo, "approve", link, &[])
             .run()
             .assert_usage_error(says);
     }
