@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 BIN := target/release/docspace-guest
 MUSL := x86_64-unknown-linux-musl
 
-.PHONY: build test lint demo static install clean
+.PHONY: build test test-deps lint demo static install clean
 
 build:
 	$(CARGO) build --release --locked
@@ -14,8 +14,20 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
 
-test: lint
+test: lint test-deps
 	$(CARGO) test --locked
+
+# Beyond cargo, the tests run openssl (a throwaway CA for the TLS tests) and tinyproxy
+# (a real CONNECT proxy). Installed here when missing and we may; else named.
+test-deps:
+	@missing=""; \
+	for tool in openssl tinyproxy; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+		echo "make test needs:$$missing (Debian/Ubuntu: sudo apt-get install$$missing)" >&2; exit 1; \
+	fi
 
 demo:
 	$(CARGO) build --release --locked --bin docspace-guest --example portal

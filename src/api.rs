@@ -2,15 +2,18 @@
 //! came: the status and the raw body. What a status means for the user is decided by
 //! the commands, because the same 403 means different things at approve and at delete.
 
-use std::io::Write;
+use std::cell::OnceCell;
+use std::io::{ErrorKind, Write};
 use std::time::{Duration, Instant};
 
 use ureq::Agent;
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
 use crate::config::Settings;
 use crate::error::Error;
 use crate::proxy::proxy_for;
 use crate::url::Url;
+use crate::{retry, tls};
 
 /// Answers larger than this are refused: a guest object is a few KiB, and a
 /// misbehaving server must not make the tool grow without bound.
@@ -28,15 +31,30 @@ pub struct Reply {
     pub location: Option<String>,
     /// The `Retry-After` header of a 429 or 503.
     pub retry_after: Option<String>,
+    /// An earlier attempt of this request may have reached the portal (it got no
+    /// answer, or a proxy's 502/504): a refusal now may mean it was already done.
+    pub maybe_done_before: bool,
 }
 
 pub struct Portal {
-    agent: Agent,
+    /// Made at the first request, so a command that sends nothing loads no CA store.
+    agent: OnceCell<Agent>,
+    proxy: Option<ureq::Proxy>,
+    extra_roots: Vec<Certificate<'static>>,
     base: Url,
     authorization: String,
     redacted_authorization: String,
     timeout: Duration,
+    retries: u32,
+    max_wait: Duration,
     trace: bool,
+}
+
+/// An attempt that got no usable answer.
+struct Failure {
+    error: Error,
+    /// No answer arrived, so trying again is worth it; with the short reason for it.
+    retry_because: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -79,27 +97,50 @@ struct Call<'a> {
 
 impl Portal {
     pub fn new(settings: &Settings) -> Result<Portal, Error> {
-        let proxy = proxy_for(&settings.portal, |name| std::env::var(name).ok())?;
+        Ok(Portal {
+            agent: OnceCell::new(),
+            proxy: proxy_for(&settings.portal, |name| std::env::var(name).ok())?,
+            extra_roots: settings.extra_roots.clone(),
+            base: settings.portal.clone(),
+            authorization: settings.credential.authorization(),
+            redacted_authorization: settings.credential.redacted_authorization(),
+            timeout: settings.timeout,
+            retries: settings.retries,
+            max_wait: settings.max_wait,
+            trace: settings.verbosity == crate::cli::Verbosity::Verbose,
+        })
+    }
+
+    /// One agent for the whole run, so every request reuses one kept-alive connection.
+    fn agent(&self, first_url: &Url) -> Result<&Agent, Error> {
+        if let Some(agent) = self.agent.get() {
+            return Ok(agent);
+        }
+        // An http portal needs no CA store; if one of its links still led to https,
+        // the empty store refuses the certificate with a message naming --ca-cert.
+        let roots = if self.base.https || first_url.https {
+            tls::trusted_roots(&self.extra_roots)?
+        } else {
+            self.extra_roots.clone()
+        };
         let agent = Agent::config_builder()
             // Error statuses are answers to show, not transport failures.
             .http_status_as_error(false)
             // A 301/302 would turn DELETE and POST into GET and could carry the request
             // elsewhere: every redirect is handled (or refused) by the tool itself.
             .max_redirects(0)
-            .timeout_global(Some(settings.timeout))
-            .timeout_connect(Some(CONNECT_TIMEOUT.min(settings.timeout)))
+            .timeout_global(Some(self.timeout))
+            .timeout_connect(Some(CONNECT_TIMEOUT.min(self.timeout)))
             .user_agent(format!("docspace-guest/{}", crate::cli::VERSION))
-            .proxy(proxy)
+            .proxy(self.proxy.clone())
+            .tls_config(
+                TlsConfig::builder()
+                    .root_certs(RootCerts::from(roots))
+                    .build(),
+            )
             .build()
             .new_agent();
-        Ok(Portal {
-            agent,
-            base: settings.portal.clone(),
-            authorization: settings.credential.authorization(),
-            redacted_authorization: settings.credential.redacted_authorization(),
-            timeout: settings.timeout,
-            trace: settings.verbosity == crate::cli::Verbosity::Verbose,
-        })
+        Ok(self.agent.get_or_init(|| agent))
     }
 
     /// The portal's address, for messages.
@@ -276,7 +317,42 @@ impl Portal {
         }
     }
 
+    /// Sends `call`, again after a rate limit, a proxy's 5xx or a lost connection, up
+    /// to --retries times, saying on stderr when it waits.
     fn exchange(&self, call: Call) -> Result<Reply, Error> {
+        let attempts = self.retries + 1;
+        let mut maybe_done_before = false;
+        let mut attempt = 1;
+        loop {
+            let (wait, why) = match self.attempt(&call) {
+                Ok(reply) if attempt < attempts && retry::is_retryable_status(reply.status) => {
+                    maybe_done_before |= retry::may_have_reached_the_portal(reply.status);
+                    let wait = retry::wait(attempt, reply.retry_after.as_deref(), self.max_wait);
+                    (wait, status_line(reply.status))
+                }
+                Ok(mut reply) => {
+                    reply.maybe_done_before = maybe_done_before;
+                    return Ok(reply);
+                }
+                Err(Failure {
+                    retry_because: Some(why),
+                    ..
+                }) if attempt < attempts => {
+                    maybe_done_before = true;
+                    (retry::wait(attempt, None, self.max_wait), why)
+                }
+                Err(failure) => return Err(failure.error),
+            };
+            attempt += 1;
+            eprintln!(
+                "docspace-guest: retrying in {} ({why}), attempt {attempt} of {attempts}",
+                retry::describe(wait)
+            );
+            std::thread::sleep(wait);
+        }
+    }
+
+    fn attempt(&self, call: &Call) -> Result<Reply, Failure> {
         let url = call.url.to_string();
         let mut headers = vec![("accept", "application/json".to_string())];
         if call.with_credential {
@@ -288,24 +364,28 @@ impl Portal {
         if call.json.is_some() {
             headers.push(("content-type", "application/json".to_string()));
         }
-        self.trace_request(&call, &url, &headers);
+        let agent = self.agent(call.url).map_err(|error| Failure {
+            error,
+            retry_because: None,
+        })?;
+        self.trace_request(call, &url, &headers);
 
         let started = Instant::now();
         let result = match (call.method, call.json) {
-            (Method::Get, _) => with_headers(self.agent.get(&url), &headers).call(),
+            (Method::Get, _) => with_headers(agent.get(&url), &headers).call(),
             (Method::Post, body) => {
-                with_headers(self.agent.post(&url), &headers).send(body.unwrap_or_default())
+                with_headers(agent.post(&url), &headers).send(body.unwrap_or_default())
             }
             (Method::Put, body) => {
-                with_headers(self.agent.put(&url), &headers).send(body.unwrap_or_default())
+                with_headers(agent.put(&url), &headers).send(body.unwrap_or_default())
             }
             (Method::Delete, body) => {
                 // DocSpace takes the ids of a DELETE in its body.
-                let request = self.agent.delete(&url).force_send_body();
+                let request = agent.delete(&url).force_send_body();
                 with_headers(request, &headers).send(body.unwrap_or_default())
             }
         };
-        let mut response = result.map_err(|err| self.transport_error(err, call.url))?;
+        let mut response = result.map_err(|err| self.no_answer(err, call.url))?;
         let status = response.status().as_u16();
         let location = header(&response, "location");
         let retry_after = header(&response, "retry-after");
@@ -315,36 +395,92 @@ impl Portal {
             .limit(MAX_BODY_BYTES)
             .lossy_utf8(true)
             .read_to_string()
-            .map_err(|err| self.transport_error(err, call.url))?;
+            .map_err(|err| Failure {
+                error: self.bad_body(err, call.url, status),
+                retry_because: None,
+            })?;
         self.trace_response(&response, started.elapsed(), body.len());
         Ok(Reply {
             status,
             body,
             location,
             retry_after,
+            maybe_done_before: false,
         })
     }
 
-    fn transport_error(&self, err: ureq::Error, url: &Url) -> Error {
+    /// The request got no answer. A lost or refused connection or a timeout is worth
+    /// another attempt; a name that does not resolve or a refused certificate is not.
+    fn no_answer(&self, err: ureq::Error, url: &Url) -> Failure {
+        let origin = url.origin();
+        let text = err.to_string();
+        if let Some(problem) = tls::certificate_problem(&text, &url.host) {
+            return Failure {
+                error: Error::Network(problem),
+                retry_because: None,
+            };
+        }
+        let (error, retry_because) = match err {
+            ureq::Error::Timeout(phase) => (
+                format!(
+                    "no answer from {origin} within --timeout {}s ({phase}); check the network \
+                     and proxy, or raise --timeout",
+                    self.timeout.as_secs()
+                ),
+                Some("no answer in time".to_string()),
+            ),
+            ureq::Error::HostNotFound => (
+                format!(
+                    "cannot resolve the host name {}: check --url, DNS and the proxy",
+                    url.host
+                ),
+                None,
+            ),
+            ureq::Error::Io(io) => {
+                let why = match io.kind() {
+                    ErrorKind::ConnectionRefused => "connection refused".to_string(),
+                    ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::UnexpectedEof
+                    | ErrorKind::BrokenPipe => "connection closed before an answer".to_string(),
+                    _ => io.to_string(),
+                };
+                (
+                    format!(
+                        "cannot talk to {origin}: {why}; check --url, the network and the proxy"
+                    ),
+                    Some(why),
+                )
+            }
+            ureq::Error::ConnectionFailed => (
+                format!("cannot connect to {origin}; check --url, the network and the proxy"),
+                Some("connection failed".to_string()),
+            ),
+            other => (format!("request to {origin} failed: {other}"), None),
+        };
+        Failure {
+            error: Error::Network(error),
+            retry_because,
+        }
+    }
+
+    /// The status line arrived but the body did not, whole: the portal (or a proxy)
+    /// misbehaved. A stalled body is cut by the timeout.
+    fn bad_body(&self, err: ureq::Error, url: &Url, status: u16) -> Error {
         let origin = url.origin();
         match err {
-            ureq::Error::Timeout(phase) => Error::Network(format!(
-                "no answer from {origin} within the time allowed ({phase}, --timeout {}s); \
-                 check the network and proxy, or raise --timeout",
-                self.timeout.as_secs()
-            )),
-            ureq::Error::HostNotFound => Error::Network(format!(
-                "cannot resolve the host name {}: check --url and DNS",
-                url.host
-            )),
             ureq::Error::BodyExceedsLimit(limit) => Error::Server(format!(
                 "the answer from {origin} is larger than {} MiB; it is not a DocSpace API answer",
                 limit / (1024 * 1024)
             )),
-            ureq::Error::Io(io) => Error::Network(format!(
-                "cannot talk to {origin}: {io}; check --url, the network and the proxy"
+            ureq::Error::Timeout(_) => Error::Network(format!(
+                "{origin} answered {status} but its body stalled past --timeout {}s",
+                self.timeout.as_secs()
             )),
-            other => Error::Network(format!("request to {origin} failed: {other}")),
+            other => Error::Server(format!(
+                "{origin} answered {status} but the answer was cut off ({other}); it is \
+                 unknown whether the request took effect"
+            )),
         }
     }
 
@@ -393,6 +529,15 @@ impl Portal {
             let _ = writeln!(err, "< {name}: {value}");
         }
     }
+}
+
+/// "429 Too Many Requests".
+fn status_line(status: u16) -> String {
+    let reason = ureq::http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|code| code.canonical_reason())
+        .unwrap_or("");
+    format!("{status} {reason}").trim_end().to_string()
 }
 
 fn with_headers<B>(

@@ -30,6 +30,12 @@ Connection (every command):
                             [default: env DOCSPACE_API_KEY]
       --allow-http          Allow http:// to a host that is not loopback
       --timeout SECS        Give up on a request after SECS seconds [default: 30]
+      --retries N           Try again after 429, 502, 503, 504 or a lost connection
+                            up to N times [default: 3]
+      --max-wait SECS       Wait at most SECS before a retry, whatever the portal
+                            asks in Retry-After [default: 60]
+      --ca-cert PATH        Also trust the CA certificates in PATH (PEM), e.g. a
+                            company or self-hosted CA
 
 Output (every command):
       --json        One JSON object per line on stdout (op, ok, status, data)
@@ -159,6 +165,9 @@ pub struct Options {
     pub api_key_file: Option<PathBuf>,
     pub allow_http: bool,
     pub timeout: Duration,
+    pub retries: u32,
+    pub max_wait: Duration,
+    pub ca_cert: Option<PathBuf>,
     pub verbosity: Verbosity,
     pub json: bool,
     pub dry_run: bool,
@@ -228,6 +237,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
         api_key_file: None,
         allow_http: false,
         timeout: Duration::from_secs(30),
+        retries: 3,
+        max_wait: Duration::from_secs(60),
+        ca_cert: None,
         verbosity: Verbosity::Normal,
         json: false,
         dry_run: false,
@@ -247,13 +259,18 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
             Long("api-key-file") => options.api_key_file = Some(parser.value()?.into()),
             Long("allow-http") => options.allow_http = true,
             Long("timeout") => {
-                options.timeout = Duration::from_secs(number(&mut parser, "--timeout", 86_400)?)
+                options.timeout = Duration::from_secs(number(&mut parser, "--timeout", 1, 86_400)?)
             }
+            Long("retries") => options.retries = number(&mut parser, "--retries", 0, 10)? as u32,
+            Long("max-wait") => {
+                options.max_wait = Duration::from_secs(number(&mut parser, "--max-wait", 1, 3600)?)
+            }
+            Long("ca-cert") => options.ca_cert = Some(parser.value()?.into()),
             Long("email") => given.emails.push(text(&mut parser, "--email")?),
             Long("link") => set_once(&mut given.link, text(&mut parser, "--link")?, "--link")?,
             Long("from") => given.from = Some(parser.value()?.into()),
             Long("batch-size") => {
-                given.batch_size = Some(number(&mut parser, "--batch-size", 1000)? as usize)
+                given.batch_size = Some(number(&mut parser, "--batch-size", 1, 1000)? as usize)
             }
             Long("permanent") => given.permanent = true,
             Long("yes") => given.yes = true,
@@ -425,13 +442,13 @@ fn text(parser: &mut lexopt::Parser, flag: &str) -> Result<String, Error> {
         .map_err(|_| Error::Usage(format!("{flag} takes UTF-8 text")))
 }
 
-/// A whole number from 1 to `max`.
-fn number(parser: &mut lexopt::Parser, flag: &str, max: u64) -> Result<u64, Error> {
+/// A whole number from `min` to `max`.
+fn number(parser: &mut lexopt::Parser, flag: &str, min: u64, max: u64) -> Result<u64, Error> {
     let value = text(parser, flag)?;
     match value.parse::<u64>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(Error::Usage(format!(
-            "{flag} takes a whole number from 1 to {max}, not '{value}'"
+            "{flag} takes a whole number from {min} to {max}, not '{value}'"
         ))),
     }
 }

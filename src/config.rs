@@ -13,6 +13,10 @@ pub struct Settings {
     pub portal: Url,
     pub credential: Credential,
     pub timeout: Duration,
+    pub retries: u32,
+    pub max_wait: Duration,
+    /// From --ca-cert, read up front so a bad file stops the command before it sends.
+    pub extra_roots: Vec<ureq::tls::Certificate<'static>>,
     pub verbosity: Verbosity,
     pub json: bool,
 }
@@ -39,10 +43,17 @@ pub fn resolve(options: Options) -> Result<Settings, Error> {
             }
         },
     };
+    let extra_roots = match &options.ca_cert {
+        Some(path) => crate::tls::read_ca_file(path)?,
+        None => Vec::new(),
+    };
     Ok(Settings {
         portal,
         credential,
         timeout: options.timeout,
+        retries: options.retries,
+        max_wait: options.max_wait,
+        extra_roots,
         verbosity: options.verbosity,
         json: options.json,
     })

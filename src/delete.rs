@@ -89,7 +89,7 @@ pub fn remove(
         let flow = if batch.permanent {
             report.delete_accounts(portal, out, chunk)?
         } else {
-            report.delete_from_list(portal, out, chunk)?
+            report.delete_from_list(portal, out, chunk, false)?
         };
         if let Flow::Stop(why) = flow {
             let rest: Vec<usize> = pending
@@ -197,11 +197,13 @@ impl Report {
 
     /// DELETE /people/guests for one chunk. A 403 "Access denied" refuses the whole
     /// list when any one id may not be removed, so such a chunk is retried id by id.
+    /// `maybe_done` says an earlier attempt for these ids may have reached the portal.
     fn delete_from_list(
         &mut self,
         portal: &Portal,
         out: &Printer,
         chunk: &[usize],
+        maybe_done: bool,
     ) -> Result<Flow, Error> {
         let reply = match portal.send(&portal.delete_guests(&self.ids(chunk))) {
             Ok(reply) => reply,
@@ -220,8 +222,9 @@ impl Report {
                  retrying them one by one.",
                 chunk.len()
             ))?;
+            let maybe_done = maybe_done || reply.maybe_done_before;
             for &i in chunk {
-                if let Flow::Stop(why) = self.delete_from_list(portal, out, &[i])? {
+                if let Flow::Stop(why) = self.delete_from_list(portal, out, &[i], maybe_done)? {
                     return Ok(Flow::Stop(why));
                 }
             }
@@ -231,6 +234,12 @@ impl Report {
             Error::Server(
                 "the portal answered 200, but not with a DocSpace success envelope (status \
                  0): it is unknown whether it was removed; check with the portal"
+                    .into(),
+            )
+        } else if answers::is_access_denied(&reply) && (maybe_done || reply.maybe_done_before) {
+            Error::Denied(
+                "refused (403 Access denied); an earlier attempt that got no answer may \
+                 already have removed it: check with docspace-guest list"
                     .into(),
             )
         } else {

@@ -14,6 +14,8 @@ mod link;
 mod list;
 mod output;
 mod proxy;
+mod retry;
+mod tls;
 mod url;
 
 use std::io::Write;

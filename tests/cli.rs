@@ -495,13 +495,13 @@ fn a_rate_limit_with_an_empty_body_is_reported_not_a_crash() {
         100,
         Portal::too_many_requests(7),
     );
-    let out = tool_for(&demo, &["delete", &demo.guest]).run();
+    let out = tool_for(&demo, &["delete", "--retries", "0", &demo.guest]).run();
     out.assert_code(1);
     assert!(
         out.stdout
             .contains("Status Code (delete): 429\nRaw Response (delete): \n")
     );
-    assert!(out.stderr.contains("429"), "{}", out.stderr);
+    assert!(out.stderr.contains("wait 7 s"), "{}", out.stderr);
 }
 
 // --- input and configuration: exit 2, nothing sent ------------------------------------
@@ -1169,7 +1169,7 @@ fn an_interrupted_batch_reports_exactly_what_was_done() {
         .fault("/api/2.0/people/guests", 1, 1000, Answer::Hangup);
     let file = write_temp("cut", &crowd.guests.join("\n"));
     let out = crowd
-        .tool(&["delete", "--from", file.to_str().unwrap()])
+        .tool(&["delete", "--retries", "0", "--from", file.to_str().unwrap()])
         .run();
     out.assert_error(5, "150 of 250 guests were not removed");
     let confirmed: Vec<&str> = out
@@ -1258,6 +1258,533 @@ fn share_link_and_whoami() {
     assert_eq!(
         crowd.tool(&["whoami", "-q"]).run().stdout,
         format!("{}\n", crowd.admin)
+    );
+}
+
+// --- hostile networks and bad servers (issue 4) ---------------------------------------
+
+#[test]
+fn leading_429s_are_waited_out_as_retry_after_asks() {
+    let demo = Portal::demo();
+    let mine = demo
+        .portal
+        .invite_guest(&demo.admin, "M", "M", "m@example.com");
+    demo.portal
+        .fault("/api/2.0/people/guests", 0, 2, Portal::too_many_requests(1));
+    let out = tool_for(&demo, &["delete", &mine]).run();
+    out.assert_code(0);
+    assert_eq!(
+        out.stderr,
+        "docspace-guest: retrying in 1 s (429 Too Many Requests), attempt 2 of 4\n\
+         docspace-guest: retrying in 1 s (429 Too Many Requests), attempt 3 of 4\n"
+    );
+    let deletes: Vec<Request> = api_requests(&demo.portal);
+    assert_eq!(deletes.len(), 3);
+    for pair in deletes.windows(2) {
+        let waited = pair[1].received.duration_since(pair[0].received);
+        assert!(
+            waited >= std::time::Duration::from_secs(1),
+            "waited only {waited:?}"
+        );
+    }
+    assert!(demo.portal.guest_list(&demo.admin).is_empty());
+}
+
+#[test]
+fn an_html_503_is_retried_then_reported_without_a_crash() {
+    let demo = Portal::demo();
+    let page = "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>";
+    let answer =
+        Answer::Send(portal::Response::new(503, page).with_header("Content-Type", "text/html"));
+    demo.portal.fault("/api/2.0/people/guests", 0, 100, answer);
+    let out = tool_for(&demo, &["delete", "--retries", "2", &demo.guest]).run();
+    out.assert_code(1);
+    assert!(
+        out.stderr
+            .contains("(503 Service Unavailable), attempt 3 of 3"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("non-JSON answer starting with \"<html>"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(api_requests(&demo.portal).len(), 3);
+}
+
+#[test]
+fn other_4xx_are_never_retried() {
+    let demo = Portal::demo();
+    let stranger = demo.portal.add_user(Role::Admin, "S", "S", "s@example.com");
+    let theirs = demo
+        .portal
+        .invite_guest(&stranger, "T", "T", "t@example.com");
+    tool_for(&demo, &["delete", &theirs]).run().assert_code(4);
+    demo.portal.fault(
+        "/api/2.0/people/guests",
+        0,
+        1,
+        portal::invalid("userIds", "required"),
+    );
+    tool_for(&demo, &["delete", &theirs]).run().assert_code(1);
+    assert_eq!(api_requests(&demo.portal).len(), 2);
+}
+
+#[test]
+fn a_portal_slower_than_the_timeout_is_exit_3() {
+    let demo = Portal::demo();
+    let slow = Portal::delayed(
+        std::time::Duration::from_secs(5),
+        Portal::too_many_requests(1),
+    );
+    demo.portal.fault("/api/2.0/people/guests", 0, 1, slow);
+    let out = tool_for(
+        &demo,
+        &["delete", "--timeout", "1", "--retries", "0", &demo.guest],
+    )
+    .run();
+    out.assert_code(3);
+    assert!(out.stderr.contains("within --timeout 1s"), "{}", out.stderr);
+}
+
+#[test]
+fn a_connection_closed_before_the_answer_is_retried() {
+    let demo = Portal::demo();
+    let mine = demo
+        .portal
+        .invite_guest(&demo.admin, "M", "M", "m@example.com");
+    demo.portal
+        .fault("/api/2.0/people/guests", 0, 1, Answer::Hangup);
+    let out = tool_for(&demo, &["delete", &mine]).run();
+    out.assert_code(0);
+    assert!(
+        out.stderr
+            .contains("(connection closed before an answer), attempt 2 of 4"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(api_requests(&demo.portal).len(), 2);
+}
+
+#[test]
+fn a_delete_whose_answer_was_lost_and_is_then_refused_says_it_may_be_done() {
+    let demo = Portal::demo();
+    let mine = demo
+        .portal
+        .invite_guest(&demo.admin, "M", "M", "m@example.com");
+    // The portal removes the guest, but the answer never arrives; the retry is refused.
+    demo.portal
+        .fault("/api/2.0/people/guests", 0, 1, Answer::Lost);
+    let out = tool_for(&demo, &["delete", &mine]).run();
+    out.assert_code(4);
+    let says = "an earlier attempt that got no answer may already have removed it";
+    assert!(out.stdout.contains(says), "{}", out.stdout);
+    assert!(out.stderr.contains(says), "{}", out.stderr);
+    assert!(demo.portal.guest_list(&demo.admin).is_empty());
+}
+
+#[test]
+fn an_answer_cut_off_in_the_middle_is_exit_1_and_not_retried() {
+    let demo = Portal::demo();
+    let cut = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"response\":{\"id\"".to_vec();
+    demo.portal
+        .fault("/api/2.0/people/guests/share", 0, 1, Answer::Raw(cut));
+    let link = demo.portal.full_url(&demo.link);
+    let out = flow(&demo, "approve", &link, &[]).run();
+    out.assert_error(1, "cut off");
+    assert_eq!(api_requests(&demo.portal).len(), 1);
+}
+
+#[test]
+fn a_200_without_the_expected_fields_is_not_a_success() {
+    let demo = Portal::demo();
+    let link = demo.portal.full_url(&demo.link);
+    for body in [
+        "{not json",
+        r#"{"response":{"displayName":"x"},"status":0}"#,
+        "<html>ok</html>",
+    ] {
+        demo.portal.fault(
+            "/api/2.0/people/guests/share",
+            0,
+            1,
+            Answer::Send(portal::Response::new(200, body)),
+        );
+        flow(&demo, "run", &link, &[])
+            .run()
+            .assert_error(1, "without the guest's id");
+    }
+    demo.portal.fault(
+        "/api/2.0/people/filter",
+        0,
+        1,
+        Answer::Send(portal::Response::new(200, "[]")),
+    );
+    tool_for(&demo, &["list"])
+        .run()
+        .assert_error(1, "not with a list");
+    assert!(
+        api_requests(&demo.portal)
+            .iter()
+            .all(|r| r.method != "DELETE")
+    );
+}
+
+#[test]
+fn an_oversized_answer_is_refused() {
+    let demo = Portal::demo();
+    let huge = format!("{{\"response\":\"{}\"}}", "x".repeat(50 * 1024 * 1024));
+    demo.portal.fault(
+        "/api/2.0/people/@self",
+        0,
+        1,
+        Answer::Send(portal::Response::new(200, huge)),
+    );
+    tool_for(&demo, &["whoami"])
+        .run()
+        .assert_error(1, "larger than 4 MiB");
+}
+
+#[test]
+fn redirects_never_carry_the_request_or_the_key_elsewhere() {
+    let demo = Portal::demo();
+    let elsewhere = Portal::start();
+    // A short link that leads off the portal is not followed.
+    let confirm = format!(
+        "{}/confirm/GuestShareLink?{}",
+        elsewhere.url(),
+        demo.link.query()
+    );
+    let redirect = Answer::Send(portal::Response::new(302, "").with_header("Location", &confirm));
+    demo.portal.fault("/s/", 0, 1, redirect);
+    let short = demo.portal.short_url(&demo.link);
+    flow(&demo, "approve", &short, &[])
+        .run()
+        .assert_error(1, "redirected away from the portal");
+    // Nor is an API call's redirect.
+    let target = format!("{}/api/2.0/people/guests", elsewhere.url());
+    let moved = Answer::Send(portal::Response::new(307, "").with_header("Location", &target));
+    demo.portal.fault("/api/2.0/people/guests", 0, 1, moved);
+    tool_for(&demo, &["delete", &demo.guest])
+        .run()
+        .assert_error(1, &target);
+    assert!(elsewhere.requests().is_empty());
+    assert!(
+        demo.portal
+            .requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/s/"))
+            .all(|r| r.header("authorization").is_none())
+    );
+}
+
+#[test]
+fn ctrl_c_stops_a_wait_at_once() {
+    use std::io::BufRead;
+    use std::os::unix::process::ExitStatusExt;
+    let demo = Portal::demo();
+    demo.portal.fault(
+        "/api/2.0/people/@self",
+        0,
+        1,
+        Portal::too_many_requests(600),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docspace-guest"))
+        .args(["whoami", "--max-wait", "600"])
+        .env_clear()
+        .env("DOCSPACE_URL", demo.portal.url())
+        .env("DOCSPACE_API_KEY", &demo.admin_key)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(line.contains("retrying in 600 s"), "{line}");
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    assert_eq!(child.wait().unwrap().signal(), Some(2));
+}
+
+/// A throwaway CA and server certificates, made once with openssl.
+struct Certs {
+    ca: std::path::PathBuf,
+    /// For 127.0.0.1, signed by `ca`.
+    good: (Vec<u8>, Vec<u8>),
+    /// For another name, signed by `ca`.
+    wrong_name: (Vec<u8>, Vec<u8>),
+}
+
+fn certs() -> &'static Certs {
+    static CERTS: std::sync::OnceLock<Certs> = std::sync::OnceLock::new();
+    CERTS.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("dg-tls-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(&dir)
+                .output()
+                .expect("openssl is needed for the TLS tests (apt-get install openssl)");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        let mut ca = vec![
+            "req",
+            "-x509",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=docspace-guest test CA",
+        ];
+        ca.extend(ec);
+        ca.extend([
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign",
+        ]);
+        openssl(&ca);
+        let server = |name: &str, san: &str| {
+            let mut request = vec!["req", "-subj", "/CN=portal"];
+            request.extend(ec);
+            let key = format!("{name}.key");
+            let csr = format!("{name}.csr");
+            let pem = format!("{name}.pem");
+            request.extend(["-keyout", &key, "-out", &csr]);
+            openssl(&request);
+            let ext = format!("{name}.ext");
+            std::fs::write(
+                dir.join(&ext),
+                format!("subjectAltName={san}\nextendedKeyUsage=serverAuth\n"),
+            )
+            .unwrap();
+            openssl(&[
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-out",
+                &pem,
+                "-extfile",
+                &ext,
+            ]);
+            (
+                std::fs::read(dir.join(pem)).unwrap(),
+                std::fs::read(dir.join(key)).unwrap(),
+            )
+        };
+        Certs {
+            good: server("good", "IP:127.0.0.1"),
+            wrong_name: server("wrong", "DNS:portal.example.com"),
+            ca: dir.join("ca.pem"),
+        }
+    })
+}
+
+fn tls_portal(pair: &(Vec<u8>, Vec<u8>)) -> Demo {
+    let portal = Portal::start_tls(portal::http::tls_config(&pair.0, &pair.1));
+    let admin = portal.add_user(Role::Admin, "Tess", "Tls", "tess@example.com");
+    let admin_key = portal.add_api_key(&admin, &["*:write"]);
+    let guest = portal.invite_guest(&admin, "G", "G", "g@example.com");
+    let link = portal.share_guest(&admin, &guest);
+    Demo {
+        portal,
+        admin,
+        admin_key,
+        guest,
+        guest_email: "g@example.com".into(),
+        link,
+    }
+}
+
+#[test]
+fn tls_is_trusted_with_ca_cert_or_ssl_cert_file_and_refused_without() {
+    let demo = tls_portal(&certs().good);
+    assert!(demo.portal.url().starts_with("https://127.0.0.1:"));
+    let ca = certs().ca.to_str().unwrap();
+    let out = tool_for(&demo, &["whoami", "--ca-cert", ca]).run();
+    out.assert_code(0);
+    assert!(out.stdout.contains("Tess Tls"));
+    tool_for(&demo, &["whoami"])
+        .env("SSL_CERT_FILE", ca)
+        .run()
+        .assert_code(0);
+    let served = demo.portal.requests().len();
+
+    let out = tool_for(&demo, &["whoami"]).run();
+    out.assert_error(3, "the TLS certificate of 127.0.0.1 was refused");
+    assert!(
+        out.stderr.contains("does not trust") && out.stderr.contains("--ca-cert"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        demo.portal.requests().len(),
+        served,
+        "no request without a trusted certificate"
+    );
+
+    let wrong = tls_portal(&certs().wrong_name);
+    tool_for(&wrong, &["whoami", "--ca-cert", ca])
+        .run()
+        .assert_error(3, "not valid for name \"127.0.0.1\"");
+}
+
+#[test]
+fn a_bad_ca_cert_is_a_usage_error() {
+    let demo = Portal::demo();
+    tool_for(&demo, &["whoami", "--ca-cert", "/nonexistent.pem"])
+        .run()
+        .assert_usage_error("--ca-cert /nonexistent.pem");
+    let not_pem = write_temp("notpem", "hello");
+    tool_for(&demo, &["whoami", "--ca-cert", not_pem.to_str().unwrap()])
+        .run()
+        .assert_usage_error("holds no PEM certificate");
+    assert!(demo.portal.requests().is_empty());
+}
+
+/// Debian's tinyproxy on 127.0.0.1, a real CONNECT proxy, for as long as it lives.
+struct Tinyproxy {
+    child: std::process::Child,
+    url: String,
+    log: std::path::PathBuf,
+}
+
+impl Tinyproxy {
+    fn start() -> Tinyproxy {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = std::env::temp_dir().join(format!("dg-proxy-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("tinyproxy.log");
+        let conf = dir.join("tinyproxy.conf");
+        std::fs::write(
+            &conf,
+            format!("Port {port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nLogFile \"{}\"\nLogLevel Connect\n", log.display()),
+        )
+        .unwrap();
+        let child = Command::new("tinyproxy")
+            .args(["-d", "-c", conf.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tinyproxy is needed for the proxy tests (apt-get install tinyproxy)");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Tinyproxy {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            log,
+        }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Tinyproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A loopback port with nothing listening.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn requests_go_through_a_real_connect_proxy() {
+    let proxy = Tinyproxy::start();
+    let demo = Portal::demo();
+    let port = demo.portal.url().rsplit(':').next().unwrap().to_string();
+    let dead = format!("http://127.0.0.1:{}", closed_port());
+    // The scheme's own variable wins over ALL_PROXY.
+    let out = tool_for(&demo, &["whoami"])
+        .env("HTTP_PROXY", &proxy.url)
+        .env("ALL_PROXY", &dead)
+        .run();
+    out.assert_code(0);
+    assert!(
+        proxy.log().contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        proxy.log()
+    );
+
+    let tls = tls_portal(&certs().good);
+    let tls_port = tls.portal.url().rsplit(':').next().unwrap().to_string();
+    let ca = certs().ca.to_str().unwrap();
+    let out = tool_for(&tls, &["whoami", "--ca-cert", ca])
+        .env("HTTPS_PROXY", &proxy.url)
+        .env("HTTP_PROXY", &dead)
+        .run();
+    out.assert_code(0);
+    assert!(
+        proxy
+            .log()
+            .contains(&format!("CONNECT 127.0.0.1:{tls_port}")),
+        "{}",
+        proxy.log()
+    );
+}
+
+#[test]
+fn no_proxy_is_trimmed_and_proxy_passwords_are_never_shown() {
+    let demo = Portal::demo();
+    let dead = format!("http://proxyuser:s3cr3t-pw@127.0.0.1:{}", closed_port());
+    tool_for(&demo, &["whoami"])
+        .env("HTTP_PROXY", &dead)
+        .env("NO_PROXY", " example.org , 127.0.0.1 ")
+        .run()
+        .assert_code(0);
+    let out = tool_for(&demo, &["whoami", "-v", "--retries", "0"])
+        .env("HTTP_PROXY", &dead)
+        .run();
+    out.assert_code(3);
+    assert!(
+        !out.stderr.contains("s3cr3t") && !out.stdout.contains("s3cr3t"),
+        "{}",
+        out.stderr
     );
 }
 

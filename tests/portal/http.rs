@@ -3,11 +3,15 @@
 //! logged with the number of the connection it came on.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
 /// A request as it arrived.
 #[derive(Debug, Clone)]
@@ -20,6 +24,8 @@ pub struct Request {
     /// Names lowercased, in arrival order.
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// When the request had been read.
+    pub received: Instant,
 }
 
 impl Request {
@@ -77,6 +83,9 @@ pub enum Answer {
     Raw(Vec<u8>),
     /// Wait, then answer.
     After(Duration, Box<Answer>),
+    /// Do what the request asks, then close the connection without answering: a
+    /// response lost on the way back.
+    Lost,
 }
 
 pub type Handler = dyn Fn(&Request) -> Answer + Send + Sync;
@@ -88,7 +97,7 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn start(handler: Arc<Handler>) -> Server {
+    pub fn start(handler: Arc<Handler>, tls: Option<Arc<ServerConfig>>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let addr = listener.local_addr().unwrap();
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -101,9 +110,23 @@ impl Server {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
                 let number = connections.fetch_add(1, Ordering::SeqCst) + 1;
-                let (handler, log) = (handler.clone(), thread_log.clone());
-                thread::spawn(move || serve_connection(stream, number, &*handler, &log));
+                let (handler, log, tls) = (handler.clone(), thread_log.clone(), tls.clone());
+                thread::spawn(move || match tls {
+                    None => serve(stream, number, &*handler, &log),
+                    Some(config) => {
+                        let Ok(connection) = ServerConnection::new(config) else {
+                            return;
+                        };
+                        serve(
+                            StreamOwned::new(connection, stream),
+                            number,
+                            &*handler,
+                            &log,
+                        )
+                    }
+                });
             }
         });
         Server {
@@ -118,6 +141,22 @@ impl Server {
     }
 }
 
+/// A TLS server configuration from PEM: the certificate chain and its private key.
+pub fn tls_config(chain_pem: &[u8], key_pem: &[u8]) -> Arc<ServerConfig> {
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(chain_pem)
+        .collect::<Result<_, _>>()
+        .expect("certificate PEM");
+    let key = PrivateKeyDer::from_pem_slice(key_pem).expect("key PEM");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .expect("certificate and key match");
+    Arc::new(config)
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         self.stopping.store(true, Ordering::SeqCst);
@@ -126,30 +165,24 @@ impl Drop for Server {
     }
 }
 
-fn serve_connection(
-    stream: TcpStream,
+fn serve<S: Read + Write>(
+    stream: S,
     connection: usize,
     handler: &Handler,
     log: &Mutex<Vec<Request>>,
 ) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-    let mut writer = match stream.try_clone() {
-        Ok(writer) => writer,
-        Err(_) => return,
-    };
     let mut reader = BufReader::new(stream);
     while let Some(request) = read_request(&mut reader, connection) {
         log.lock().unwrap().push(request.clone());
         let keep_alive = request.header("connection") != Some("close");
-        if !answer(&mut writer, handler(&request), keep_alive) {
+        if !answer(reader.get_mut(), handler(&request), keep_alive) {
             break;
         }
     }
-    let _ = writer.shutdown(Shutdown::Both);
 }
 
 /// Returns whether the connection stays open.
-fn answer(writer: &mut TcpStream, what: Answer, keep_alive: bool) -> bool {
+fn answer(writer: &mut impl Write, what: Answer, keep_alive: bool) -> bool {
     match what {
         Answer::Send(response) => {
             let mut head = format!(
@@ -171,7 +204,7 @@ fn answer(writer: &mut TcpStream, what: Answer, keep_alive: bool) -> bool {
                 .and_then(|_| writer.flush());
             sent.is_ok() && keep_alive
         }
-        Answer::Hangup => false,
+        Answer::Hangup | Answer::Lost => false,
         Answer::Raw(bytes) => {
             let _ = writer.write_all(&bytes);
             false
@@ -183,7 +216,7 @@ fn answer(writer: &mut TcpStream, what: Answer, keep_alive: bool) -> bool {
     }
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>, connection: usize) -> Option<Request> {
+fn read_request(reader: &mut BufReader<impl Read>, connection: usize) -> Option<Request> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
@@ -222,6 +255,7 @@ fn read_request(reader: &mut BufReader<TcpStream>, connection: usize) -> Option<
         query,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
+        received: Instant::now(),
     })
 }
 

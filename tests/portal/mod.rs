@@ -9,7 +9,7 @@
 // The test binary and the demo each use a part of this module.
 #![allow(dead_code)]
 
-mod http;
+pub mod http;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -111,12 +111,22 @@ pub struct Demo {
 
 impl Portal {
     pub fn start() -> Portal {
+        Portal::serve(None)
+    }
+
+    /// The portal behind TLS, at https://127.0.0.1:<port>.
+    pub fn start_tls(config: Arc<rustls::ServerConfig>) -> Portal {
+        Portal::serve(Some(config))
+    }
+
+    fn serve(tls: Option<Arc<rustls::ServerConfig>>) -> Portal {
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let state = Arc::new(Mutex::new(State::default()));
         let handler_state = state.clone();
-        let server = http::Server::start(Arc::new(move |request: &Request| {
-            handler_state.lock().unwrap().answer(request)
-        }));
-        state.lock().unwrap().base = format!("http://{}", server.addr);
+        let handler =
+            Arc::new(move |request: &Request| handler_state.lock().unwrap().answer(request));
+        let server = http::Server::start(handler, tls);
+        state.lock().unwrap().base = format!("{scheme}://{}", server.addr);
         Portal { server, state }
     }
 
@@ -336,9 +346,17 @@ impl State {
     }
 
     fn answer(&mut self, request: &Request) -> Answer {
-        if let Some(answer) = self.take_fault(&request.path) {
-            return answer;
+        match self.take_fault(&request.path) {
+            Some(Answer::Lost) => {
+                self.route(request);
+                Answer::Lost
+            }
+            Some(fault) => fault,
+            None => self.route(request),
         }
+    }
+
+    fn route(&mut self, request: &Request) -> Answer {
         let path = request.path.as_str();
         if let Some(short) = path.strip_prefix("/s/") {
             return self.short_link(short);

@@ -1,0 +1,141 @@
+//! When to try a request again, and how long to wait first. Rate limits (429) and a
+//! reverse proxy's 502/503/504 pass; other 4xx would only be refused again.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 502 | 503 | 504)
+}
+
+/// A 502 or 504 comes from a proxy whose upstream may have done the work anyway.
+pub fn may_have_reached_the_portal(status: u16) -> bool {
+    matches!(status, 502 | 504)
+}
+
+/// The wait before attempt `attempt + 1`: what `Retry-After` asks, else exponential
+/// backoff with jitter (about 0.5 s, 1 s, 2 s…); never more than `max_wait`.
+pub fn wait(attempt: u32, retry_after: Option<&str>, max_wait: Duration) -> Duration {
+    retry_after
+        .and_then(|value| retry_after_delay(value, SystemTime::now()))
+        .unwrap_or_else(|| backoff(attempt))
+        .min(max_wait)
+}
+
+fn backoff(attempt: u32) -> Duration {
+    let base = Duration::from_millis(500) * 2u32.saturating_pow(attempt.saturating_sub(1).min(16));
+    // Up to a quarter more, so that many clients do not come back in step. The std
+    // hasher's random keys are randomness enough for that.
+    let random = RandomState::new().build_hasher().finish();
+    base + base.mul_f64((random % 1000) as f64 / 4000.0)
+}
+
+/// `Retry-After` is either seconds or an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn retry_after_delay(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = parse_http_date(value)?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+fn parse_http_date(text: &str) -> Option<SystemTime> {
+    // IMF-fixdate, the only form servers may send: "Sun, 06 Nov 1994 08:49:37 GMT".
+    let mut parts = text.split_once(", ")?.1.split(' ');
+    let day: u64 = parts.next()?.parse().ok()?;
+    let month_name = parts.next()?;
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| *m == month_name)? as u64
+        + 1;
+    let year: u64 = parts.next()?.parse().ok()?;
+    let mut clock = parts.next()?.split(':').map(|n| n.parse::<u64>().ok());
+    let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
+    {
+        return None;
+    }
+    let days = days_since_epoch(year, month, day)?;
+    Some(UNIX_EPOCH + Duration::from_secs(days * 86_400 + hour * 3600 + minute * 60 + second))
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
+fn days_since_epoch(year: u64, month: u64, day: u64) -> Option<u64> {
+    if year < 1970 {
+        return None;
+    }
+    let (y, m) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era_days = y * 365 + y / 4 - y / 100 + y / 400;
+    let days = era_days + (153 * m + 2) / 5 + day - 1;
+    // 719_468 days lie between 0000-03-01 and 1970-01-01.
+    days.checked_sub(719_468)
+}
+
+/// "0.5 s", "3 s", "60 s".
+pub fn describe(wait: Duration) -> String {
+    let seconds = wait.as_secs_f64();
+    if seconds < 10.0 && wait.subsec_millis() != 0 {
+        format!("{seconds:.1} s")
+    } else {
+        format!("{} s", wait.as_secs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_770);
+        assert_eq!(retry_after_delay("7", now), Some(Duration::from_secs(7)));
+        // 784111777 is Sun, 06 Nov 1994 08:49:37 GMT.
+        assert_eq!(
+            retry_after_delay("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            retry_after_delay(
+                "Sun, 06 Nov 1994 08:49:37 GMT",
+                now + Duration::from_secs(60)
+            ),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after_delay("soon", now), None);
+        assert_eq!(
+            retry_after_delay("Sun, 06 Nov 1994 25:00:00 GMT", now),
+            None
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let max = Duration::from_secs(60);
+        for attempt in 1..=3 {
+            let base = Duration::from_millis(500 * 2u64.pow(attempt - 1));
+            let wait = wait(attempt, None, max);
+            assert!(
+                wait >= base && wait <= base.mul_f64(1.25),
+                "{attempt}: {wait:?}"
+            );
+        }
+        assert_eq!(wait(30, None, max), max);
+        assert_eq!(wait(1, Some("3600"), max), max);
+        assert_eq!(wait(1, Some("3"), max), Duration::from_secs(3));
+    }
+
+    #[test]
+    fn waits_are_described_briefly() {
+        assert_eq!(describe(Duration::from_millis(500)), "0.5 s");
+        assert_eq!(describe(Duration::from_secs(3)), "3 s");
+        assert_eq!(describe(Duration::from_millis(12_400)), "12 s");
+    }
+}
