@@ -6,6 +6,28 @@ use serde_json::Value;
 
 use crate::api::{Portal, Reply};
 use crate::error::Error;
+use crate::{html, input};
+
+/// The guest in approve's answer.
+pub struct Guest {
+    pub id: String,
+    /// HTML-decoded.
+    pub display_name: String,
+    pub email: String,
+}
+
+/// The guest of a 200 from approve: `response.id` must be a GUID, or it is no success.
+pub fn approved_guest(reply: &Reply) -> Option<Guest> {
+    let body = success_envelope(reply)?;
+    let user = body.get("response")?;
+    let id = input::guid(user.get("id")?.as_str()?)?;
+    let text = |field: &str| user.get(field).and_then(Value::as_str).unwrap_or_default();
+    Some(Guest {
+        display_name: html::decode(text("displayName")),
+        email: text("email").to_string(),
+        id,
+    })
+}
 
 /// A 401 at approve is the credential or the sharing link's key; one read tells which.
 pub fn approve_refusal(portal: &Portal, reply: &Reply) -> Error {

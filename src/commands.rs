@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::api::{Portal, Reply};
+use crate::api::Portal;
 use crate::cli::{Command, DeleteArgs, ListArgs, Options};
 use crate::delete::{self, Batch};
 use crate::error::Error;
@@ -205,12 +205,6 @@ fn check_link_host(link: &GuestLink, portal: &Url) -> Result<(), Error> {
     Ok(())
 }
 
-struct Guest {
-    id: String,
-    display_name: String,
-    email: String,
-}
-
 /// Approves, or with `dry_run` shows the request; `None` when nothing was sent.
 fn approve(
     portal: &Portal,
@@ -218,7 +212,7 @@ fn approve(
     email: &str,
     link: &GuestLink,
     dry_run: bool,
-) -> Result<Option<Guest>, Error> {
+) -> Result<Option<answers::Guest>, Error> {
     let confirm = match link {
         GuestLink::Confirm { query, .. } => query.clone(),
         GuestLink::Short(short) => {
@@ -245,7 +239,7 @@ fn approve(
         )?;
         return Err(error);
     }
-    let guest = guest_of(&reply).ok_or_else(|| {
+    let guest = answers::approved_guest(&reply).ok_or_else(|| {
         Error::Server(
             "the portal answered 200 to approve, but without the guest's id in \
              response.id: the guest may not be approved; check the portal"
@@ -263,18 +257,6 @@ fn approve(
         json!({ "id": guest.id, "email": guest.email, "displayName": guest.display_name }),
     )?;
     Ok(Some(guest))
-}
-
-fn guest_of(reply: &Reply) -> Option<Guest> {
-    let body = answers::success_envelope(reply)?;
-    let user = body.get("response")?;
-    let id = input::guid(user.get("id")?.as_str()?)?;
-    let text = |field: &str| user.get(field).and_then(Value::as_str).unwrap_or_default();
-    Some(Guest {
-        display_name: html::decode(text("displayName")),
-        email: text("email").to_string(),
-        id,
-    })
 }
 
 fn share_link(portal: &Portal, out: &Printer, id: &str) -> Result<(), Error> {

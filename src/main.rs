@@ -1,26 +1,10 @@
 //! docspace-guest: approve and remove guest users of an ONLYOFFICE DocSpace portal.
 //! See README.md; `docspace-guest --help` lists commands, options and exit codes.
 
-mod answers;
-mod api;
-mod cli;
-mod commands;
-mod config;
-mod delete;
-mod error;
-mod html;
-mod input;
-mod link;
-mod list;
-mod output;
-mod proxy;
-mod retry;
-mod tls;
-mod url;
-
 use std::io::Write;
 
-use error::Error;
+use docspace_guest::error::Error;
+use docspace_guest::{cli, commands};
 
 fn main() {
     let code = match run() {
