@@ -49,6 +49,13 @@ dist: static
 	done
 	cd dist && sha256sum docspace-guest-* > SHA256SUMS && cat SHA256SUMS
 
+# Speed, memory and requests against curl and the example's Node.js version.
+bench: static
+	@sh tests/need.sh curl:curl node:nodejs /usr/bin/time:time
+	$(CARGO) build --release --locked --example bench
+	target/release/examples/bench target/x86_64-unknown-linux-musl/release/docspace-guest \
+		../shared/example/manage-guests.md
+
 install: build
 	install -D -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/docspace-guest
 

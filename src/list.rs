@@ -41,17 +41,15 @@ pub fn list(portal: &Portal, out: &Printer, filter: &Filter) -> Result<(), Error
     let mut rows: Vec<[String; 5]> = Vec::new();
     let total = each_page(portal, &filter.query(), |page| {
         for guest in page {
-            let row = row(guest);
-            out.result(&row[0])?;
-            out.record(
-                "list",
-                true,
-                Some(200),
-                json!({ "id": row[0], "email": row[1], "displayName": row[2], "state": row[3], "guest": guest }),
-            )?;
-            // The table is aligned, so it waits for the last page.
-            if !out.is_json() {
-                rows.push(row);
+            if out.is_human() {
+                // The table is aligned, so it waits for the last page.
+                rows.push(row(guest));
+            } else if out.is_json() {
+                let [id, email, name, state, _] = row(guest);
+                let data = json!({ "id": id, "email": email, "displayName": name, "state": state, "guest": guest });
+                out.record("list", true, Some(200), data)?;
+            } else {
+                out.result(guest["id"].as_str().unwrap_or_default())?;
             }
         }
         Ok(())

@@ -23,6 +23,11 @@ impl Printer {
         self.json
     }
 
+    /// Whether `say` prints: not --quiet, not --json.
+    pub fn is_human(&self) -> bool {
+        !self.json && self.verbosity != Verbosity::Quiet
+    }
+
     /// A line of the default output; not shown with --quiet or --json.
     pub fn say(&self, line: &str) -> Result<(), Error> {
         if self.json || self.verbosity == Verbosity::Quiet {

@@ -111,6 +111,7 @@ impl Server {
                 }
                 let Ok(stream) = stream else { continue };
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+                let _ = stream.set_nodelay(true);
                 let number = connections.fetch_add(1, Ordering::SeqCst) + 1;
                 let (handler, log, tls) = (handler.clone(), thread_log.clone(), tls.clone());
                 thread::spawn(move || match tls {
@@ -198,10 +199,11 @@ fn answer(writer: &mut impl Write, what: Answer, keep_alive: bool) -> bool {
                 head.push_str("Connection: close\r\n");
             }
             head.push_str("\r\n");
-            let sent = writer
-                .write_all(head.as_bytes())
-                .and_then(|_| writer.write_all(response.body.as_bytes()))
-                .and_then(|_| writer.flush());
+            // One write: split in two, the body would wait for the client's delayed ACK
+            // (Nagle), 40 ms a response, which a real portal does not cost.
+            let mut bytes = head.into_bytes();
+            bytes.extend_from_slice(response.body.as_bytes());
+            let sent = writer.write_all(&bytes).and_then(|_| writer.flush());
             sent.is_ok() && keep_alive
         }
         Answer::Hangup | Answer::Lost => false,

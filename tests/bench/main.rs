@@ -1,0 +1,451 @@
+//! `make bench`: docspace-guest against the local portal on loopback, side by side with
+//! the same requests made by curl and by the official example's Node.js version.
+//! A benchmark, not a test: it reports medians and ratios and checks them against the
+//! targets, but timing never fails the build.
+//!
+//! Usage: bench TOOL EXAMPLE_MD   (the Node example is taken from EXAMPLE_MD)
+
+#[path = "../portal/mod.rs"]
+mod portal;
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use portal::{Portal, Role};
+
+const FLOW_RUNS: usize = 30;
+const STARTUP_RUNS: usize = 200;
+const SCALE: usize = 10_000;
+const APPROVALS: usize = 200;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (Some(tool), Some(example)) = (args.next(), args.next()) else {
+        eprintln!("usage: bench TOOL EXAMPLE_MD");
+        std::process::exit(2);
+    };
+    let tool = std::fs::canonicalize(&tool).expect("the tool binary");
+    let work = std::env::temp_dir().join(format!("dg-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&work).unwrap();
+
+    let mut report = String::new();
+    writeln!(report, "# docspace-guest benchmark\n\n{}\n", machine(&tool)).unwrap();
+    flow(&tool, Path::new(&example), &work, &mut report);
+    startup(&tool, &mut report);
+    scale(&tool, &work, &mut report);
+    print!("{report}");
+    let _ = std::fs::write("target/bench.md", &report);
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+/// The `run` flow (approve with a full link, then delete) three ways.
+fn flow(tool: &Path, example_md: &Path, work: &Path, report: &mut String) {
+    let demo = Portal::demo();
+    // Only so that the example's raw key and missing confirm header get through.
+    demo.portal.set_lenient(true);
+    let url = demo.portal.url();
+    let full = demo.portal.full_url(&demo.link);
+    let key_file = write(work, "key", &demo.admin_key);
+    let headers = write(
+        work,
+        "headers",
+        &format!(
+            "Authorization: Bearer {}\nconfirm: {}\nContent-Type: application/json\n",
+            demo.admin_key,
+            demo.link.query()
+        ),
+    );
+    let example = write(
+        work,
+        "example.js",
+        &node_example(example_md, &url, &demo.admin_key, &demo.guest_email),
+    );
+
+    let ours = || {
+        let mut command = Command::new(tool);
+        command
+            .args([
+                "run",
+                "--email",
+                &demo.guest_email,
+                "--link",
+                &full,
+                "--api-key-file",
+            ])
+            .arg(&key_file)
+            .env_clear()
+            .env("DOCSPACE_URL", &url);
+        command
+    };
+    let curl_approve = || {
+        let mut command = Command::new("curl");
+        command
+            .args(["-sS", "-o", "/dev/null", "-H"])
+            .arg(format!("@{}", headers.display()))
+            .args(["-d", &format!("{{\"email\":\"{}\"}}", demo.guest_email)])
+            .arg(format!("{url}/api/2.0/people/guests/share/approve"));
+        command
+    };
+    let curl_delete = || {
+        let mut command = Command::new("curl");
+        command
+            .args(["-sS", "-o", "/dev/null", "-X", "DELETE", "-H"])
+            .arg(format!("@{}", headers.display()))
+            .args([
+                "-d",
+                &format!("{{\"userIds\":[\"{}\"],\"resendAll\":false}}", demo.guest),
+            ])
+            .arg(format!("{url}/api/2.0/people/guests"));
+        command
+    };
+    let node = || {
+        let mut command = Command::new("node");
+        command.arg(&example);
+        command
+    };
+
+    // Each way must really do the job before it is timed.
+    for (name, output) in [
+        ("docspace-guest", run(&mut ours())),
+        ("node", run(&mut node())),
+    ] {
+        assert!(
+            output.contains("deleted successfully"),
+            "{name} did not complete the flow:\n{output}"
+        );
+    }
+
+    let (mut t_ours, mut t_curl, mut t_node) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..FLOW_RUNS {
+        t_ours.push(timed(|| {
+            run(&mut ours());
+        }));
+        t_curl.push(timed(|| {
+            run(&mut curl_approve());
+            run(&mut curl_delete());
+        }));
+        t_node.push(timed(|| {
+            run(&mut node());
+        }));
+    }
+    let rss_ours = measure(&mut ours()).rss_kib;
+    let rss_curl = measure(&mut curl_approve())
+        .rss_kib
+        .max(measure(&mut curl_delete()).rss_kib);
+    let rss_node = measure(&mut node()).rss_kib;
+    let (m_ours, m_curl, m_node) = (median(&t_ours), median(&t_curl), median(&t_node));
+
+    writeln!(
+        report,
+        "## The example's flow: approve (full link) + delete, {FLOW_RUNS} runs each\n"
+    )
+    .unwrap();
+    writeln!(
+        report,
+        "| | median wall time | vs docspace-guest | peak RSS |"
+    )
+    .unwrap();
+    writeln!(report, "|---|---|---|---|").unwrap();
+    for (name, time, rss) in [
+        ("docspace-guest run", m_ours, rss_ours),
+        ("curl, two processes", m_curl, rss_curl),
+        ("Node.js example", m_node, rss_node),
+    ] {
+        writeln!(
+            report,
+            "| {name} | {} | {:.1}x | {} KiB |",
+            ms(time),
+            ratio(time, m_ours),
+            rss
+        )
+        .unwrap();
+    }
+    writeln!(report).unwrap();
+    target(
+        report,
+        "run flow faster than two curl processes",
+        m_ours < m_curl,
+    );
+    target(
+        report,
+        "run flow at least 10x faster than the Node example",
+        m_node >= m_ours * 10,
+    );
+    target(report, "peak RSS under 5 MB", rss_ours * 1024 < 5_000_000);
+}
+
+fn startup(tool: &Path, report: &mut String) {
+    let ours: Vec<Duration> = (0..STARTUP_RUNS)
+        .map(|_| timed(|| run(&mut version(tool.as_os_str()))))
+        .collect();
+    let curl: Vec<Duration> = (0..STARTUP_RUNS)
+        .map(|_| timed(|| run(&mut version("curl".as_ref()))))
+        .collect();
+    let (m_ours, m_curl) = (median(&ours), median(&curl));
+    writeln!(
+        report,
+        "\n## Start-up: `--version`, {STARTUP_RUNS} runs each\n"
+    )
+    .unwrap();
+    writeln!(report, "| | median |\n|---|---|").unwrap();
+    writeln!(report, "| docspace-guest --version | {} |", ms(m_ours)).unwrap();
+    writeln!(
+        report,
+        "| curl --version | {} ({:.1}x) |",
+        ms(m_curl),
+        ratio(m_curl, m_ours)
+    )
+    .unwrap();
+}
+
+fn version(program: &std::ffi::OsStr) -> Command {
+    let mut command = Command::new(program);
+    command.arg("--version");
+    command
+}
+
+/// 10,000 guests listed and deleted, and 200 approvals one process each.
+fn scale(tool: &Path, work: &Path, report: &mut String) {
+    let portal = Portal::start();
+    let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
+    let key = portal.add_api_key(&admin, &["*:write"]);
+    let key_file = write(work, "scale-key", &key);
+    let guests: Vec<String> = (0..SCALE)
+        .map(|i| {
+            portal.invite_guest(
+                &admin,
+                "Guest",
+                &format!("{i}"),
+                &format!("g{i}@example.com"),
+            )
+        })
+        .collect();
+    let ids = write(work, "ids", &guests.join("\n"));
+    let ours = |args: &[&str]| {
+        let mut command = Command::new(tool);
+        command
+            .args(args)
+            .arg("--api-key-file")
+            .arg(&key_file)
+            .env_clear()
+            .env("DOCSPACE_URL", portal.url());
+        command
+    };
+
+    writeln!(report, "\n## Scale\n").unwrap();
+    writeln!(
+        report,
+        "| job | wall time | tool CPU time | requests | TCP connections | peak RSS |"
+    )
+    .unwrap();
+    writeln!(report, "|---|---|---|---|---|---|").unwrap();
+    let mut row = |job: &str, args: &[&str], path: &str| {
+        let before = portal.requests().len();
+        let used = measure(&mut ours(args));
+        let requests: Vec<_> = portal.requests()[before..]
+            .iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect();
+        let connections: BTreeSet<usize> = requests.iter().map(|r| r.connection).collect();
+        writeln!(
+            report,
+            "| {job} | {} | {} | {} | {} | {} KiB |",
+            ms(used.wall),
+            ms(used.cpu),
+            requests.len(),
+            connections.len(),
+            used.rss_kib
+        )
+        .unwrap();
+        (requests.len(), connections.len())
+    };
+    let (_, list_connections) = row(
+        "list 10,000 guests (`list -q`)",
+        &["list", "-q"],
+        "/api/2.0/people/filter",
+    );
+    let ids_arg = ids.to_str().unwrap();
+    let (deletes, delete_connections) = row(
+        "delete 10,000 guests (`delete --from FILE`)",
+        &["delete", "-q", "--from", ids_arg],
+        "/api/2.0/people/guests",
+    );
+    assert!(
+        portal.guest_list(&admin).is_empty(),
+        "the 10,000 were not all removed"
+    );
+    writeln!(
+        report,
+        "\nWall time includes the fake portal's own work (it scans lists linearly); the tool's share is its CPU time."
+    )
+    .unwrap();
+    target(
+        report,
+        "10,000 deletes in 100 requests over 1 connection",
+        deletes == 100 && delete_connections == 1,
+    );
+    target(report, "list over 1 connection", list_connections == 1);
+
+    let sharer = portal.add_user(Role::Admin, "Alice", "Sharer", "alice@example.com");
+    let links: Vec<(String, String)> = (0..APPROVALS)
+        .map(|i| {
+            let email = format!("s{i}@example.com");
+            let guest = portal.invite_guest(&sharer, "Shared", &format!("{i}"), &email);
+            (email, portal.full_url(&portal.share_guest(&sharer, &guest)))
+        })
+        .collect();
+    let per_call: Vec<Duration> = links
+        .iter()
+        .map(|(email, link)| {
+            timed(|| {
+                run(&mut ours(&[
+                    "approve", "-q", "--email", email, "--link", link,
+                ]))
+            })
+        })
+        .collect();
+    assert_eq!(
+        portal.guest_list(&admin).len(),
+        APPROVALS,
+        "every approval took"
+    );
+    let total: Duration = per_call.iter().sum();
+    writeln!(
+        report,
+        "\n{APPROVALS} approvals in sequence, one process each (as a script would): {} in all, median {} per call.",
+        ms(total),
+        ms(median(&per_call))
+    )
+    .unwrap();
+}
+
+/// Runs to completion; the output (stdout and stderr), which must be a success.
+fn run(command: &mut Command) -> String {
+    let output = command.stdin(Stdio::null()).output().expect("spawn");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{command:?} failed:\n{text}");
+    text
+}
+
+struct Used {
+    wall: Duration,
+    /// User and system time of the process.
+    cpu: Duration,
+    rss_kib: u64,
+}
+
+/// One run under GNU time: wall time, CPU time (%U, %S) and peak resident memory (%M).
+fn measure(command: &mut Command) -> Used {
+    let mut timed = Command::new("/usr/bin/time");
+    timed
+        .args(["-f", "%U %S %M"])
+        .arg(command.get_program())
+        .args(command.get_args());
+    for (name, value) in command.get_envs() {
+        match value {
+            Some(value) => timed.env(name, value),
+            None => timed.env_remove(name),
+        };
+    }
+    let started = Instant::now();
+    let output = timed
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .output()
+        .expect("/usr/bin/time");
+    let wall = started.elapsed();
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{command:?} failed: {text}");
+    let fields: Vec<f64> = text
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let [user, system, rss] = fields[..] else {
+        panic!("no '%U %S %M' in {text}");
+    };
+    Used {
+        wall,
+        cpu: Duration::from_secs_f64(user + system),
+        rss_kib: rss as u64,
+    }
+}
+
+fn timed<T>(job: impl FnOnce() -> T) -> Duration {
+    let started = Instant::now();
+    job();
+    started.elapsed()
+}
+
+fn median(times: &[Duration]) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted[sorted.len() / 2]
+}
+
+fn ms(time: Duration) -> String {
+    format!("{:.2} ms", time.as_secs_f64() * 1000.0)
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
+
+fn target(report: &mut String, what: &str, met: bool) {
+    writeln!(
+        report,
+        "- target: {what}: {}",
+        if met { "met" } else { "MISSED" }
+    )
+    .unwrap();
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The example's Node.js code, its three constants set for the local portal.
+fn node_example(markdown: &Path, url: &str, key: &str, email: &str) -> String {
+    let text = std::fs::read_to_string(markdown).expect("the example's markdown");
+    let code: String = text
+        .split("``` ts")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a ts block in the example")
+        .to_string();
+    code.replace("https://yourportal.onlyoffice.com", url)
+        .replace("your_api_key", key)
+        .replace("guest@example.com", email)
+}
+
+fn machine(tool: &Path) -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let size = std::fs::metadata(tool).map(|m| m.len()).unwrap_or(0);
+    format!(
+        "Machine: {cpu}, {cores} cores. Tool: {} ({size} bytes). Portal: the local fake portal on 127.0.0.1, in the bench process.",
+        tool.display()
+    )
+}
