@@ -48,8 +48,9 @@ pub struct Report {
 /// Whether the next chunk may be sent.
 enum Flow {
     Continue,
-    /// The rest cannot succeed either (credential refused, connection lost, rate limit).
-    Stop(String),
+    /// The rest cannot succeed either (credential refused, connection lost, rate
+    /// limit): each is reported "not attempted" with this error's kind and reason.
+    Stop(Error),
 }
 
 pub fn remove(
@@ -85,26 +86,13 @@ pub fn remove(
     if batch.ask_first && !pending.is_empty() && !confirmed(pending.len())? {
         return Err(Error::Usage("nothing was deleted: not confirmed".into()));
     }
-    for (n, chunk) in pending.chunks(batch.batch_size).enumerate() {
-        let flow = if batch.permanent {
-            report.delete_accounts(portal, out, chunk)?
+    report.in_turn(out, pending.chunks(batch.batch_size), |report, chunk| {
+        if batch.permanent {
+            report.delete_accounts(portal, out, chunk)
         } else {
-            report.delete_from_list(portal, out, chunk, false)?
-        };
-        if let Flow::Stop(why) = flow {
-            let rest: Vec<usize> = pending
-                .chunks(batch.batch_size)
-                .skip(n + 1)
-                .flatten()
-                .copied()
-                .collect();
-            for i in rest {
-                let error = Error::Server(format!("not attempted: {why}"));
-                report.fail(out, i, None, error)?;
-            }
-            break;
+            report.delete_from_list(portal, out, chunk, false)
         }
-    }
+    })?;
     Ok(report)
 }
 
@@ -188,6 +176,32 @@ impl Report {
         Ok(())
     }
 
+    /// Runs `step` on each group of items in turn. After a `Stop`, the items of the
+    /// groups left are reported "not attempted", so none is left unaccounted for.
+    fn in_turn<'a>(
+        &mut self,
+        out: &Printer,
+        groups: impl Iterator<Item = &'a [usize]>,
+        mut step: impl FnMut(&mut Report, &[usize]) -> Result<Flow, Error>,
+    ) -> Result<Flow, Error> {
+        let mut stopped: Option<Error> = None;
+        for group in groups {
+            match &stopped {
+                Some(why) => {
+                    for &i in group {
+                        self.fail(out, i, None, why.clone().context("not attempted: "))?;
+                    }
+                }
+                None => {
+                    if let Flow::Stop(why) = step(self, group)? {
+                        stopped = Some(why);
+                    }
+                }
+            }
+        }
+        Ok(stopped.map_or(Flow::Continue, Flow::Stop))
+    }
+
     fn ids(&self, chunk: &[usize]) -> Vec<&str> {
         chunk
             .iter()
@@ -223,12 +237,9 @@ impl Report {
                 chunk.len()
             ))?;
             let maybe_done = maybe_done || reply.maybe_done_before;
-            for &i in chunk {
-                if let Flow::Stop(why) = self.delete_from_list(portal, out, &[i], maybe_done)? {
-                    return Ok(Flow::Stop(why));
-                }
-            }
-            return Ok(Flow::Continue);
+            return self.in_turn(out, chunk.chunks(1), |report, one| {
+                report.delete_from_list(portal, out, one, maybe_done)
+            });
         }
         let error = if reply.status == 200 {
             Error::Server(
@@ -320,9 +331,8 @@ impl Report {
             ));
             self.fail(out, i, None, error)?;
         }
-        Ok(Flow::Stop(format!(
-            "an earlier request got no answer ({why})"
-        )))
+        let stop = Error::Network(format!("an earlier request got no answer ({why})"));
+        Ok(Flow::Stop(stop))
     }
 
     /// The portal said no to a chunk. A refused credential or a rate limit would refuse
@@ -334,13 +344,13 @@ impl Report {
         reply: &Reply,
         error: Error,
     ) -> Result<Flow, Error> {
-        let stop = matches!(reply.status, 401 | 429).then(|| error.to_string());
         for &i in chunk {
             self.fail(out, i, Some(reply.status), error.clone())?;
         }
-        Ok(match stop {
-            Some(why) => Flow::Stop(why),
-            None => Flow::Continue,
+        Ok(if matches!(reply.status, 401 | 429) {
+            Flow::Stop(error)
+        } else {
+            Flow::Continue
         })
     }
 
@@ -438,7 +448,8 @@ impl Report {
                 _ => None,
             })
             .collect();
-        let count = failed.len();
+        // Counted from what was removed, so that nothing unaccounted for passes as done.
+        let count = total - removed;
         if count == 0 {
             return Ok(());
         }
@@ -447,11 +458,10 @@ impl Report {
                 "{count} of {total} guests were not removed (see the lines above); the other {removed} were"
             )));
         }
-        if count == 1 {
-            return Err(failed
-                .into_iter()
-                .next()
-                .unwrap_or(Error::Server(String::new())));
+        if let [only] = failed.as_slice()
+            && count == 1
+        {
+            return Err(only.clone());
         }
         let message = format!("none of the {count} guests were removed (see the lines above)");
         Err(if failed.iter().all(|e| matches!(e, Error::Denied(_))) {

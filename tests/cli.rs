@@ -1190,6 +1190,41 @@ fn an_interrupted_batch_reports_exactly_what_was_done() {
 }
 
 #[test]
+fn a_connection_lost_while_retrying_one_by_one_leaves_nothing_unaccounted() {
+    let crowd = crowd(2);
+    let stranger = crowd
+        .portal
+        .add_user(Role::Admin, "S", "S", "s@example.com");
+    let not_mine = crowd
+        .portal
+        .invite_guest(&stranger, "N", "M", "nm@example.com");
+    // The list is refused whole, the first id alone goes through, then the portal is gone.
+    crowd
+        .portal
+        .fault("/api/2.0/people/guests", 2, 1000, Answer::Hangup);
+    let (first, second) = (&crowd.guests[0], &crowd.guests[1]);
+    let out = crowd
+        .tool(&["delete", "--retries", "0", first, &not_mine, second])
+        .run();
+    out.assert_error(5, "2 of 3 guests were not removed");
+    assert!(
+        out.stdout
+            .contains(&format!("Guest with ID {first} deleted successfully."))
+    );
+    assert!(out.stdout.contains(&format!(
+        "Guest with ID {not_mine} not deleted: not confirmed"
+    )));
+    assert!(out.stdout.contains(&format!(
+        "Guest with ID {second} not deleted: not attempted"
+    )));
+    assert!(out.stdout.ends_with("1 removed, 2 failed\n"));
+    assert_eq!(
+        crowd.portal.guest_list(&crowd.admin),
+        std::slice::from_ref(second)
+    );
+}
+
+#[test]
 fn a_closed_pipe_ends_quietly() {
     let crowd = crowd(1500);
     let script = format!(
