@@ -1161,6 +1161,63 @@ fn permanent_yes_disables_then_deletes_guests_only() {
 }
 
 #[test]
+fn permanent_asks_on_a_terminal_and_takes_only_yes() {
+    let crowd = crowd(2);
+    // util-linux's script gives the tool a terminal; what we write is typed into it.
+    let on_terminal = |id: &str, answer: &str| {
+        let command = format!(
+            "{} delete --permanent {id}",
+            env!("CARGO_BIN_EXE_docspace-guest")
+        );
+        let mut child = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env_clear()
+            .env("DOCSPACE_URL", crowd.portal.url())
+            .env("DOCSPACE_API_KEY", &crowd.key)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("script (util-linux)");
+        // Typed only once the question is there, as a person would.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut seen = Vec::new();
+        let mut byte = [0u8; 1];
+        while !String::from_utf8_lossy(&seen).contains("Type 'yes'") {
+            assert_eq!(
+                std::io::Read::read(&mut stdout, &mut byte).unwrap(),
+                1,
+                "no question: {}",
+                String::from_utf8_lossy(&seen)
+            );
+            seen.push(byte[0]);
+        }
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(answer.as_bytes())
+            .unwrap();
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+        (
+            child.wait().unwrap().code(),
+            format!("{}{rest}", String::from_utf8_lossy(&seen)),
+        )
+    };
+    let (code, text) = on_terminal(&crowd.guests[0], "no\n");
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("Permanently delete 1 guest account(s)?"));
+    assert!(text.contains("not confirmed"), "{text}");
+    assert!(crowd.portal.user(&crowd.guests[0]).is_some());
+    assert!(crowd.portal.requests().iter().all(|r| r.method == "GET"));
+
+    let (code, text) = on_terminal(&crowd.guests[1], "yes\n");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("deleted permanently"), "{text}");
+    assert!(crowd.portal.user(&crowd.guests[1]).is_none());
+}
+
+#[test]
 fn an_interrupted_batch_reports_exactly_what_was_done() {
     let crowd = crowd(250);
     // The first request passes; then the portal drops every connection unanswered.
