@@ -364,12 +364,8 @@ fn run_reports_the_all_or_nothing_refusal_of_delete() {
 #[test]
 fn delete_sends_ids_lowercased_once_each_in_one_request() {
     let demo = Portal::demo();
-    let a = demo
-        .portal
-        .invite_guest(&demo.admin, "A", "One", "a@example.com");
-    let b = demo
-        .portal
-        .invite_guest(&demo.admin, "B", "Two", "b@example.com");
+    let a = demo.portal.own_guest(&demo.admin, "a@example.com");
+    let b = demo.portal.own_guest(&demo.admin, "b@example.com");
     let out = tool_for(&demo, &["delete", &a.to_uppercase(), &b, &a]).run();
     out.assert_code(0);
     let requests = api_requests(&demo.portal);
@@ -558,9 +554,7 @@ fn plain_http_is_only_for_loopback() {
 #[test]
 fn the_portal_address_may_come_from_docspace_api_host_with_a_slash() {
     let demo = Portal::demo();
-    let mine = demo
-        .portal
-        .invite_guest(&demo.admin, "M", "M", "m@example.com");
+    let mine = demo.portal.own_guest(&demo.admin, "m@example.com");
     let out = tool(&["delete", &mine])
         .env("DOCSPACE_API_HOST", &format!("{}/", demo.portal.url()))
         .env("DOCSPACE_API_KEY", &demo.admin_key)
@@ -572,12 +566,8 @@ fn the_portal_address_may_come_from_docspace_api_host_with_a_slash() {
 #[test]
 fn the_key_can_come_from_a_file_or_stdin() {
     let demo = Portal::demo();
-    let a = demo
-        .portal
-        .invite_guest(&demo.admin, "A", "A", "a@example.com");
-    let b = demo
-        .portal
-        .invite_guest(&demo.admin, "B", "B", "b@example.com");
+    let a = demo.portal.own_guest(&demo.admin, "a@example.com");
+    let b = demo.portal.own_guest(&demo.admin, "b@example.com");
     let dir = std::env::temp_dir().join(format!("dg-key-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("key");
@@ -827,12 +817,7 @@ fn delete_250_ids_goes_in_3_requests_on_one_connection() {
 #[test]
 fn one_bad_id_among_5_is_retried_alone_and_reported() {
     let crowd = crowd(4);
-    let stranger = crowd
-        .portal
-        .add_user(Role::Admin, "S", "S", "s@example.com");
-    let not_mine = crowd
-        .portal
-        .invite_guest(&stranger, "N", "M", "nm@example.com");
+    let not_mine = crowd.portal.someone_elses_guest("nm@example.com");
     let mut ids = crowd.guests.clone();
     ids.insert(2, not_mine.clone());
     let mut args = vec!["delete"];
@@ -855,20 +840,17 @@ fn one_bad_id_among_5_is_retried_alone_and_reported() {
         6
     );
     assert!(crowd.portal.guest_list(&crowd.admin).is_empty());
-    assert_eq!(crowd.portal.guest_list(&stranger), [not_mine]);
+    assert_eq!(crowd.portal.user(&not_mine).map(|u| u.status), Some(1));
 }
 
 #[test]
 fn all_refused_is_exit_4() {
     let crowd = crowd(0);
-    let stranger = crowd
-        .portal
-        .add_user(Role::Admin, "S", "S", "s@example.com");
     let theirs: Vec<String> = (0..3)
         .map(|i| {
             crowd
                 .portal
-                .invite_guest(&stranger, "T", "T", &format!("t{i}@example.com"))
+                .someone_elses_guest(&format!("t{i}@example.com"))
         })
         .collect();
     let mut args = vec!["delete"];
@@ -1054,12 +1036,7 @@ fn dry_run_sends_no_write() {
 #[test]
 fn json_lines_carry_op_ok_status_and_data() {
     let crowd = crowd(1);
-    let stranger = crowd
-        .portal
-        .add_user(Role::Admin, "S", "S", "s@example.com");
-    let not_mine = crowd
-        .portal
-        .invite_guest(&stranger, "N", "M", "nm@example.com");
+    let not_mine = crowd.portal.someone_elses_guest("nm@example.com");
     let out = crowd
         .tool(&["delete", "--json", &crowd.guests[0], &not_mine])
         .run();
@@ -1249,12 +1226,7 @@ fn an_interrupted_batch_reports_exactly_what_was_done() {
 #[test]
 fn a_connection_lost_while_retrying_one_by_one_leaves_nothing_unaccounted() {
     let crowd = crowd(2);
-    let stranger = crowd
-        .portal
-        .add_user(Role::Admin, "S", "S", "s@example.com");
-    let not_mine = crowd
-        .portal
-        .invite_guest(&stranger, "N", "M", "nm@example.com");
+    let not_mine = crowd.portal.someone_elses_guest("nm@example.com");
     // The list is refused whole, the first id alone goes through, then the portal is gone.
     crowd
         .portal
@@ -1358,9 +1330,7 @@ fn share_link_and_whoami() {
 #[test]
 fn leading_429s_are_waited_out_as_retry_after_asks() {
     let demo = Portal::demo();
-    let mine = demo
-        .portal
-        .invite_guest(&demo.admin, "M", "M", "m@example.com");
+    let mine = demo.portal.own_guest(&demo.admin, "m@example.com");
     demo.portal
         .fault("/api/2.0/people/guests", 0, 2, Portal::too_many_requests(1));
     let out = tool_for(&demo, &["delete", &mine]).run();
@@ -1409,10 +1379,7 @@ fn an_html_503_is_retried_then_reported_without_a_crash() {
 #[test]
 fn other_4xx_are_never_retried() {
     let demo = Portal::demo();
-    let stranger = demo.portal.add_user(Role::Admin, "S", "S", "s@example.com");
-    let theirs = demo
-        .portal
-        .invite_guest(&stranger, "T", "T", "t@example.com");
+    let theirs = demo.portal.someone_elses_guest("t@example.com");
     tool_for(&demo, &["delete", &theirs]).run().assert_code(4);
     demo.portal.fault(
         "/api/2.0/people/guests",
@@ -1444,9 +1411,7 @@ fn a_portal_slower_than_the_timeout_is_exit_3() {
 #[test]
 fn a_connection_closed_before_the_answer_is_retried() {
     let demo = Portal::demo();
-    let mine = demo
-        .portal
-        .invite_guest(&demo.admin, "M", "M", "m@example.com");
+    let mine = demo.portal.own_guest(&demo.admin, "m@example.com");
     demo.portal
         .fault("/api/2.0/people/guests", 0, 1, Answer::Hangup);
     let out = tool_for(&demo, &["delete", &mine]).run();
@@ -1463,9 +1428,7 @@ fn a_connection_closed_before_the_answer_is_retried() {
 #[test]
 fn a_delete_whose_answer_was_lost_and_is_then_refused_says_it_may_be_done() {
     let demo = Portal::demo();
-    let mine = demo
-        .portal
-        .invite_guest(&demo.admin, "M", "M", "m@example.com");
+    let mine = demo.portal.own_guest(&demo.admin, "m@example.com");
     // The portal removes the guest, but the answer never arrives; the retry is refused.
     demo.portal
         .fault("/api/2.0/people/guests", 0, 1, Answer::Lost);

@@ -7,17 +7,7 @@ portal=$1
 shift
 budget=2000000
 top=$(pwd)
-work=$(mktemp -d)
-"$portal" "$work" &
-portal_pid=$!
-trap 'kill "$portal_pid" 2>/dev/null; rm -rf "$work"' EXIT INT TERM
-tries=0
-until [ -f "$work/env" ]; do
-    tries=$((tries + 1))
-    [ "$tries" -le 100 ] || { echo "static: the local portal did not start" >&2; exit 1; }
-    sleep 0.1
-done
-. "$work/env"
+. "$(dirname "$0")/start-portal.sh"
 
 fail() { echo "static: $target: $*" >&2; exit 1; }
 for target in "$@"; do

@@ -179,6 +179,17 @@ impl Portal {
         guest
     }
 
+    /// A guest on another admin's list, not on the caller's: delete refuses it.
+    pub fn someone_elses_guest(&self, email: &str) -> String {
+        let other = self.add_user(Role::Admin, "Sam", "Stranger", &format!("sam.{email}"));
+        self.invite_guest(&other, "Nina", "NotYours", email)
+    }
+
+    /// A guest on `owner`'s own list.
+    pub fn own_guest(&self, owner: &str, email: &str) -> String {
+        self.invite_guest(owner, "Olive", "Own", email)
+    }
+
     pub fn add_api_key(&self, user: &str, scopes: &[&str]) -> String {
         let mut state = self.state.lock().unwrap();
         let secret = format!("sk-{}{}", hex64(state.next()), hex64(state.next()));
