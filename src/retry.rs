@@ -55,12 +55,20 @@ fn parse_http_date(text: &str) -> Option<SystemTime> {
     let year: u64 = parts.next()?.parse().ok()?;
     let mut clock = parts.next()?.split(':').map(|n| n.parse::<u64>().ok());
     let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
-    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
+    // A year past 9999 is no date a server means, and would overflow the clock.
+    if parts.next()? != "GMT"
+        || !(1..=31).contains(&day)
+        || !(1970..=9999).contains(&year)
+        || hour > 23
+        || minute > 59
+        || second > 60
     {
         return None;
     }
     let days = days_since_epoch(year, month, day)?;
-    Some(UNIX_EPOCH + Duration::from_secs(days * 86_400 + hour * 3600 + minute * 60 + second))
+    UNIX_EPOCH.checked_add(Duration::from_secs(
+        days * 86_400 + hour * 3600 + minute * 60 + second,
+    ))
 }
 
 /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
@@ -108,6 +116,13 @@ mod tests {
                 now + Duration::from_secs(60)
             ),
             Some(Duration::ZERO)
+        );
+        // Found by the fuzzer: a far-off year overflowed the clock and panicked.
+        let far = "Sun, 06 Nov 13333333333333333994 08:49:37 GMT";
+        assert_eq!(retry_after_delay(far, now), None);
+        assert_eq!(
+            retry_after_delay("Sun, 06 Nov 99999 08:49:37 GMT", now),
+            None
         );
         assert_eq!(retry_after_delay("soon", now), None);
         assert_eq!(

@@ -1353,6 +1353,26 @@ fn leading_429s_are_waited_out_as_retry_after_asks() {
 }
 
 #[test]
+fn a_retry_after_date_far_in_the_future_is_not_a_crash() {
+    let demo = Portal::demo();
+    let mine = demo.portal.own_guest(&demo.admin, "m@example.com");
+    // Found by fuzzing: such a date overflowed the clock and aborted the tool.
+    let answer = Answer::Send(portal::Response::new(429, "").with_header(
+        "Retry-After",
+        "Sun, 06 Nov 13333333333333333994 08:49:37 GMT",
+    ));
+    demo.portal.fault("/api/2.0/people/guests", 0, 1, answer);
+    let out = tool_for(&demo, &["delete", &mine]).run();
+    out.assert_code(0);
+    assert!(
+        out.stderr
+            .contains("(429 Too Many Requests), attempt 2 of 4"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn an_html_503_is_retried_then_reported_without_a_crash() {
     let demo = Portal::demo();
     let page = "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>";
