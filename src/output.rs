@@ -30,7 +30,7 @@ impl Printer {
 
     /// A line of the default output; not shown with --quiet or --json.
     pub fn say(&self, line: &str) -> Result<(), Error> {
-        if self.json || self.verbosity == Verbosity::Quiet {
+        if !self.is_human() {
             return Ok(());
         }
         write_line(line)
