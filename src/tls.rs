@@ -98,8 +98,8 @@ pub fn certificate_problem(error_text: &str, host: &str) -> Option<String> {
     let detail = error_text.split("invalid peer certificate:").nth(1)?.trim();
     let reason = if detail.contains("UnknownIssuer") {
         "it is signed by a certificate authority this tool does not trust".to_string()
-    } else if detail.contains("Expired") {
-        "it has expired".to_string()
+    } else if detail.contains("Expired") || detail.contains("expired") {
+        format!("it has expired ({detail})")
     } else if detail.contains("NotValidYet") {
         "it is not valid yet (check this host's clock)".to_string()
     } else if detail.contains("NotValidForName") {

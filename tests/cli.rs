@@ -1593,6 +1593,8 @@ struct Certs {
     good: (Vec<u8>, Vec<u8>),
     /// For another name, signed by `ca`.
     wrong_name: (Vec<u8>, Vec<u8>),
+    /// For 127.0.0.1, signed by `ca`, valid only in January 2020.
+    expired: (Vec<u8>, Vec<u8>),
 }
 
 fn certs() -> &'static Certs {
@@ -1639,45 +1641,58 @@ fn certs() -> &'static Certs {
             "keyUsage=critical,keyCertSign",
         ]);
         openssl(&ca);
-        let server = |name: &str, san: &str| {
+        // `openssl ca`, for it can sign with any validity period, past ones included.
+        std::fs::write(dir.join("index.txt"), "").unwrap();
+        std::fs::write(dir.join("serial"), "01\n").unwrap();
+        std::fs::write(
+            dir.join("ca.cnf"),
+            "[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\nnew_certs_dir = .\n\
+             serial = serial\ndefault_md = sha256\npolicy = any\nunique_subject = no\n\
+             [any]\ncommonName = supplied\n",
+        )
+        .unwrap();
+        let server = |name: &str, san: &str, validity: [&str; 2]| {
             let mut request = vec!["req", "-subj", "/CN=portal"];
             request.extend(ec);
-            let key = format!("{name}.key");
-            let csr = format!("{name}.csr");
-            let pem = format!("{name}.pem");
+            let (key, csr, pem, ext) = (
+                format!("{name}.key"),
+                format!("{name}.csr"),
+                format!("{name}.pem"),
+                format!("{name}.ext"),
+            );
             request.extend(["-keyout", &key, "-out", &csr]);
             openssl(&request);
-            let ext = format!("{name}.ext");
-            std::fs::write(
-                dir.join(&ext),
-                format!("subjectAltName={san}\nextendedKeyUsage=serverAuth\n"),
-            )
-            .unwrap();
-            openssl(&[
-                "x509",
-                "-req",
-                "-in",
-                &csr,
-                "-CA",
-                "ca.pem",
-                "-CAkey",
-                "ca.key",
-                "-CAcreateserial",
-                "-days",
-                "2",
-                "-out",
-                &pem,
+            let extensions =
+                format!("[server]\nsubjectAltName={san}\nextendedKeyUsage=serverAuth\n");
+            std::fs::write(dir.join(&ext), extensions).unwrap();
+            let mut sign = vec![
+                "ca", "-batch", "-notext", "-config", "ca.cnf", "-cert", "ca.pem",
+            ];
+            sign.extend(["-keyfile", "ca.key", "-in", &csr, "-out", &pem]);
+            sign.extend([
                 "-extfile",
                 &ext,
+                "-extensions",
+                "server",
+                "-startdate",
+                validity[0],
             ]);
+            sign.extend(["-enddate", validity[1]]);
+            openssl(&sign);
             (
                 std::fs::read(dir.join(pem)).unwrap(),
                 std::fs::read(dir.join(key)).unwrap(),
             )
         };
+        let current = ["20250101000000Z", "20991231000000Z"];
         Certs {
-            good: server("good", "IP:127.0.0.1"),
-            wrong_name: server("wrong", "DNS:portal.example.com"),
+            good: server("good", "IP:127.0.0.1", current),
+            wrong_name: server("wrong", "DNS:portal.example.com", current),
+            expired: server(
+                "expired",
+                "IP:127.0.0.1",
+                ["20200101000000Z", "20200102000000Z"],
+            ),
             ca: dir.join("ca.pem"),
         }
     })
@@ -1725,6 +1740,11 @@ fn tls_is_trusted_with_ca_cert_or_ssl_cert_file_and_refused_without() {
         served,
         "no request without a trusted certificate"
     );
+
+    let expired = tls_portal(&certs().expired);
+    tool_for(&expired, &["whoami", "--ca-cert", ca])
+        .run()
+        .assert_error(3, "it has expired");
 
     let wrong = tls_portal(&certs().wrong_name);
     tool_for(&wrong, &["whoami", "--ca-cert", ca])
