@@ -69,7 +69,8 @@ Another admin shares a guest with you by sending a guest sharing link
 email: the link is required.
 
 Options:
-      --email EMAIL   The guest's email address (checked for form)
+      --email EMAIL   The guest's email address (checked for form; a warning if
+                      the link's guest has another)
       --link LINK     The guest sharing link, in any of these forms:
                         https://portal.example.com/s/AbCdEfGhIjKlMnO   (short)
                         https://portal.example.com/confirm/GuestShareLink?type=GuestShareLink&key=...

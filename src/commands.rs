@@ -250,6 +250,14 @@ fn approve(
         "Approved guest: {} ({})",
         guest.display_name, guest.email
     ))?;
+    // DocSpace approves whoever the link names; another email means the wrong link.
+    if !guest.email.eq_ignore_ascii_case(email) {
+        eprintln!(
+            "docspace-guest: warning: the link was for {}, not for --email {email}; \
+             that guest is the one approved",
+            guest.email
+        );
+    }
     out.record(
         "approve",
         true,

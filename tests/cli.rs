@@ -232,6 +232,40 @@ fn approve_quiet_prints_only_the_id_and_run_quiet_too() {
 }
 
 #[test]
+fn an_email_that_is_not_the_links_guest_is_warned_about() {
+    let demo = Portal::demo();
+    let link = demo.portal.full_url(&demo.link);
+    let out = tool_for(
+        &demo,
+        &[
+            "approve",
+            "-q",
+            "--email",
+            "someone.else@example.com",
+            "--link",
+            &link,
+        ],
+    )
+    .run();
+    out.assert_code(0);
+    assert_eq!(
+        out.stdout,
+        format!("{}\n", demo.guest),
+        "the link's guest was approved"
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "the link was for {}, not for --email someone.else@example.com",
+            demo.guest_email
+        )),
+        "{}",
+        out.stderr
+    );
+    let out = flow(&demo, "approve", &link, &[]).run();
+    assert_eq!(out.stderr, "", "no warning when they match");
+}
+
+#[test]
 fn a_login_token_goes_raw_and_works() {
     let demo = Portal::demo();
     let token = demo.portal.add_login_token(&demo.admin);
