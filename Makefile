@@ -6,7 +6,7 @@ BIN := target/release/docspace-guest
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 TARGETS := x86_64-unknown-linux-musl aarch64-unknown-linux-musl
 
-.PHONY: build test test-deps lint demo static static-deps static-test dist bench install clean
+.PHONY: build test test-deps lint demo static static-deps static-test dist bench fuzz install clean
 
 build:
 	$(CARGO) build --release --locked
@@ -55,6 +55,16 @@ bench: static
 	$(CARGO) build --release --locked --example bench
 	target/release/examples/bench target/x86_64-unknown-linux-musl/release/docspace-guest \
 		../shared/example/manage-guests.md
+
+# cargo-fuzz on the stable toolchain (RUSTC_BOOTSTRAP lets it pass its -Z flags).
+FUZZ_SECONDS ?= 600
+fuzz:
+	command -v cargo-fuzz >/dev/null || $(CARGO) install --locked cargo-fuzz
+	cd fuzz && for target in link answers; do \
+		mkdir -p corpus/$$target && \
+		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run -O $$target corpus/$$target seeds/$$target -- \
+			-max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 || exit 1; \
+	done
 
 install: build
 	install -D -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/docspace-guest
