@@ -602,7 +602,8 @@ fn the_key_can_come_from_a_file_or_stdin() {
     let demo = Portal::demo();
     let a = demo.portal.own_guest(&demo.admin, "a@example.com");
     let b = demo.portal.own_guest(&demo.admin, "b@example.com");
-    let dir = std::env::temp_dir().join(format!("dg-key-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("dg-key-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("key");
     std::fs::write(&file, format!("{}\n", demo.admin_key)).unwrap();
@@ -713,7 +714,8 @@ impl Crowd {
 }
 
 fn write_temp(name: &str, text: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("dg-{}-{name}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("dg-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(name);
     std::fs::write(&file, text).unwrap();
@@ -1634,7 +1636,8 @@ struct Certs {
 fn certs() -> &'static Certs {
     static CERTS: std::sync::OnceLock<Certs> = std::sync::OnceLock::new();
     CERTS.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("dg-tls-{}", std::process::id()));
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("dg-tls-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let openssl = |args: &[&str]| {
             let out = Command::new("openssl")
@@ -1813,7 +1816,8 @@ impl Tinyproxy {
             .local_addr()
             .unwrap()
             .port();
-        let dir = std::env::temp_dir().join(format!("dg-proxy-{}-{port}", std::process::id()));
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("dg-proxy-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let log = dir.join("tinyproxy.log");
         let conf = dir.join("tinyproxy.conf");
