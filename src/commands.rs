@@ -52,7 +52,7 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
             let Some(guest) = guest else {
                 // A dry run approves nothing, so there is no id yet to delete.
                 let change = portal.delete_guests(&["<id from the approval>"]);
-                return out.planned(&portal.describe(&change));
+                return out.planned("delete", &portal.describe(&change));
             };
             out.result(&guest.id)?;
             let batch = Batch {
@@ -224,7 +224,7 @@ fn approve(
     };
     let change = portal.approve_guest(email, &confirm);
     if dry_run {
-        out.planned(&portal.describe(&change))?;
+        out.planned("approve", &portal.describe(&change))?;
         return Ok(None);
     }
     let reply = portal.send(&change)?;

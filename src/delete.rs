@@ -75,10 +75,13 @@ pub fn remove(
         for chunk in pending.chunks(batch.batch_size) {
             let ids = report.ids(chunk);
             if batch.permanent {
-                out.planned(&portal.describe(&portal.disable_users(&ids)))?;
-                out.planned(&portal.describe(&portal.delete_users(&ids)))?;
+                out.planned("disable", &portal.describe(&portal.disable_users(&ids)))?;
+                out.planned(
+                    "delete-accounts",
+                    &portal.describe(&portal.delete_users(&ids)),
+                )?;
             } else {
-                out.planned(&portal.describe(&portal.delete_guests(&ids)))?;
+                out.planned("delete", &portal.describe(&portal.delete_guests(&ids)))?;
             }
         }
         return Ok(report);

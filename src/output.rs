@@ -50,9 +50,14 @@ impl Printer {
         self.say(&format!("Raw Response{label}: {}", reply.body))
     }
 
-    /// `--dry-run`: a write that would be sent (as `Portal::describe` shows it).
-    pub fn planned(&self, request: &Value) -> Result<(), Error> {
-        self.record("dry-run", true, None, json!({ "request": request }))?;
+    /// `--dry-run`: the write `op` would send (as `Portal::describe` shows it).
+    pub fn planned(&self, op: &str, request: &Value) -> Result<(), Error> {
+        self.record(
+            op,
+            true,
+            None,
+            json!({ "dry_run": true, "request": request }),
+        )?;
         let text = |value: &Value| value.as_str().unwrap_or_default().to_string();
         self.say(&format!(
             "Would send: {} {}",

@@ -1053,6 +1053,8 @@ fn dry_run_sends_no_write() {
     out.assert_code(0);
     let planned: Vec<Value> = out.stdout.lines().map(json_of).collect();
     assert_eq!(planned.len(), 2);
+    assert_eq!(planned[0]["op"], "approve");
+    assert_eq!(planned[0]["dry_run"], true);
     assert_eq!(planned[0]["request"]["method"], "POST");
     assert_eq!(
         planned[0]["request"]["headers"]["confirm"]
@@ -1060,6 +1062,7 @@ fn dry_run_sends_no_write() {
             .map(|c| c.contains("key=…")),
         Some(true)
     );
+    assert_eq!(planned[1]["op"], "delete");
     assert_eq!(planned[1]["request"]["method"], "DELETE");
     assert!(
         planned
