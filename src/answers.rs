@@ -2,11 +2,13 @@
 //! status means different things at different calls (a 403 at delete refuses the whole
 //! list), so each call has its reading; what every call shares is in `unexpected`.
 
+use std::time::SystemTime;
+
 use serde_json::Value;
 
 use crate::api::{Portal, Reply};
 use crate::error::Error;
-use crate::{html, input};
+use crate::{html, input, retry};
 
 /// The guest in approve's answer.
 pub struct Guest {
@@ -122,7 +124,7 @@ pub fn unexpected(action: &str, reply: &Reply) -> Error {
             reply.status,
             reply.location.as_deref().unwrap_or("nowhere")
         )),
-        (401 | 403, _) => credential_refused(),
+        (401, _) => credential_refused(),
         (402, _) => Error::Server(
             "the portal answered 402 Payment Required: its subscription has lapsed".into(),
         ),
@@ -130,11 +132,12 @@ pub fn unexpected(action: &str, reply: &Reply) -> Error {
             Error::Server("no DocSpace portal answered at this address (404): check --url".into())
         }
         (429, _) => Error::Server(format!(
-            "the portal is limiting requests (429); wait {} and try again",
+            "the portal is limiting requests (429); wait {} and try again, or raise --retries",
             reply
                 .retry_after
                 .as_deref()
-                .map_or("a minute".to_string(), |s| format!("{s} s"))
+                .and_then(|value| retry::retry_after_delay(value, SystemTime::now()))
+                .map_or("a minute".to_string(), retry::describe)
         )),
         (status, Some(reason)) => Error::Server(format!(
             "{action} failed: the portal answered {status}: {reason}"

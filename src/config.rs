@@ -1,7 +1,6 @@
 //! Where the portal is and what credential to send: from flags, then the environment.
 
 use std::fmt;
-use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
 
@@ -122,14 +121,11 @@ impl Credential {
 
     fn from_file(path: &Path) -> Result<Credential, Error> {
         let shown = path.display();
-        let mut value = String::new();
-        let read = if path == Path::new("-") {
-            std::io::stdin().read_to_string(&mut value)
-        } else {
+        if path != Path::new("-") {
             warn_if_others_can_read(path);
-            std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut value))
-        };
-        read.map_err(|err| Error::Usage(format!("--api-key-file {shown}: {err}")))?;
+        }
+        let value = crate::input::read_text(path)
+            .map_err(|err| Error::Usage(format!("--api-key-file {shown}: {err}")))?;
         Credential::new(value, &format!("--api-key-file {shown}"))
     }
 

@@ -20,13 +20,7 @@ pub fn read_targets(path: &Path) -> Result<Vec<Target>, Error> {
     } else {
         path.display().to_string()
     };
-    let mut text = String::new();
-    let read = if path == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text)
-    } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text))
-    };
-    read.map_err(|err| Error::Usage(format!("--from {shown}: {err}")))?;
+    let text = read_text(path).map_err(|err| Error::Usage(format!("--from {shown}: {err}")))?;
     let mut targets = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -42,6 +36,17 @@ pub fn read_targets(path: &Path) -> Result<Vec<Target>, Error> {
         targets.push(target);
     }
     Ok(targets)
+}
+
+/// The whole of a file named on the command line, `-` being stdin.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    let mut text = String::new();
+    if path == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text)?;
+    } else {
+        std::fs::File::open(path)?.read_to_string(&mut text)?;
+    }
+    Ok(text)
 }
 
 /// A GUID is an ID; anything with an `@` must be an email.
