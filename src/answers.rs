@@ -31,6 +31,72 @@ pub fn approved_guest(reply: &Reply) -> Option<Guest> {
     })
 }
 
+/// The account behind the credential, from `GET people/@self`.
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    /// HTML-decoded.
+    pub display_name: String,
+    pub kind: AccountKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountKind {
+    Owner,
+    DocSpaceAdmin,
+    RoomAdmin,
+    User,
+    Guest,
+}
+
+impl AccountKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            AccountKind::Owner => "DocSpace admin (owner)",
+            AccountKind::DocSpaceAdmin => "DocSpace admin",
+            AccountKind::RoomAdmin => "room admin",
+            AccountKind::User => "user",
+            AccountKind::Guest => "guest",
+        }
+    }
+
+    pub fn is_docspace_admin(self) -> bool {
+        matches!(self, AccountKind::Owner | AccountKind::DocSpaceAdmin)
+    }
+}
+
+/// Reads who the credential acts as; any other answer is the call's failure.
+pub fn account(reply: &Reply) -> Result<Account, Error> {
+    if reply.status != 200 {
+        return Err(refusal("who-am-I", reply));
+    }
+    let user = success_envelope(reply)
+        .and_then(|mut e| e.get_mut("response").map(Value::take))
+        .filter(|u| u.get("id").is_some())
+        .ok_or_else(|| {
+            Error::Server("the portal answered 200 but without a user in response".into())
+        })?;
+    let flag = |name: &str| user.get(name).and_then(Value::as_bool).unwrap_or(false);
+    let kind = if flag("isOwner") {
+        AccountKind::Owner
+    } else if flag("isAdmin") {
+        AccountKind::DocSpaceAdmin
+    } else if flag("isRoomAdmin") {
+        AccountKind::RoomAdmin
+    } else if flag("isVisitor") {
+        AccountKind::Guest
+    } else {
+        AccountKind::User
+    };
+    let text = |field: &str| user.get(field).and_then(Value::as_str).unwrap_or_default();
+    Ok(Account {
+        id: text("id").to_string(),
+        email: text("email").to_string(),
+        display_name: html::decode(text("displayName")),
+        kind,
+    })
+}
+
 /// A 401 at approve is the credential or the sharing link's key; one read tells which.
 pub fn approve_refusal(portal: &Portal, reply: &Reply) -> Error {
     match (reply.status, server_message(&reply.body).as_deref()) {
@@ -49,12 +115,19 @@ pub fn approve_refusal(portal: &Portal, reply: &Reply) -> Error {
         },
         (403, Some("Access denied")) => Error::Denied(
             "the portal refused the approval (403 Access denied): approving shared guests \
-             takes a DocSpace admin or room admin account"
+             takes a DocSpace admin or room admin account; on DocSpace 3.1 to 3.5 it also \
+             means that --email is not a guest's address"
                 .into(),
         ),
         (403, _) => Error::Denied(
             "the portal refused the approval (403) without a reason: the key may lack the \
              accounts:write scope, or the sharing link was not accepted"
+                .into(),
+        ),
+        // DocSpace 3.0 has no approve endpoint; one read tells it from a wrong --url.
+        (404, None) if portal.whoami().is_ok_and(|r| r.status == 200) => Error::Server(
+            "this portal has no guest approval (404): it came with DocSpace 3.1; approve \
+             the guest in the portal's People page, or ask its admin to upgrade"
                 .into(),
         ),
         (404, Some(reason)) => Error::Server(format!(

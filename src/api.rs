@@ -220,6 +220,17 @@ impl Portal {
         self.read("/people/@self", &[])
     }
 
+    /// GET /api/2.0/settings/version/build: anonymous, so sent without the credential.
+    pub fn release(&self) -> Result<Reply, Error> {
+        self.exchange(Call {
+            method: Method::Get,
+            url: &self.api_url("/settings/version/build", &[]),
+            with_credential: false,
+            confirm: None,
+            json: None,
+        })
+    }
+
     /// GET /api/2.0/people/email?email=…
     pub fn user_by_email(&self, email: &str) -> Result<Reply, Error> {
         self.read("/people/email", &[("email", email)])

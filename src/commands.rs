@@ -15,7 +15,7 @@ use crate::link::{self, GuestLink};
 use crate::list::{self, Filter};
 use crate::output::Printer;
 use crate::url::Url;
-use crate::{answers, config, html};
+use crate::{answers, config};
 
 /// A command whose input has been checked; nothing has been sent yet.
 enum Job {
@@ -250,11 +250,12 @@ fn approve(
         "Approved guest: {} ({})",
         guest.display_name, guest.email
     ))?;
-    // DocSpace approves whoever the link names; another email means the wrong link.
+    // From 3.5 DocSpace approves whoever the link names (3.1 to 3.4: the email), so
+    // only the answer says who was approved; another email means the wrong link.
     if !guest.email.eq_ignore_ascii_case(email) {
         eprintln!(
-            "docspace-guest: warning: the link was for {}, not for --email {email}; \
-             that guest is the one approved",
+            "docspace-guest: warning: the portal approved {}, not --email {email} (the \
+             link names the guest); that guest is the one approved",
             guest.email
         );
     }
@@ -295,39 +296,17 @@ fn share_link(portal: &Portal, out: &Printer, id: &str) -> Result<(), Error> {
 }
 
 fn whoami(portal: &Portal, out: &Printer) -> Result<(), Error> {
-    let reply = portal.whoami()?;
-    if reply.status != 200 {
-        return Err(answers::refusal("who-am-I", &reply));
-    }
-    let user = answers::success_envelope(&reply)
-        .and_then(|mut e| e.get_mut("response").map(Value::take))
-        .filter(|u| u.get("id").is_some())
-        .ok_or_else(|| {
-            Error::Server("the portal answered 200 but without a user in response".into())
-        })?;
-    let flag = |name: &str| user.get(name).and_then(Value::as_bool).unwrap_or(false);
-    let kind = if flag("isOwner") {
-        "DocSpace admin (owner)"
-    } else if flag("isAdmin") {
-        "DocSpace admin"
-    } else if flag("isRoomAdmin") {
-        "room admin"
-    } else if flag("isVisitor") {
-        "guest"
-    } else {
-        "user"
-    };
-    let text = |field: &str| user.get(field).and_then(Value::as_str).unwrap_or_default();
-    let name = html::decode(text("displayName"));
-    out.say(&format!("{name} <{}>", text("email")))?;
-    out.say(&format!("id: {}", text("id")))?;
+    let me = answers::account(&portal.whoami()?)?;
+    let kind = me.kind.describe();
+    out.say(&format!("{} <{}>", me.display_name, me.email))?;
+    out.say(&format!("id: {}", me.id))?;
     out.say(&format!("type: {kind}"))?;
     out.say(&format!("portal: {}", portal.origin()))?;
-    out.result(text("id"))?;
+    out.result(&me.id)?;
     out.record(
         "whoami",
         true,
         Some(200),
-        json!({ "id": text("id"), "email": text("email"), "displayName": name, "type": kind }),
+        json!({ "id": me.id, "email": me.email, "displayName": me.display_name, "type": kind }),
     )
 }

@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::input::Target;
 use crate::list;
 use crate::output::Printer;
+use crate::release::{self, DeleteRule};
 
 pub struct Batch {
     pub targets: Vec<Target>,
@@ -43,6 +44,9 @@ pub struct Report {
     permanent: bool,
     /// Nothing is sent: pending items are the ones that would be.
     dry_run: bool,
+    /// Set when a DocSpace admin removes guests from a portal that may be older than
+    /// 3.7.1, which refuses DocSpace admins: a 403 is then worded for that.
+    admin_on_old_release: Option<DeleteRule>,
 }
 
 /// Whether the next chunk may be sent.
@@ -63,10 +67,13 @@ pub fn remove(
         items: Vec::new(),
         permanent: batch.permanent,
         dry_run,
+        admin_on_old_release: None,
     };
     report.resolve(portal, out, batch.targets)?;
     if batch.permanent {
         report.keep_only_guests(portal, out)?;
+    } else {
+        report.keep_only_provable(portal, out)?;
     }
     let pending: Vec<usize> = (0..report.items.len())
         .filter(|&i| matches!(report.items[i].outcome, Outcome::Pending))
@@ -179,6 +186,47 @@ impl Report {
         Ok(())
     }
 
+    /// Before 3.7.1 the portal answers 200 and silently skips an id that is not one of
+    /// the caller's active guests, so there a 200 proves only what was on that list.
+    /// Costs one anonymous request on 3.7.1 and later; on older (or unnamed) releases,
+    /// one who-am-I and, for a room admin, the pages of its active guests.
+    fn keep_only_provable(&mut self, portal: &Portal, out: &Printer) -> Result<(), Error> {
+        let rule = release::delete_rule(portal)?;
+        if rule == DeleteRule::AllOrNothing {
+            return Ok(());
+        }
+        let me = answers::account(&portal.whoami()?)?;
+        if me.kind.is_docspace_admin() {
+            // Old releases refuse DocSpace admins outright, so a 200 to one is a 3.7.1+
+            // answer and proves its ids; only a 403 needs other words.
+            self.admin_on_old_release = Some(rule);
+            return Ok(());
+        }
+        // Room admins see exactly their own guests.
+        let mut active = HashSet::new();
+        list::each_page(portal, &[("employeeStatus", "1")], |page| {
+            active.extend(
+                page.iter()
+                    .filter_map(|g| g["id"].as_str().and_then(crate::input::guid)),
+            );
+            Ok(())
+        })?;
+        for i in 0..self.items.len() {
+            let item = &self.items[i];
+            if matches!(item.outcome, Outcome::Pending)
+                && !item.id.as_ref().is_some_and(|id| active.contains(id))
+            {
+                let error = Error::Denied(format!(
+                    "it is not one of your active guests, and {} answers 200 without \
+                     removing such an id; not sent",
+                    rule.describe()
+                ));
+                self.fail(out, i, None, error)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Runs `step` on each group of items in turn. After a `Stop`, the items of the
     /// groups left are reported "not attempted", so none is left unaccounted for.
     fn in_turn<'a>(
@@ -233,6 +281,19 @@ impl Report {
             }
             return Ok(Flow::Continue);
         }
+        if let Some(DeleteRule::MaySkip {
+            release: Some(release),
+        }) = &self.admin_on_old_release
+            && answers::is_access_denied(&reply)
+        {
+            let error = Error::Denied(format!(
+                "refused (403 Access denied): this portal's release (DocSpace {release}) lets \
+                 only room admins remove guests from their lists; use a room admin's API key \
+                 (3.7.1 and later also let DocSpace admins)"
+            ));
+            self.refused(out, chunk, &reply, error.clone())?;
+            return Ok(Flow::Stop(error));
+        }
         if chunk.len() > 1 && answers::is_access_denied(&reply) {
             out.say(&format!(
                 "The portal refused all {} ids of this request because of one or more of them; \
@@ -254,6 +315,13 @@ impl Report {
             Error::Denied(
                 "refused (403 Access denied); an earlier attempt that got no answer may \
                  already have removed it: check with docspace-guest list"
+                    .into(),
+            )
+        } else if self.admin_on_old_release.is_some() && answers::is_access_denied(&reply) {
+            Error::Denied(
+                "refused (403 Access denied): it is not an active guest on your guest list, \
+                 or this portal's release is older than 3.7.1 (it does not say which), and \
+                 such a release lets only room admins remove guests from their lists"
                     .into(),
             )
         } else {

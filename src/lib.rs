@@ -14,6 +14,7 @@ pub mod link;
 pub mod list;
 pub mod output;
 pub mod proxy;
+pub mod release;
 pub mod retry;
 pub mod tls;
 pub mod url;

@@ -1,7 +1,9 @@
 //! A fake ONLYOFFICE DocSpace portal that behaves as ../shared/docspace-api.md says the
-//! real one (3.7.2) does: the Authorization rules, empty-bodied 401/403/429, the
-//! envelopes, guest sharing links with short-link redirects, approve by `confirm`
-//! header, all-or-nothing delete. The test suite and `make demo` both run it.
+//! real one does: the Authorization rules, empty-bodied 401/403/429, the envelopes,
+//! guest sharing links with short-link redirects, approve by `confirm` header,
+//! all-or-nothing delete. It plays 3.7.2 unless `set_release` picks an older release,
+//! whose guest endpoints then follow the page's "Releases" table. The test suite and
+//! `make demo` both run it.
 //!
 //! Simplification: every caller, admin or not, has an explicit guest list (the guests
 //! it invited or approved); delete acts on that list, as it does on the real server.
@@ -25,6 +27,58 @@ pub enum Role {
     RoomAdmin,
     User,
     Guest,
+}
+
+/// The releases whose guest endpoints differ ("Releases" in docspace-api.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Release {
+    /// No approve endpoint.
+    V3_0,
+    /// 3.1 to 3.4: approve names the guest by the body's email.
+    V3_1,
+    /// Approve names the link's guest; not a guest is still 403.
+    V3_5,
+    /// Not a guest is 400 "User is not a guest".
+    V3_6,
+    V3_7_0,
+    /// 3.7.1 and later: delete is all or nothing, and DocSpace admins may call it.
+    V3_7_2,
+}
+
+impl Release {
+    pub const ALL: [Release; 6] = [
+        Release::V3_0,
+        Release::V3_1,
+        Release::V3_5,
+        Release::V3_6,
+        Release::V3_7_0,
+        Release::V3_7_2,
+    ];
+
+    pub fn number(self) -> &'static str {
+        match self {
+            Release::V3_0 => "3.0.0",
+            Release::V3_1 => "3.1.0",
+            Release::V3_5 => "3.5.0",
+            Release::V3_6 => "3.6.0",
+            Release::V3_7_0 => "3.7.0",
+            Release::V3_7_2 => "3.7.2",
+        }
+    }
+
+    /// What `settings/version/build` reports when the deployment configured no version.
+    fn unconfigured_number(self) -> &'static str {
+        if self == Release::V3_0 {
+            "1.0.0"
+        } else {
+            "3.1.0"
+        }
+    }
+
+    /// Before 3.7.1 delete skips what it may not remove, and only room admins call it.
+    pub fn delete_skips_silently(self) -> bool {
+        self < Release::V3_7_2
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +146,9 @@ struct State {
     /// only for timing the example in `make bench`.
     lenient: bool,
     counter: u64,
+    release: Option<Release>,
+    /// `settings/version/build` tells the release only when the deployment set it.
+    version_configured: bool,
 }
 
 pub struct Portal {
@@ -257,6 +314,14 @@ impl Portal {
         });
     }
 
+    /// Plays `release`; `configured` says whether `settings/version/build` reports it
+    /// or the placeholder of a deployment that configured no version.
+    pub fn set_release(&self, release: Release, configured: bool) {
+        let mut state = self.state.lock().unwrap();
+        state.release = Some(release);
+        state.version_configured = configured;
+    }
+
     pub fn set_lenient(&self, lenient: bool) {
         self.state.lock().unwrap().lenient = lenient;
     }
@@ -381,6 +446,9 @@ impl State {
         let Some(route) = path.strip_prefix("/api/2.0/") else {
             return empty(404);
         };
+        if request.method == "GET" && route == "settings/version/build" {
+            return self.version(request);
+        }
         let caller = match self.authenticate(request) {
             Ok(caller) => caller,
             Err(answer) => return answer,
@@ -404,6 +472,26 @@ impl State {
             ("PUT", ["people", "delete"]) => self.delete_accounts(&reply, &caller),
             _ => empty(404),
         }
+    }
+
+    fn release(&self) -> Release {
+        self.release.unwrap_or(Release::V3_7_2)
+    }
+
+    /// Anonymous: the deployment's configured version, or its placeholder.
+    fn version(&self, request: &Request) -> Answer {
+        let release = self.release();
+        let number = if self.release.is_none() || self.version_configured {
+            release.number()
+        } else {
+            release.unconfigured_number()
+        };
+        let reply = Reply {
+            request,
+            base: self.base.clone(),
+        };
+        let build = json!({ "docSpace": number, "communityServer": "12.7.0.1", "documentServer": "9.0.4.50" });
+        reply.ok(build, 1)
     }
 
     fn take_fault(&mut self, path: &str) -> Option<Answer> {
@@ -466,6 +554,10 @@ impl State {
     }
 
     fn approve(&mut self, reply: &Reply, caller: &str) -> Answer {
+        let release = self.release();
+        if release == Release::V3_0 {
+            return empty(404);
+        }
         let link = match reply.request.header("confirm") {
             Some(confirm) => {
                 let param = |name: &str| {
@@ -517,11 +609,25 @@ impl State {
         if matches!(role, Role::User | Role::Guest) {
             return error(403, "Access denied");
         }
-        let Some(guest) = self.find(&link.guest).cloned() else {
+        // 3.1 to 3.4 take the guest from the body's email, later releases from the link.
+        let named = if release == Release::V3_1 {
+            let email = body["email"].as_str().unwrap_or_default();
+            self.users
+                .iter()
+                .find(|u| u.email.eq_ignore_ascii_case(email))
+                .cloned()
+        } else {
+            self.find(&link.guest).cloned()
+        };
+        let Some(guest) = named else {
             return error(404, "User not found");
         };
         if guest.role != Role::Guest {
-            return error(400, "User is not a guest");
+            return if release >= Release::V3_6 {
+                error(400, "User is not a guest")
+            } else {
+                error(403, "Access denied")
+            };
         }
         if !self.on_list(caller, &guest.id) {
             self.guest_lists
@@ -531,27 +637,35 @@ impl State {
     }
 
     fn delete_guests(&mut self, reply: &Reply, caller: &str) -> Answer {
+        let old = self.release().delete_skips_silently();
         let ids = match user_ids(reply.request) {
             Ok(ids) => ids,
+            Err(_) if old && body_json(reply.request).is_ok_and(|b| b.get("userIds").is_none()) => {
+                return error(500, "Value cannot be null. (Parameter 'source')");
+            }
             Err(answer) => return answer,
         };
-        if !matches!(
-            self.find(caller).unwrap().role,
-            Role::Owner | Role::Admin | Role::RoomAdmin
-        ) {
+        let allowed: &[Role] = if old {
+            &[Role::RoomAdmin]
+        } else {
+            &[Role::Owner, Role::Admin, Role::RoomAdmin]
+        };
+        if !allowed.contains(&self.find(caller).unwrap().role) {
             return error(403, "Access denied");
         }
-        // 3.7.1+: one id that may not be removed refuses the whole call.
         let deletable = |id: &String| {
             self.find(id)
                 .is_some_and(|u| u.role == Role::Guest && u.status == 1)
                 && self.on_list(caller, id)
         };
-        if !ids.iter().all(deletable) {
+        // 3.7.1+: one id that may not be removed refuses the whole call; before, such
+        // ids are skipped and the answer is the same 200.
+        let removed: Vec<String> = ids.iter().filter(|id| deletable(id)).cloned().collect();
+        if !old && removed.len() != ids.len() {
             return error(403, "Access denied");
         }
         self.guest_lists
-            .retain(|(o, g)| !(o == caller && ids.contains(g)));
+            .retain(|(o, g)| !(o == caller && removed.contains(g)));
         reply.done()
     }
 
