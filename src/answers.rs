@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::api::{Portal, Reply};
 use crate::error::Error;
-use crate::{html, input, retry};
+use crate::{date, html, input, retry};
 
 /// The guest in approve's answer.
 pub struct Guest {
@@ -179,6 +179,27 @@ pub fn refusal(action: &str, reply: &Reply) -> Error {
     }
 }
 
+/// The portal asked for a pause the tool did not wait out (longer than --max-wait, or
+/// the retries were spent): say how long and until when, so cron can come back then.
+fn asked_to_wait(reply: &Reply, what: &str) -> Error {
+    let asked = reply
+        .retry_after
+        .as_deref()
+        .and_then(|value| retry::retry_after_delay(value, SystemTime::now()));
+    Error::Later(match asked {
+        Some(wait) => format!(
+            "the portal {what} and asks to wait {}, until {}; nothing more was sent: run \
+             again after that (a wait over --max-wait is not waited out)",
+            retry::describe(wait),
+            date::format_utc(SystemTime::now() + wait)
+        ),
+        None => format!(
+            "the portal {what} and named no time to wait; nothing more was sent: run again \
+             in a minute, or raise --retries"
+        ),
+    })
+}
+
 pub fn credential_refused() -> Error {
     Error::Denied(
         "the portal refused the credential (401): the API key is wrong, expired or \
@@ -204,14 +225,10 @@ pub fn unexpected(action: &str, reply: &Reply) -> Error {
         (404, None) => {
             Error::Server("no DocSpace portal answered at this address (404): check --url".into())
         }
-        (429, _) => Error::Server(format!(
-            "the portal is limiting requests (429); wait {} and try again, or raise --retries",
-            reply
-                .retry_after
-                .as_deref()
-                .and_then(|value| retry::retry_after_delay(value, SystemTime::now()))
-                .map_or("a minute".to_string(), retry::describe)
-        )),
+        (429, _) => asked_to_wait(reply, "is limiting requests (429)"),
+        (503, _) if reply.retry_after.is_some() => {
+            asked_to_wait(reply, "is unavailable for now (503)")
+        }
         (status, Some(reason)) => Error::Server(format!(
             "{action} failed: the portal answered {status}: {reason}"
         )),

@@ -329,28 +329,33 @@ impl Portal {
     }
 
     /// Sends `call`, again after a rate limit, a proxy's 5xx or a lost connection, up
-    /// to --retries times, saying on stderr when it waits.
+    /// to --retries times, saying on stderr when it waits. A `Retry-After` longer than
+    /// --max-wait is not waited out: that answer is returned at once.
     fn exchange(&self, call: Call) -> Result<Reply, Error> {
         let attempts = self.retries + 1;
         let mut maybe_done_before = false;
         let mut attempt = 1;
         loop {
             let (wait, why) = match self.attempt(&call) {
-                Ok(reply) if attempt < attempts && retry::is_retryable_status(reply.status) => {
-                    maybe_done_before |= retry::may_have_reached_the_portal(reply.status);
-                    let wait = retry::wait(attempt, reply.retry_after.as_deref(), self.max_wait);
-                    (wait, status_line(reply.status))
-                }
                 Ok(mut reply) => {
-                    reply.maybe_done_before = maybe_done_before;
-                    return Ok(reply);
+                    let retryable = attempt < attempts && retry::is_retryable_status(reply.status);
+                    let wait = retryable
+                        .then(|| retry::wait(attempt, reply.retry_after.as_deref(), self.max_wait))
+                        .flatten();
+                    let Some(wait) = wait else {
+                        reply.maybe_done_before = maybe_done_before;
+                        return Ok(reply);
+                    };
+                    maybe_done_before |= retry::may_have_reached_the_portal(reply.status);
+                    (wait, status_line(reply.status))
                 }
                 Err(Failure {
                     retry_because: Some(why),
                     ..
                 }) if attempt < attempts => {
                     maybe_done_before = true;
-                    (retry::wait(attempt, None, self.max_wait), why)
+                    let backoff = retry::wait(attempt, None, self.max_wait);
+                    (backoff.unwrap_or(self.max_wait), why)
                 }
                 Err(failure) => return Err(failure.error),
             };

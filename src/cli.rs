@@ -32,8 +32,10 @@ Connection (every command):
       --timeout SECS        Give up on a request after SECS seconds [default: 30]
       --retries N           Try again after 429, 502, 503, 504 or a lost connection
                             up to N times [default: 3]
-      --max-wait SECS       Wait at most SECS before a retry, whatever the portal
-                            asks in Retry-After [default: 60]
+      --max-wait SECS       The longest wait before a retry [default: 60]. The wait
+                            is what Retry-After asks, else 0.5 s, 1 s, 2 s... with
+                            jitter. When Retry-After asks for longer than SECS, the
+                            tool stops at once (exit 6) and says until when
       --ca-cert PATH        Also trust the CA certificates in PATH (PEM), e.g. a
                             company or self-hosted CA
 
@@ -57,6 +59,7 @@ Exit codes:
   3  network, TLS or timeout
   4  authentication or permission refused (401/403)
   5  partly done (some items of a batch failed)
+  6  the portal asked to wait longer than --max-wait (rate limit): run again later
 ";
 
 pub const APPROVE_HELP: &str = "\

@@ -406,8 +406,8 @@ impl Report {
         Ok(Flow::Stop(stop))
     }
 
-    /// The portal said no to a chunk. A refused credential or a rate limit would refuse
-    /// the rest too, so those stop the batch.
+    /// The portal said no to a chunk. A refused credential or a rate limit stops the
+    /// batch.
     fn refused(
         &mut self,
         out: &Printer,
@@ -418,11 +418,15 @@ impl Report {
         for &i in chunk {
             self.fail(out, i, Some(reply.status), error.clone())?;
         }
-        Ok(if matches!(reply.status, 401 | 429) {
-            Flow::Stop(error)
-        } else {
-            Flow::Continue
-        })
+        // A refused credential refuses the rest too; a portal that asked to wait must
+        // get no request before its time.
+        Ok(
+            if matches!(reply.status, 401 | 429) || reply.retry_after.is_some() {
+                Flow::Stop(error)
+            } else {
+                Flow::Continue
+            },
+        )
     }
 
     fn done(&mut self, out: &Printer, i: usize) -> Result<(), Error> {
@@ -503,8 +507,8 @@ impl Report {
         })
     }
 
-    /// The exit: 0 all removed, 5 some, 4 all refused for permission; a lone
-    /// failure keeps its own message and code.
+    /// The exit: 0 all removed, 5 some, 4 all refused for permission, 6 none because
+    /// the portal asked to wait; a lone failure keeps its own message and code.
     pub fn verdict(self) -> Result<(), Error> {
         if self.dry_run {
             return Ok(());
@@ -535,7 +539,9 @@ impl Report {
             return Err(only.clone());
         }
         let message = format!("none of the {count} guests were removed (see the lines above)");
-        Err(if failed.iter().all(|e| matches!(e, Error::Denied(_))) {
+        Err(if failed.iter().any(|e| matches!(e, Error::Later(_))) {
+            Error::Later(format!("{message}: the portal asked to wait"))
+        } else if failed.iter().all(|e| matches!(e, Error::Denied(_))) {
             Error::Denied(format!("{message}: the portal refused them all"))
         } else if failed.iter().any(|e| matches!(e, Error::Network(_))) {
             Error::Network(message)
@@ -552,7 +558,8 @@ fn lookup(portal: &Portal, email: &str) -> Result<Result<String, (Option<u16>, E
     let fails = |error: Error| Ok(Err((Some(reply.status), error)));
     match reply.status {
         200 => {}
-        401 => return Err(answers::credential_refused()),
+        // Nothing is written yet, and every other lookup would be refused the same way.
+        401 | 429 => return Err(answers::unexpected("the lookup", &reply)),
         404 => return fails(Error::Server("no user has this email (404)".into())),
         403 => return fails(Error::Denied("you may not see this user (403)".into())),
         _ => return fails(answers::unexpected("the lookup", &reply)),

@@ -15,6 +15,9 @@ pub enum Error {
     Denied(String),
     /// A batch of which some items were done and some were not.
     Partial(String),
+    /// The portal asked to wait (429, or 503 with `Retry-After`) longer than the tool
+    /// may: nothing more was sent; run again after the time the message names.
+    Later(String),
     /// Standard output was closed by the reader (e.g. `| head`): stop quietly.
     OutputClosed,
 }
@@ -29,6 +32,7 @@ impl Error {
             Error::Network(_) => 3,
             Error::Denied(_) => 4,
             Error::Partial(_) => 5,
+            Error::Later(_) => 6,
         }
     }
 }
@@ -43,6 +47,7 @@ impl Error {
             Error::Network(msg) => Error::Network(prefixed(msg)),
             Error::Denied(msg) => Error::Denied(prefixed(msg)),
             Error::Partial(msg) => Error::Partial(prefixed(msg)),
+            Error::Later(msg) => Error::Later(prefixed(msg)),
             Error::OutputClosed => Error::OutputClosed,
         }
     }
@@ -55,7 +60,8 @@ impl fmt::Display for Error {
             | Error::Server(msg)
             | Error::Network(msg)
             | Error::Denied(msg)
-            | Error::Partial(msg) => f.write_str(msg),
+            | Error::Partial(msg)
+            | Error::Later(msg) => f.write_str(msg),
             Error::OutputClosed => f.write_str("standard output was closed"),
         }
     }

@@ -6,6 +6,7 @@ pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod date;
 pub mod delete;
 pub mod error;
 pub mod html;

@@ -15,12 +15,15 @@ pub fn may_have_reached_the_portal(status: u16) -> bool {
 }
 
 /// The wait before attempt `attempt + 1`: what `Retry-After` asks, else exponential
-/// backoff with jitter (about 0.5 s, 1 s, 2 s…); never more than `max_wait`.
-pub fn wait(attempt: u32, retry_after: Option<&str>, max_wait: Duration) -> Duration {
-    retry_after
-        .and_then(|value| retry_after_delay(value, SystemTime::now()))
-        .unwrap_or_else(|| backoff(attempt))
-        .min(max_wait)
+/// backoff with jitter (about 0.5 s, 1 s, 2 s…) of at most `max_wait`. `None` when the
+/// portal asks for longer than `max_wait`: a retry before its time would only be
+/// refused again and spend the rate limit, so the caller stops instead.
+pub fn wait(attempt: u32, retry_after: Option<&str>, max_wait: Duration) -> Option<Duration> {
+    match retry_after.and_then(|value| retry_after_delay(value, SystemTime::now())) {
+        Some(asked) if asked > max_wait => None,
+        Some(asked) => Some(asked),
+        None => Some(backoff(attempt).min(max_wait)),
+    }
 }
 
 fn backoff(attempt: u32) -> Duration {
@@ -65,26 +68,10 @@ fn parse_http_date(text: &str) -> Option<SystemTime> {
     {
         return None;
     }
-    let days = days_since_epoch(year, month, day)?;
+    let days = crate::date::days_since_epoch(year, month, day)?;
     UNIX_EPOCH.checked_add(Duration::from_secs(
         days * 86_400 + hour * 3600 + minute * 60 + second,
     ))
-}
-
-/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
-fn days_since_epoch(year: u64, month: u64, day: u64) -> Option<u64> {
-    if year < 1970 {
-        return None;
-    }
-    let (y, m) = if month <= 2 {
-        (year - 1, month + 9)
-    } else {
-        (year, month - 3)
-    };
-    let era_days = y * 365 + y / 4 - y / 100 + y / 400;
-    let days = era_days + (153 * m + 2) / 5 + day - 1;
-    // 719_468 days lie between 0000-03-01 and 1970-01-01.
-    days.checked_sub(719_468)
 }
 
 /// "0.5 s", "3 s", "60 s".
@@ -136,15 +123,21 @@ mod tests {
         let max = Duration::from_secs(60);
         for attempt in 1..=3 {
             let base = Duration::from_millis(500 * 2u64.pow(attempt - 1));
-            let wait = wait(attempt, None, max);
+            let wait = wait(attempt, None, max).unwrap();
             assert!(
                 wait >= base && wait <= base.mul_f64(1.25),
                 "{attempt}: {wait:?}"
             );
         }
-        assert_eq!(wait(30, None, max), max);
-        assert_eq!(wait(1, Some("3600"), max), max);
-        assert_eq!(wait(1, Some("3"), max), Duration::from_secs(3));
+        assert_eq!(wait(30, None, max), Some(max));
+        assert_eq!(
+            wait(1, Some("3600"), max),
+            None,
+            "over --max-wait: no early retry"
+        );
+        assert_eq!(wait(1, Some("60"), max), Some(max));
+        assert_eq!(wait(1, Some("3"), max), Some(Duration::from_secs(3)));
+        assert_eq!(wait(1, Some("soon"), max).map(|w| w <= max), Some(true));
     }
 
     #[test]

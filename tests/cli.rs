@@ -537,7 +537,7 @@ fn a_rate_limit_with_an_empty_body_is_reported_not_a_crash() {
         Portal::too_many_requests(7),
     );
     let out = tool_for(&demo, &["delete", "--retries", "0", &demo.guest]).run();
-    out.assert_code(1);
+    out.assert_code(6);
     assert!(
         out.stdout
             .contains("Status Code (delete): 429\nRaw Response (delete): \n")
@@ -1704,6 +1704,107 @@ fn leading_429s_are_waited_out_as_retry_after_asks() {
         );
     }
     assert!(demo.portal.guest_list(&demo.admin).is_empty());
+}
+
+#[test]
+fn a_retry_after_beyond_max_wait_stops_at_once_and_keeps_what_was_done() {
+    let crowd = crowd(250);
+    // The first request passes; the second is told to come back in an hour.
+    crowd.portal.fault(
+        "/api/2.0/people/guests",
+        1,
+        1000,
+        Portal::too_many_requests(3600),
+    );
+    let file = write_temp("hour", &crowd.guests.join("\n"));
+    let started = std::time::SystemTime::now();
+    let out = crowd
+        .tool(&[
+            "delete",
+            "--max-wait",
+            "60",
+            "--from",
+            file.to_str().unwrap(),
+        ])
+        .run();
+    out.assert_error(5, "150 of 250 guests were not removed");
+    assert_eq!(
+        crowd.requests_to("DELETE", "/api/2.0/people/guests").len(),
+        2,
+        "no retry before the hour, and no next request"
+    );
+    assert_eq!(out.stdout.matches(" deleted successfully.").count(), 100);
+    assert_eq!(crowd.portal.guest_list(&crowd.admin), crowd.guests[100..]);
+    assert_eq!(
+        out.stdout.matches("asks to wait 3600 s, until ").count(),
+        150,
+        "the refused chunk and the ones not attempted say how long"
+    );
+    assert_eq!(out.stdout.matches("not attempted: the portal").count(), 50);
+    // "until" is an hour from now, in UTC.
+    let until = out.stdout.split("until ").nth(1).unwrap();
+    let hour_later = started + std::time::Duration::from_secs(3600);
+    let (date, time) = (&until[..10], &until[11..16]);
+    let expected = Command::new("date")
+        .args(["-u", "-d"])
+        .arg(format!(
+            "@{}",
+            hour_later
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs()
+        ))
+        .arg("+%Y-%m-%d %H:%M")
+        .output()
+        .unwrap();
+    let expected = String::from_utf8(expected.stdout).unwrap();
+    assert_eq!(format!("{date} {time}"), expected.trim(), "{until}");
+}
+
+#[test]
+fn a_daily_cap_is_exit_6_after_one_request() {
+    let demo = Portal::demo();
+    let mine = demo.portal.own_guest(&demo.admin, "m@example.com");
+    demo.portal.fault(
+        "/api/2.0/people/guests",
+        0,
+        100,
+        Portal::too_many_requests(86_400),
+    );
+    let out = tool_for(&demo, &["delete", &mine]).run();
+    out.assert_error(6, "asks to wait 86400 s, until ");
+    assert!(
+        out.stderr.contains(" UTC; nothing more was sent"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(api_requests(&demo.portal).len(), 1);
+    // Lookups stop too: the second email is not looked up before its time.
+    demo.portal.fault(
+        "/api/2.0/people/email",
+        0,
+        100,
+        Portal::too_many_requests(600),
+    );
+    let out = tool_for(
+        &demo,
+        &[
+            "delete",
+            "--email",
+            "a@example.com",
+            "--email",
+            "b@example.com",
+        ],
+    )
+    .run();
+    out.assert_error(6, "asks to wait 600 s");
+    let lookups = demo
+        .portal
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/2.0/people/email")
+        .count();
+    assert_eq!(lookups, 1);
 }
 
 #[test]
