@@ -34,7 +34,10 @@ pub fn resolve(options: Options) -> Result<Settings, Error> {
     let credential = match &options.api_key_file {
         Some(path) => Credential::from_file(path)?,
         None => match std::env::var("DOCSPACE_API_KEY") {
-            Ok(value) if !value.is_empty() => Credential::new(value, "DOCSPACE_API_KEY")?,
+            Ok(value) if !value.trim().is_empty() => Credential::new(
+                crate::input::clean_secret(&value).to_string(),
+                "DOCSPACE_API_KEY",
+            )?,
             _ => {
                 return Err(Error::Usage(
                     "no credential: set DOCSPACE_API_KEY or use --api-key-file PATH".into(),
@@ -62,7 +65,8 @@ fn portal_url(flag: Option<String>) -> Result<Url, Error> {
     let from_env = |name: &'static str| {
         std::env::var(name)
             .ok()
-            .filter(|v| !v.trim().is_empty())
+            .map(|v| crate::input::unquote(v.trim()).to_string())
+            .filter(|v| !v.is_empty())
             .map(|v| (v, name))
     };
     let (text, source) = flag
@@ -101,19 +105,15 @@ impl Credential {
     /// `source` names where the value came from, for the error message; the value
     /// itself never goes into a message.
     pub fn new(value: String, source: &str) -> Result<Credential, Error> {
-        let value = value
-            .strip_suffix('\n')
-            .map(|v| v.strip_suffix('\r').unwrap_or(v).to_string())
-            .unwrap_or(value);
         if value.is_empty() {
             return Err(Error::Usage(format!(
                 "the credential from {source} is empty"
             )));
         }
-        if value.trim() != value || !value.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
+        if !value.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
             return Err(Error::Usage(format!(
-                "the credential from {source} has spaces around it, a line break or a \
-                 character that is not printable ASCII: it must hold only the key"
+                "the credential from {source} has a character that is not printable ASCII \
+                 inside it: it must hold only the key"
             )));
         }
         Ok(Credential(value))
@@ -124,8 +124,7 @@ impl Credential {
         if path != Path::new("-") {
             warn_if_others_can_read(path);
         }
-        let value = crate::input::read_text(path)
-            .map_err(|err| Error::Usage(format!("--api-key-file {shown}: {err}")))?;
+        let value = crate::input::read_secret(path)?;
         Credential::new(value, &format!("--api-key-file {shown}"))
     }
 
@@ -207,7 +206,6 @@ mod tests {
         assert_eq!(auth("Bearer abc"), "Bearer abc");
         assert_eq!(auth("Basic dTpw"), "Basic dTpw");
         assert_eq!(auth("opaque-login-token"), "opaque-login-token");
-        assert_eq!(auth(&format!("{key}\n")), format!("Bearer {key}"));
     }
 
     #[test]
@@ -224,7 +222,7 @@ mod tests {
 
     #[test]
     fn refuses_values_that_would_break_the_header() {
-        for bad in ["", " sk-1", "sk-1 ", "sk-1\nsk-2", "sk-\u{e9}"] {
+        for bad in ["", "sk-1\nsk-2", "sk-\u{e9}"] {
             assert!(Credential::new(bad.into(), "t").is_err(), "{bad:?}");
         }
     }

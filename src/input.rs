@@ -12,25 +12,28 @@ pub enum Target {
     Email(String),
 }
 
-/// Reads `--from`: one ID or email per line; blank lines and `#` comments skipped,
-/// spaces around each trimmed. A bad line is an error that names the file and line.
+/// Reads `--from`: one ID or email per line, as spreadsheets, Windows editors, ticket
+/// systems and `echo` write them. Accepted: UTF-8 with or without a BOM, UTF-16 with a
+/// BOM; LF, CRLF or CR line ends; blank lines, `#` comments (whole-line or after a
+/// space); spaces, tabs and invisible spaces around a value; a value in quotes, with
+/// trailing commas or semicolons (a one-column CSV export), as `Name <email>`, or a
+/// GUID in braces; a first line that is a column title (`email`, `id`, ...). Anything
+/// else is refused with the file, the line and the reason, before anything is sent.
 pub fn read_targets(path: &Path) -> Result<Vec<Target>, Error> {
-    let shown = if path == Path::new("-") {
-        "stdin".to_string()
-    } else {
-        path.display().to_string()
-    };
-    let text = read_text(path).map_err(|err| Error::Usage(format!("--from {shown}: {err}")))?;
+    let shown = shown(path);
+    let text = read_text(path).map_err(|why| Error::Usage(format!("--from {shown}{why}")))?;
     let mut targets = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+    for (number, line) in lines(&text) {
+        let refuse = |why: String| Error::Usage(format!("--from {shown}:{number}: {why}"));
+        let Some(value) = list_value(line).map_err(refuse)? else {
+            continue;
+        };
+        if targets.is_empty() && is_column_title(value) {
             continue;
         }
-        let target = target(line).ok_or_else(|| {
-            Error::Usage(format!(
-                "{shown}:{}: '{line}' is neither a guest ID (GUID) nor an email address",
-                number + 1
+        let target = target(value).ok_or_else(|| {
+            refuse(format!(
+                "'{value}' is neither a guest ID (GUID) nor an email address"
             ))
         })?;
         targets.push(target);
@@ -38,15 +41,208 @@ pub fn read_targets(path: &Path) -> Result<Vec<Target>, Error> {
     Ok(targets)
 }
 
-/// The whole of a file named on the command line, `-` being stdin.
-pub fn read_text(path: &Path) -> std::io::Result<String> {
-    let mut text = String::new();
-    if path == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text)?;
-    } else {
-        std::fs::File::open(path)?.read_to_string(&mut text)?;
+/// The value of a `--from` line, `None` for a blank or comment line.
+fn list_value(line: &str) -> Result<Option<&str>, String> {
+    let line = line.trim_matches(is_blank);
+    // A comment after a space: no ID or email holds a space.
+    let line = match line.find([' ', '\t']).map(|i| (i, line[i..].trim_start())) {
+        Some((i, rest)) if rest.starts_with('#') => line[..i].trim_matches(is_blank),
+        _ => line,
+    };
+    if line.is_empty() || line.starts_with('#') {
+        return Ok(None);
     }
-    Ok(text)
+    // A one-column CSV export ends its lines with the separators of empty columns.
+    let line = line.trim_end_matches([',', ';', '\t', ' ']);
+    if line.contains([',', ';', '\t']) {
+        return Err(format!(
+            "'{line}' holds several values (columns): give one ID or email per line \
+             (export that column alone)"
+        ));
+    }
+    let value = unquote(line).trim_matches(is_blank);
+    // "Jane Doe <jane@example.com>", as mail and ticket systems copy an address.
+    let value = match (value.rfind('<'), value.strip_suffix('>')) {
+        (Some(open), Some(inner)) => inner[open + 1..].trim(),
+        _ => value,
+    };
+    let value = match value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) {
+        Some(guid) => guid,
+        None => value,
+    };
+    if let Some(c) = value.chars().find(|c| c.is_control() || is_invisible(*c)) {
+        return Err(format!(
+            "the value holds an invisible character (U+{:04X}): retype it",
+            c as u32
+        ));
+    }
+    Ok(Some(value))
+}
+
+fn is_column_title(value: &str) -> bool {
+    let title = value.to_ascii_lowercase().replace(['_', '-'], " ");
+    matches!(
+        title.as_str(),
+        "id" | "ids"
+            | "user id"
+            | "userid"
+            | "guest id"
+            | "guestid"
+            | "email"
+            | "e mail"
+            | "mail"
+            | "email address"
+            | "emails"
+    )
+}
+
+/// The key or token in `--api-key-file`: the one value in the file, with the same
+/// encodings, line ends, spaces and quotes accepted as for `--from`, and `#` comment
+/// lines. A second value, or a `NAME=value` line from an env file, is refused by line
+/// number; the secret itself never goes into a message.
+pub fn read_secret(path: &Path) -> Result<String, Error> {
+    let shown = shown(path);
+    let text =
+        read_text(path).map_err(|why| Error::Usage(format!("--api-key-file {shown}{why}")))?;
+    let mut found: Option<String> = None;
+    for (number, line) in lines(&text) {
+        let line = line.trim_matches(is_blank);
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let refuse = |why: &str| Error::Usage(format!("--api-key-file {shown}:{number}: {why}"));
+        if found.is_some() {
+            return Err(refuse(
+                "a second value; the file must hold the key alone, on one line",
+            ));
+        }
+        if is_assignment(line) {
+            return Err(refuse(
+                "looks like a NAME=value line of an env file; the file must hold the key \
+                 alone (or set DOCSPACE_API_KEY from that env file)",
+            ));
+        }
+        found = Some(clean_secret(line).to_string());
+    }
+    found.ok_or_else(|| {
+        Error::Usage(format!(
+            "--api-key-file {shown} holds no key (it is empty or only comments)"
+        ))
+    })
+}
+
+/// A secret as pasted into a file or a variable: spaces, line ends, invisible spaces
+/// and one pair of quotes around it are not part of it.
+pub fn clean_secret(value: &str) -> &str {
+    unquote(value.trim_matches(is_blank)).trim_matches(is_blank)
+}
+
+/// `export NAME=…` or `NAME=…`; a key or token never starts so.
+fn is_assignment(line: &str) -> bool {
+    let line = line.strip_prefix("export ").unwrap_or(line);
+    match line.split_once('=') {
+        Some((name, _)) => {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// One pair of matching quotes around a value, as CSV exports and env files write it.
+pub fn unquote(value: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = value
+            .strip_prefix(quote)
+            .and_then(|v| v.strip_suffix(quote))
+        {
+            return inner;
+        }
+    }
+    value
+}
+
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || is_invisible(c)
+}
+
+/// Zero-width spaces and joiners, and a byte-order mark inside the text.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Lines numbered from 1, ending in LF, CRLF or a lone CR (old Mac editors).
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.find(['\n', '\r']) {
+            Some(i) => {
+                let skip = if text[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&text[i + skip..]);
+                Some(&text[..i])
+            }
+            None => {
+                rest = None;
+                (!text.is_empty()).then_some(text)
+            }
+        }
+    })
+    .enumerate()
+    .map(|(i, line)| (i + 1, line))
+}
+
+fn shown(path: &Path) -> String {
+    if path == Path::new("-") {
+        "stdin".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// The text of a file named on the command line, `-` being stdin: UTF-8 (a BOM is
+/// dropped) or UTF-16 with a BOM. The error reads after the file's name: ": reason"
+/// or ":LINE: reason".
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|mut file| file.read_to_end(&mut bytes))
+    };
+    read.map_err(|err| format!(": {err}"))?;
+    decode(&bytes)
+}
+
+fn decode(bytes: &[u8]) -> Result<String, String> {
+    let utf16 = |bytes: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units = bytes
+            .chunks(2)
+            .map(|pair| unit([pair[0], *pair.get(1).unwrap_or(&0)]));
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| ": is not valid UTF-16 text".to_string())
+    };
+    match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(rest),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        _ => utf8(bytes),
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, String> {
+    if bytes.contains(&0) {
+        return Err(": is not a text file (it holds NUL bytes; UTF-16 needs a BOM)".into());
+    }
+    String::from_utf8(bytes.to_vec()).map_err(|err| {
+        let at = err.utf8_error().valid_up_to();
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        format!(":{line}: is not UTF-8 text (save the file as UTF-8)")
+    })
 }
 
 /// A GUID is an ID; anything with an `@` must be an email.

@@ -724,7 +724,7 @@ impl Crowd {
     }
 }
 
-fn write_temp(name: &str, text: &str) -> std::path::PathBuf {
+fn write_temp(name: &str, text: impl AsRef<[u8]>) -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("dg-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -841,7 +841,7 @@ fn list_filters_go_to_the_portal_as_query_parameters() {
 #[test]
 fn delete_250_ids_goes_in_3_requests_on_one_connection() {
     let crowd = crowd(250);
-    let file = write_temp("ids", &crowd.guests.join("\n"));
+    let file = write_temp("ids", crowd.guests.join("\n"));
     let out = crowd
         .tool(&["delete", "--from", file.to_str().unwrap()])
         .run();
@@ -977,9 +977,169 @@ fn a_from_file_skips_comments_blanks_and_duplicates() {
 }
 
 #[test]
+fn lists_from_spreadsheets_editors_and_tickets_are_read() {
+    let crowd = crowd(8);
+    let g = &crowd.guests;
+    // Excel's CSV (UTF-8 with a BOM, CRLF, a title, quotes, empty columns), a ticket's
+    // "Name <email>", a registry-style GUID, non-breaking and zero-width spaces, a
+    // comment after a value, and an old Mac's CR line end.
+    let text = format!(
+        "\u{FEFF}Email,,\r\n\"{}\",,\r\n{};\r\n\t{}\u{A0}\r\nGuest Five <g0004@example.com>\r\n{{{}}}\r\n\u{200B}{}  # left in June\r{}\r\n",
+        g[0],
+        g[1].to_uppercase(),
+        g[2],
+        g[5],
+        g[6],
+        g[7]
+    );
+    let file = write_temp("excel.csv", &text);
+    let out = crowd
+        .tool(&["delete", "--from", file.to_str().unwrap()])
+        .run();
+    out.assert_code(0);
+    assert!(
+        out.stdout.ends_with("7 removed, 0 failed\n"),
+        "{}",
+        out.stdout
+    );
+    // Notepad's "Unicode": UTF-16LE with a BOM.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in format!("{}\r\n", g[3]).encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let file = write_temp("notepad.txt", utf16);
+    let out = crowd
+        .tool(&["delete", "--from", file.to_str().unwrap()])
+        .run();
+    out.assert_code(0);
+    assert!(crowd.portal.guest_list(&crowd.admin).is_empty());
+}
+
+#[test]
+fn list_files_that_cannot_be_read_right_are_refused_by_line() {
+    let crowd = crowd(2);
+    let g = &crowd.guests;
+    let refused = |name: &str, bytes: Vec<u8>, needle: &str| {
+        let file = write_temp(name, bytes);
+        let shown = file.to_str().unwrap().to_string();
+        crowd
+            .tool(&["delete", "--from", &shown])
+            .run()
+            .assert_usage_error(&format!("--from {shown}{needle}"));
+    };
+    // Latin-1 from an old spreadsheet: "josé@example.com" on line 2.
+    let mut latin1 = format!("{}\njos", g[0]).into_bytes();
+    latin1.extend([0xE9]);
+    latin1.extend(b"@example.com\n");
+    refused(
+        "latin1.txt",
+        latin1,
+        ":2: is not UTF-8 text (save the file as UTF-8)",
+    );
+    refused(
+        "two-columns.csv",
+        format!("{},jane@example.com\n", g[0]).into_bytes(),
+        ":1: '",
+    );
+    refused(
+        "zwsp.txt",
+        format!("{}\nja\u{200B}ne@example.com\n", g[0]).into_bytes(),
+        ":2: the value holds an invisible character (U+200B)",
+    );
+    refused(
+        "utf16-no-bom.txt",
+        g[0].encode_utf16().flat_map(u16::to_le_bytes).collect(),
+        ": is not a text file",
+    );
+    // A title is skipped only on the first line.
+    refused(
+        "late-title.txt",
+        format!("{}\nemail\n", g[0]).into_bytes(),
+        ":2: 'email' is neither",
+    );
+    assert!(crowd.portal.requests().is_empty());
+}
+
+/// A key file as it should be kept: readable by its owner only.
+fn write_key(name: &str, bytes: impl AsRef<[u8]>) -> std::path::PathBuf {
+    let file = write_temp(name, bytes);
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    file
+}
+
+#[test]
+fn key_files_and_variables_with_stray_characters_work_or_are_refused_clearly() {
+    let demo = Portal::demo();
+    let key = demo.admin_key.clone();
+    let whoami = |tool: Tool| {
+        let out = tool.env("DOCSPACE_URL", &demo.portal.url()).run();
+        out.assert_code(0);
+    };
+    for (name, bytes) in [
+        ("crlf", format!("{key}\r\n").into_bytes()),
+        ("bom", format!("\u{FEFF}{key}\n\n").into_bytes()),
+        ("spaces", format!("  {key} \t\n").into_bytes()),
+        ("quoted", format!("\"{key}\"\n").into_bytes()),
+        (
+            "comment",
+            format!("# portal key, rotated 2026-11\n{key}\n").into_bytes(),
+        ),
+        (
+            "utf16",
+            [0xFF, 0xFE]
+                .into_iter()
+                .chain(
+                    format!("{key}\r\n")
+                        .encode_utf16()
+                        .flat_map(u16::to_le_bytes),
+                )
+                .collect(),
+        ),
+    ] {
+        let file = write_key(&format!("key-{name}"), bytes);
+        whoami(tool(&["whoami", "--api-key-file", file.to_str().unwrap()]));
+    }
+    for value in [format!("{key}\r\n"), format!(" {key} "), format!("'{key}'")] {
+        whoami(tool(&["whoami"]).env("DOCSPACE_API_KEY", &value));
+    }
+    let url = format!("  {}\r\n", demo.portal.url());
+    whoami(
+        tool(&["whoami"])
+            .env("DOCSPACE_API_KEY", &key)
+            .env("DOCSPACE_URL", &url),
+    );
+    let sent = api_requests(&demo.portal);
+    assert_eq!(sent.len(), 10);
+    for request in sent {
+        assert_eq!(
+            request.header("authorization"),
+            Some(format!("Bearer {key}").as_str())
+        );
+    }
+
+    for (name, text, needle) in [
+        (
+            "env",
+            format!("DOCSPACE_API_KEY={key}\n"),
+            ":1: looks like a NAME=value line",
+        ),
+        ("two", format!("{key}\nsk-other\n"), ":2: a second value"),
+        ("empty", "\n# nothing\n".to_string(), " holds no key"),
+    ] {
+        let file = write_key(&format!("bad-key-{name}"), &text);
+        let out = tool(&["whoami", "--api-key-file", file.to_str().unwrap()])
+            .env("DOCSPACE_URL", &demo.portal.url())
+            .run();
+        out.assert_usage_error(needle);
+        assert!(!out.stderr.contains(&key[3..]), "the key is never shown");
+    }
+    assert_eq!(api_requests(&demo.portal).len(), 10, "nothing sent");
+}
+
+#[test]
 fn a_malformed_line_names_file_and_line_and_nothing_is_sent() {
     let crowd = crowd(2);
-    let file = write_temp("bad", &format!("{}\n# ok\n\nnot-an-id\n", crowd.guests[0]));
+    let file = write_temp("bad", format!("{}\n# ok\n\nnot-an-id\n", crowd.guests[0]));
     let shown = file.to_str().unwrap();
     crowd
         .tool(&["delete", "--from", shown])
@@ -1251,7 +1411,7 @@ fn an_interrupted_batch_reports_exactly_what_was_done() {
     crowd
         .portal
         .fault("/api/2.0/people/guests", 1, 1000, Answer::Hangup);
-    let file = write_temp("cut", &crowd.guests.join("\n"));
+    let file = write_temp("cut", crowd.guests.join("\n"));
     let out = crowd
         .tool(&["delete", "--retries", "0", "--from", file.to_str().unwrap()])
         .run();
@@ -1716,7 +1876,7 @@ fn a_retry_after_beyond_max_wait_stops_at_once_and_keeps_what_was_done() {
         1000,
         Portal::too_many_requests(3600),
     );
-    let file = write_temp("hour", &crowd.guests.join("\n"));
+    let file = write_temp("hour", crowd.guests.join("\n"));
     let started = std::time::SystemTime::now();
     let out = crowd
         .tool(&[
