@@ -2,10 +2,18 @@
 //! binary (so a host without a CA bundle works), the system's bundle when there is one
 //! (`SSL_CERT_FILE`, `SSL_CERT_DIR` honoured), and `--ca-cert` for a company or
 //! self-hosted CA. There is deliberately no switch that turns verification off.
+//!
+//! Loading them is most of an HTTPS run's own work, so it is kept lean: PEM is decoded
+//! with a plain base64 table (certificates are public; no constant-time decoder is
+//! needed), a root already held (the system's Mozilla roots repeat the built-in ones)
+//! is neither kept nor parsed again, and a file reached by several names in
+//! `SSL_CERT_DIR` (the hash links of `c_rehash`) is read once.
 
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use ureq::tls::{Certificate, PemItem, parse_pem};
+use ureq::tls::Certificate;
 
 use crate::error::Error;
 
@@ -33,20 +41,46 @@ pub fn read_ca_file(path: &Path) -> Result<Vec<Certificate<'static>>, Error> {
     Ok(certs)
 }
 
-/// Built-in roots, then the system's, then `extra`. Loaded once per process, and
-/// only when a TLS connection is about to be made.
+/// Built-in roots, then the system's, then `extra`, each once. Loaded once per
+/// process, and only when a TLS connection is about to be made.
 pub fn trusted_roots(extra: &[Certificate<'static>]) -> Result<Vec<Certificate<'static>>, Error> {
-    let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-        .iter()
-        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
-        .collect();
+    let mut roots = Roots::default();
+    for der in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
+        let der: &'static [u8] = der;
+        roots.add(der, || Certificate::from_der(der));
+    }
     for file in system_bundle_files()? {
         if let Ok(pem) = std::fs::read(&file) {
-            roots.extend(certificates(&pem));
+            for der in pem_certificates(&pem) {
+                roots.add(&der, || Certificate::from_der(&der).to_owned());
+            }
         }
     }
-    roots.extend(extra.iter().cloned());
-    Ok(roots)
+    for cert in extra {
+        roots.add(cert.der(), || cert.clone());
+    }
+    Ok(roots.certs)
+}
+
+/// Trust anchors without repeats, so that rustls parses each root once.
+#[derive(Default)]
+struct Roots {
+    certs: Vec<Certificate<'static>>,
+    hashes: HashSet<u64>,
+}
+
+impl Roots {
+    fn add(&mut self, der: &[u8], cert: impl FnOnce() -> Certificate<'static>) {
+        // The signature at the end tells certificates apart; hashing all of each one
+        // would cost as much as decoding it.
+        let mut hasher = DefaultHasher::new();
+        (der.len(), &der[der.len().saturating_sub(32)..]).hash(&mut hasher);
+        // A hash seen before is compared in full: a collision must not drop a root.
+        if !self.hashes.insert(hasher.finish()) && self.certs.iter().any(|c| c.der() == der) {
+            return;
+        }
+        self.certs.push(cert());
+    }
 }
 
 /// SSL_CERT_FILE and SSL_CERT_DIR as OpenSSL reads them; else the distribution's bundle.
@@ -63,13 +97,11 @@ fn system_bundle_files() -> Result<Vec<PathBuf>, Error> {
         files.push(file);
     }
     if let Some(dirs) = std::env::var_os("SSL_CERT_DIR").filter(|v| !v.is_empty()) {
+        let mut seen = HashSet::new();
         for dir in std::env::split_paths(&dirs) {
-            let entries = std::fs::read_dir(&dir).into_iter().flatten().flatten();
-            files.extend(
-                entries
-                    .map(|entry| entry.path())
-                    .filter(|path| path.is_file()),
-            );
+            files.extend(certificate_dir_files(&dir).into_iter().filter(|path| {
+                std::fs::metadata(path).is_ok_and(|m| seen.insert(file_identity(&m)))
+            }));
         }
     }
     if files.is_empty() {
@@ -83,13 +115,150 @@ fn system_bundle_files() -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-fn certificates(pem: &[u8]) -> Vec<Certificate<'static>> {
-    parse_pem(pem)
-        .filter_map(|item| match item {
-            Ok(PemItem::Certificate(cert)) => Some(cert),
-            _ => None,
+/// The files of an `SSL_CERT_DIR` directory that OpenSSL reads: those named by subject
+/// hash (`3513523f.0`, as `c_rehash` and `update-ca-certificates` make them), not the
+/// bundle and the named copies beside them, which hold the same roots again. A
+/// directory without such names (a mounted set of PEM files) is read whole.
+fn certificate_dir_files(dir: &Path) -> Vec<PathBuf> {
+    let is_hash_name = |name: &str| {
+        name.split_once('.').is_some_and(|(hash, n)| {
+            hash.len() == 8
+                && hash.bytes().all(|b| b.is_ascii_hexdigit())
+                && !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit())
         })
+    };
+    let (hashed, others): (Vec<PathBuf>, Vec<PathBuf>) = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .partition(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(is_hash_name)
+        });
+    if hashed.is_empty() { others } else { hashed }
+}
+
+#[cfg(unix)]
+fn file_identity(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn file_identity(meta: &std::fs::Metadata) -> (u64, u64) {
+    (meta.len(), 0)
+}
+
+fn certificates(pem: &[u8]) -> Vec<Certificate<'static>> {
+    pem_certificates(pem)
+        .map(|der| Certificate::from_der(&der).to_owned())
         .collect()
+}
+
+const PEM_BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
+const PEM_END: &[u8] = b"-----END CERTIFICATE-----";
+
+/// The DER of each `CERTIFICATE` block of a PEM text; other blocks (keys, CRLs,
+/// OpenSSL's `TRUSTED CERTIFICATE`) and undecodable ones are passed over.
+fn pem_certificates(pem: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
+    let mut rest = pem;
+    std::iter::from_fn(move || {
+        loop {
+            let start = find(rest, PEM_BEGIN)? + PEM_BEGIN.len();
+            // One pass: the body is decoded up to the '-' that starts its END line.
+            let (der, used) = base64_decode(&rest[start..]);
+            let end = start + used;
+            rest = &rest[end..];
+            if let Some(der) = der
+                && rest.starts_with(PEM_END)
+            {
+                rest = &rest[PEM_END.len()..];
+                return Some(der);
+            }
+        }
+    })
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = haystack[from..].iter().position(|&b| b == needle[0]) {
+        let start = from + at;
+        if haystack[start..].starts_with(needle) {
+            return Some(start);
+        }
+        from = start + 1;
+    }
+    None
+}
+
+/// Each byte's 6-bit value, or one of these.
+const SKIP: u8 = 64;
+const PAD: u8 = 65;
+const STOP: u8 = 66;
+const BAD: u8 = 67;
+const BASE64: [u8; 256] = {
+    let mut table = [BAD; 256];
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut i = 0;
+    while i < 64 {
+        table[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    table[b'\n' as usize] = SKIP;
+    table[b'\r' as usize] = SKIP;
+    table[b' ' as usize] = SKIP;
+    table[b'\t' as usize] = SKIP;
+    table[b'=' as usize] = PAD;
+    table[b'-' as usize] = STOP;
+    table
+};
+
+/// Standard base64 with line breaks and padding, up to the first '-' (or the end):
+/// the bytes (`None` if the text was not base64) and how much text was read.
+fn base64_decode(text: &[u8]) -> (Option<Vec<u8>>, usize) {
+    // Most roots are under 2 KiB; the buffer doubles for the rest.
+    let mut out = vec![0; 2048];
+    let (mut len, mut bits, mut count) = (0, 0u32, 0);
+    let mut stop = text.len();
+    for (i, &byte) in text.iter().enumerate() {
+        let value = BASE64[byte as usize];
+        if value < 64 {
+            bits = bits << 6 | u32::from(value);
+            count += 1;
+            if count == 4 {
+                if len + 3 > out.len() {
+                    out.resize(out.len() * 2, 0);
+                }
+                out[len..len + 3].copy_from_slice(&bits.to_be_bytes()[1..]);
+                (len, bits, count) = (len + 3, 0, 0);
+            }
+        } else if value != SKIP {
+            stop = i;
+            break;
+        }
+    }
+    // Only padding and spaces may stand between the data and the END line.
+    let rest = &text[stop..];
+    let used = stop
+        + rest
+            .iter()
+            .take_while(|&&b| matches!(BASE64[b as usize], PAD | SKIP))
+            .count();
+    let tail: &[u8] = match count {
+        0 => &[],
+        2 => &[(bits >> 4) as u8],
+        3 => &((bits >> 2) as u16).to_be_bytes(),
+        _ => return (None, used),
+    };
+    if text.get(used) != Some(&b'-') {
+        return (None, used);
+    }
+    out.truncate(len);
+    out.extend_from_slice(tail);
+    (Some(out), used)
 }
 
 /// rustls says why it refused a certificate only in the error's text; turn that into
@@ -134,7 +303,69 @@ mod tests {
     }
 
     #[test]
-    fn the_built_in_roots_are_there() {
-        assert!(trusted_roots(&[]).unwrap().len() > 100);
+    fn the_built_in_roots_are_there_once() {
+        let roots = trusted_roots(&[]).unwrap();
+        assert!(roots.len() > 100);
+        let unique: HashSet<&[u8]> = roots.iter().map(|c| c.der()).collect();
+        assert_eq!(unique.len(), roots.len(), "no root twice");
+    }
+
+    #[test]
+    fn pem_blocks_decode_as_ureqs_parser_does() {
+        let der: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        for len in [998, 999, 1000] {
+            let der = &der[..len];
+            let pem = Certificate::from_der(der);
+            let text = format!(
+                "junk\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n{}",
+                pem_of(pem.der())
+            );
+            let ours: Vec<Vec<u8>> = pem_certificates(text.as_bytes()).collect();
+            assert_eq!(ours, vec![der.to_vec()], "{len}");
+            let theirs: Vec<Vec<u8>> = ureq::tls::parse_pem(text.as_bytes())
+                .filter_map(|item| match item {
+                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.der().to_vec()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(ours, theirs);
+        }
+        assert_eq!(
+            base64_decode(b"QUJD\r\nRA==\n-"),
+            (Some(b"ABCD".to_vec()), 11)
+        );
+        assert_eq!(base64_decode(b"QUJDRA\n-"), (Some(b"ABCD".to_vec()), 7));
+        assert_eq!(base64_decode(b"QU*D\n-").0, None);
+        assert_eq!(base64_decode(b"QQ==QQ==-").0, None);
+        assert_eq!(base64_decode(b"QQ=\n=\n-"), (Some(b"A".to_vec()), 6));
+        assert_eq!(base64_decode(b"QUJD").0, None, "no END line");
+    }
+
+    /// PEM as openssl writes it: base64 in lines of 64.
+    fn pem_of(der: &[u8]) -> String {
+        const TABLE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut text = String::new();
+        for chunk in der.chunks(3) {
+            let n =
+                chunk.iter().fold(0u32, |n, &b| n << 8 | u32::from(b)) << (8 * (3 - chunk.len()));
+            for i in 0..4 {
+                text.push(if i <= chunk.len() {
+                    TABLE[(n >> (18 - 6 * i) & 63) as usize] as char
+                } else {
+                    '='
+                });
+            }
+        }
+        let lines: Vec<&str> = text
+            .as_bytes()
+            .chunks(64)
+            .map(|l| std::str::from_utf8(l).unwrap())
+            .collect();
+        format!(
+            "{}\n{}\n{}\n",
+            "-----BEGIN CERTIFICATE-----",
+            lines.join("\n"),
+            "-----END CERTIFICATE-----"
+        )
     }
 }

@@ -2369,6 +2369,35 @@ fn tls_is_trusted_with_ca_cert_or_ssl_cert_file_and_refused_without() {
 }
 
 #[test]
+fn a_ca_found_only_through_ssl_cert_dir_is_trusted() {
+    let demo = tls_portal(&certs().good);
+    let ca = &certs().ca;
+    let hash = Command::new("openssl")
+        .args(["x509", "-hash", "-noout", "-in"])
+        .arg(ca)
+        .output()
+        .unwrap();
+    let hash = String::from_utf8(hash.stdout).unwrap();
+    // A c_rehash'ed directory: the CA under its hash name, beside an unrelated bundle.
+    let hashed = write_temp("unrelated-bundle.crt", "not a certificate\n");
+    let dir = hashed.parent().unwrap();
+    std::fs::copy(ca, dir.join(format!("{}.0", hash.trim()))).unwrap();
+    // A plain directory of PEM files, as a mounted secret is.
+    let plain = write_temp("company-ca.pem", std::fs::read(ca).unwrap());
+    for dir in [dir, plain.parent().unwrap()] {
+        let out = tool_for(&demo, &["whoami"])
+            .env("SSL_CERT_DIR", dir.to_str().unwrap())
+            .run();
+        out.assert_code(0);
+        assert!(out.stdout.contains("Tess Tls"));
+    }
+    // Without it, refused.
+    tool_for(&demo, &["whoami"])
+        .run()
+        .assert_error(3, "was refused");
+}
+
+#[test]
 fn a_bad_ca_cert_is_a_usage_error() {
     let demo = Portal::demo();
     tool_for(&demo, &["whoami", "--ca-cert", "/nonexistent.pem"])
