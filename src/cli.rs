@@ -26,8 +26,9 @@ Commands:
 Connection (every command):
       --url URL             Portal address, e.g. https://portal.example.com
                             [env: DOCSPACE_URL, or DOCSPACE_API_HOST]
-      --api-key-file PATH   Read the API key or token from PATH ('-' = stdin)
-                            [default: env DOCSPACE_API_KEY]
+      --api-key-file PATH   Read the API key or token from PATH ('-' = stdin): the
+                            key alone on a line; # comments, spaces, quotes, CRLF,
+                            a BOM and UTF-16 are fine [default: env DOCSPACE_API_KEY]
       --allow-http          Allow http:// to a host that is not loopback
       --timeout SECS        Give up on a request after SECS seconds [default: 30]
       --retries N           Try again after 429, 502, 503, 504 or a lost connection
@@ -37,7 +38,9 @@ Connection (every command):
                             jitter. When Retry-After asks for longer than SECS, the
                             tool stops at once (exit 6) and says until when
       --ca-cert PATH        Also trust the CA certificates in PATH (PEM), e.g. a
-                            company or self-hosted CA
+                            company or self-hosted CA. Trusted besides: the built-in
+                            Mozilla roots and the system's (SSL_CERT_FILE, or the
+                            distribution's bundle; SSL_CERT_DIR's hash-named files)
 
 Output (every command):
       --json        One JSON object per line on stdout (op, ok, status, data)
@@ -95,7 +98,11 @@ The guest accounts stay on the portal (see --permanent).
 Options:
       --email ADDR      A guest by email address (repeatable); looked up first
       --from FILE       IDs or email addresses, one per line ('-' = stdin);
-                        blank lines and lines starting with # are skipped
+                        blank lines and # comments are skipped. Spreadsheet and
+                        Windows files work: UTF-8 (BOM or not) or UTF-16 with a
+                        BOM, CRLF, quotes, a one-column CSV with a title line,
+                        'Name <email>', {GUID}. Other lines stop the command
+                        with FILE:LINE and the reason
       --batch-size N    Ids per request [default: 100]
       --permanent       Delete the guest accounts themselves: disable them, then
                         delete them. DocSpace admins only. Their rooms and files
@@ -105,9 +112,11 @@ Options:
 Everything is checked before anything is sent. The portal (3.7.1 and later)
 refuses a whole request with 403 if any id in it is not one of your active
 guests; the tool then retries that request's ids one by one, so every guest that
-can be removed is. Each guest's line is printed as soon as the portal confirms
-it, then a summary: 'N removed, M failed'. Exit 0 when all were removed, 5 when
-some were, 4 when all were refused for permission.
+can be removed is. Older portals answer 200 and skip such ids silently: there the
+tool first reads your active guests and sends only those, reporting the others
+as not removed. Each guest's line is printed as soon as the portal confirms it,
+then a summary: 'N removed, M failed'. Exit 0 when all were removed, 5 when some
+were, 4 when all were refused for permission, 6 when the portal asked to wait.
 ";
 
 pub const RUN_HELP: &str = "\

@@ -6,8 +6,8 @@
 //! Loading them is most of an HTTPS run's own work, so it is kept lean: PEM is decoded
 //! with a plain base64 table (certificates are public; no constant-time decoder is
 //! needed), a root already held (the system's Mozilla roots repeat the built-in ones)
-//! is neither kept nor parsed again, and a file reached by several names in
-//! `SSL_CERT_DIR` (the hash links of `c_rehash`) is read once.
+//! is neither kept nor parsed again, and of `SSL_CERT_DIR` only the subject-hash
+//! files are read, as OpenSSL reads it.
 
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -49,8 +49,9 @@ pub fn trusted_roots(extra: &[Certificate<'static>]) -> Result<Vec<Certificate<'
         let der: &'static [u8] = der;
         roots.add(der, || Certificate::from_der(der));
     }
+    let mut pem = Vec::new();
     for file in system_bundle_files()? {
-        if let Ok(pem) = std::fs::read(&file) {
+        if read_file(&file, &mut pem).is_ok() {
             for der in pem_certificates(&pem) {
                 roots.add(&der, || Certificate::from_der(&der).to_owned());
             }
@@ -97,11 +98,8 @@ fn system_bundle_files() -> Result<Vec<PathBuf>, Error> {
         files.push(file);
     }
     if let Some(dirs) = std::env::var_os("SSL_CERT_DIR").filter(|v| !v.is_empty()) {
-        let mut seen = HashSet::new();
         for dir in std::env::split_paths(&dirs) {
-            files.extend(certificate_dir_files(&dir).into_iter().filter(|path| {
-                std::fs::metadata(path).is_ok_and(|m| seen.insert(file_identity(&m)))
-            }));
+            files.extend(certificate_dir_files(&dir));
         }
     }
     if files.is_empty() {
@@ -115,10 +113,26 @@ fn system_bundle_files() -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
+/// Reads a file into `buffer` with plain reads: `std::fs::read` also asks the file's
+/// size and position, two more system calls for each of a directory's 150 roots.
+fn read_file(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::io::Read;
+    buffer.clear();
+    let mut file = std::fs::File::open(path)?;
+    let mut chunk = [0; 16 * 1024];
+    loop {
+        match file.read(&mut chunk)? {
+            0 => return Ok(()),
+            n => buffer.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
 /// The files of an `SSL_CERT_DIR` directory that OpenSSL reads: those named by subject
 /// hash (`3513523f.0`, as `c_rehash` and `update-ca-certificates` make them), not the
 /// bundle and the named copies beside them, which hold the same roots again. A
-/// directory without such names (a mounted set of PEM files) is read whole.
+/// directory without such names (a mounted set of PEM files) is read whole. A root
+/// linked under two names is kept once by `Roots`, so no file is stat'ed here.
 fn certificate_dir_files(dir: &Path) -> Vec<PathBuf> {
     let is_hash_name = |name: &str| {
         name.split_once('.').is_some_and(|(hash, n)| {
@@ -139,17 +153,6 @@ fn certificate_dir_files(dir: &Path) -> Vec<PathBuf> {
                 .is_some_and(is_hash_name)
         });
     if hashed.is_empty() { others } else { hashed }
-}
-
-#[cfg(unix)]
-fn file_identity(meta: &std::fs::Metadata) -> (u64, u64) {
-    use std::os::unix::fs::MetadataExt;
-    (meta.dev(), meta.ino())
-}
-
-#[cfg(not(unix))]
-fn file_identity(meta: &std::fs::Metadata) -> (u64, u64) {
-    (meta.len(), 0)
 }
 
 fn certificates(pem: &[u8]) -> Vec<Certificate<'static>> {

@@ -34,6 +34,7 @@ fn main() {
     let mut report = String::new();
     writeln!(report, "# docspace-guest benchmark\n\n{}\n", machine(&tool)).unwrap();
     flow(&tool, Path::new(&example), &work, &mut report);
+    https_flow(&tool, &work, &mut report);
     startup(&tool, &mut report);
     scale(&tool, &work, &mut report);
     print!("{report}");
@@ -175,6 +176,209 @@ fn flow(tool: &Path, example_md: &Path, work: &Path, report: &mut String) {
         m_node >= m_ours * 10,
     );
     target(report, "peak RSS under 5 MB", rss_ours * 1024 < 5_000_000);
+}
+
+/// The run flow over HTTPS, as every real portal is: a throwaway CA added to a copy of
+/// the system's trust, given three ways, and one curl process making the same two
+/// calls with the same trust.
+fn https_flow(tool: &Path, work: &Path, report: &mut String) {
+    let tls = work.join("tls");
+    std::fs::create_dir_all(&tls).unwrap();
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(&tls)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &["req", "-x509", "-days", "2", "-subj", "/CN=bench CA"][..],
+            &ec,
+            &[
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req", "-subj", "/CN=portal"][..],
+            &ec,
+            &["-keyout", "leaf.key", "-out", "leaf.csr"],
+        ]
+        .concat(),
+    );
+    std::fs::write(
+        tls.join("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "leaf.ext",
+        "-out",
+        "leaf.pem",
+    ]);
+    let ca = tls.join("ca.pem");
+    let system = "/etc/ssl/certs/ca-certificates.crt";
+    let mut bundle =
+        std::fs::read(system).expect("the system CA bundle (apt-get install ca-certificates)");
+    bundle.extend(std::fs::read(&ca).unwrap());
+    let bundle_file = write(&tls, "bundle.pem", &String::from_utf8(bundle).unwrap());
+    // A copy of the system's hashed directory, the CA added under its hash name.
+    let dir = tls.join("certs");
+    let copied = Command::new("cp")
+        .args(["-rL", "/etc/ssl/certs"])
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let hash = openssl(&["x509", "-hash", "-noout", "-in", "ca.pem"]);
+    std::fs::copy(&ca, dir.join(format!("{hash}.0"))).unwrap();
+
+    let portal = Portal::start_tls(portal::http::tls_config(
+        &std::fs::read(tls.join("leaf.pem")).unwrap(),
+        &std::fs::read(tls.join("leaf.key")).unwrap(),
+    ));
+    let sharer = portal.add_user(Role::Admin, "Alice", "Sharer", "alice@example.com");
+    let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
+    let key = portal.add_api_key(&admin, &["*:write"]);
+    let email = "jane@example.com";
+    let guest = portal.invite_guest(&sharer, "Jane", "Doe", email);
+    let link = portal.share_guest(&sharer, &guest);
+    let url = portal.url();
+    let full = portal.full_url(&link);
+    let key_file = write(work, "tls-key", &key);
+    let headers = write(
+        work,
+        "tls-headers",
+        &format!(
+            "Authorization: Bearer {key}\nconfirm: {}\nContent-Type: application/json\n",
+            link.query()
+        ),
+    );
+
+    let configs: [(&str, Vec<(&str, PathBuf)>, Vec<String>, Vec<String>); 3] = [
+        (
+            "defaults (system bundle, --ca-cert CA; curl --cacert bundle+CA)",
+            vec![],
+            vec!["--ca-cert".into(), ca.display().to_string()],
+            vec!["--cacert".into(), bundle_file.display().to_string()],
+        ),
+        (
+            "SSL_CERT_FILE=bundle+CA (curl --cacert bundle+CA)",
+            vec![("SSL_CERT_FILE", bundle_file.clone())],
+            vec![],
+            vec!["--cacert".into(), bundle_file.display().to_string()],
+        ),
+        (
+            "SSL_CERT_DIR=hashed copy+CA (curl --capath)",
+            vec![("SSL_CERT_DIR", dir.clone())],
+            vec![],
+            vec!["--capath".into(), dir.display().to_string()],
+        ),
+    ];
+    writeln!(report, "\n## The run flow over HTTPS (loopback, the system's trust plus a throwaway CA), {FLOW_RUNS} runs each\n").unwrap();
+    writeln!(report, "| trust given as | docspace-guest run | one curl process, same two calls | ratio | peak RSS (ours / curl) |").unwrap();
+    writeln!(report, "|---|---|---|---|---|").unwrap();
+    let mut worst: f64 = 0.0;
+    let mut rss_max = 0;
+    for (name, env, flags, curl_trust) in &configs {
+        let ours = || {
+            let mut command = Command::new(tool);
+            command
+                .args(["run", "--email", email, "--link", &full, "--api-key-file"])
+                .arg(&key_file)
+                .args(flags)
+                .env_clear()
+                .env("DOCSPACE_URL", &url);
+            for (var, value) in env {
+                command.env(var, value);
+            }
+            command
+        };
+        let curl = || {
+            let mut command = Command::new("curl");
+            command
+                .args(["-sS", "-o", "/dev/null"])
+                .args(curl_trust)
+                .arg("-H")
+                .arg(format!("@{}", headers.display()))
+                .args(["-d", &format!("{{\"email\":\"{email}\"}}")])
+                .arg(format!("{url}/api/2.0/people/guests/share/approve"))
+                .args(["--next", "-sS", "-o", "/dev/null"])
+                .args(curl_trust)
+                .args(["-X", "DELETE", "-H"])
+                .arg(format!("@{}", headers.display()))
+                .args([
+                    "-d",
+                    &format!("{{\"userIds\":[\"{guest}\"],\"resendAll\":false}}"),
+                ])
+                .arg(format!("{url}/api/2.0/people/guests"));
+            command
+        };
+        assert!(
+            run(&mut ours()).contains("deleted successfully"),
+            "{name}: the flow failed"
+        );
+        run(&mut curl());
+        let (mut t_ours, mut t_curl) = (Vec::new(), Vec::new());
+        for _ in 0..FLOW_RUNS {
+            t_ours.push(timed(|| run(&mut ours())));
+            t_curl.push(timed(|| run(&mut curl())));
+        }
+        let (m_ours, m_curl) = (median(&t_ours), median(&t_curl));
+        let (rss_ours, rss_curl) = (measure(&mut ours()).rss_kib, measure(&mut curl()).rss_kib);
+        let r = ratio(m_ours, m_curl);
+        worst = worst.max(r);
+        rss_max = rss_max.max(rss_ours);
+        writeln!(
+            report,
+            "| {name} | {} | {} | {r:.2}x | {rss_ours} / {rss_curl} KiB |",
+            ms(m_ours),
+            ms(m_curl)
+        )
+        .unwrap();
+    }
+    writeln!(report).unwrap();
+    target(
+        report,
+        "HTTPS run flow at most 0.2x one curl process, every configuration",
+        worst <= 0.2,
+    );
+    target(report, "HTTPS peak RSS at most 3 MiB", rss_max <= 3 * 1024);
 }
 
 fn startup(tool: &Path, report: &mut String) {
