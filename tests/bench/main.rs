@@ -178,6 +178,14 @@ fn flow(tool: &Path, example_md: &Path, work: &Path, report: &mut String) {
     target(report, "peak RSS under 5 MB", rss_ours * 1024 < 5_000_000);
 }
 
+/// One way of giving the trust: its name, the tool's environment and flags, curl's flags.
+type Trust = (
+    &'static str,
+    Vec<(&'static str, PathBuf)>,
+    Vec<String>,
+    Vec<String>,
+);
+
 /// The run flow over HTTPS, as every real portal is: a throwaway CA added to a copy of
 /// the system's trust, given three ways, and one curl process making the same two
 /// calls with the same trust.
@@ -290,7 +298,7 @@ fn https_flow(tool: &Path, work: &Path, report: &mut String) {
         ),
     );
 
-    let configs: [(&str, Vec<(&str, PathBuf)>, Vec<String>, Vec<String>); 3] = [
+    let configs: [Trust; 3] = [
         (
             "defaults (system bundle, --ca-cert CA; curl --cacert bundle+CA)",
             vec![],
