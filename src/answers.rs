@@ -200,6 +200,17 @@ fn asked_to_wait(reply: &Reply, what: &str) -> Error {
     })
 }
 
+/// For calls only DocSpace admins may make: status changes and deleting accounts.
+pub fn admin_only(action: &str, reply: &Reply) -> Error {
+    match (reply.status, server_message(&reply.body)) {
+        (403, Some(reason)) => Error::Denied(format!(
+            "the portal refused {action} (403 {reason}): it takes a DocSpace admin's \
+             credential (and the owner, yourself or another admin cannot be changed)"
+        )),
+        _ => refusal(action, reply),
+    }
+}
+
 pub fn credential_refused() -> Error {
     Error::Denied(
         "the portal refused the credential (401): the API key is wrong, expired or \

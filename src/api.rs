@@ -175,6 +175,11 @@ impl Portal {
         self.put_user_ids("/people/status/2", ids)
     }
 
+    /// PUT /api/2.0/people/status/1: enables the accounts again.
+    pub fn enable_users(&self, ids: &[&str]) -> Change {
+        self.put_user_ids("/people/status/1", ids)
+    }
+
     /// PUT /api/2.0/people/delete: deletes disabled accounts for good.
     pub fn delete_users(&self, ids: &[&str]) -> Change {
         self.put_user_ids("/people/delete", ids)
@@ -236,19 +241,20 @@ impl Portal {
         self.read("/people/email", &[("email", email)])
     }
 
-    /// GET /api/2.0/people/filter?area=Guests&…: one page of the guests the caller sees.
-    pub fn guests_page(
+    /// GET /api/2.0/people/filter?area=Guests&…: one page of the guests the caller sees;
+    /// without `area`, of the other users (the disabled ones, for `--inviter-gone`).
+    pub fn people_page(
         &self,
+        area: Option<&str>,
         filters: &[(&str, &str)],
         start: usize,
         count: usize,
     ) -> Result<Reply, Error> {
         let (start, count) = (start.to_string(), count.to_string());
-        let mut query = vec![
-            ("area", "Guests"),
-            ("count", count.as_str()),
-            ("startIndex", start.as_str()),
-        ];
+        let mut query = vec![("count", count.as_str()), ("startIndex", start.as_str())];
+        if let Some(area) = area {
+            query.insert(0, ("area", area));
+        }
         query.extend_from_slice(filters);
         self.read("/people/filter", &query)
     }

@@ -21,6 +21,10 @@ Commands:
   list         List the guests you can see
   share-link   Get a guest's sharing link, for another admin to approve
   whoami       Show who the credential acts as
+  review       Show which guests a clean-up policy selects, and why (read-only)
+  expire       Disable, remove or delete the guests a policy selects (for cron)
+  disable      Suspend guest accounts (reversible with enable)
+  enable       Undo a disable
   help         Show the help of a command: docspace-guest help delete
 
 Connection (every command):
@@ -155,6 +159,75 @@ Prints the short link (https://<portal>/s/...) that another admin passes to
 docspace-guest approve --link. Links are valid for 7 days.
 ";
 
+pub const REVIEW_HELP: &str = "\
+docspace-guest review: show which guests a clean-up policy selects, and why
+
+Usage: docspace-guest review POLICY... [--keep FILE] [OPTIONS]
+
+Reads the guests (and, for --inviter-gone, the disabled users) and changes
+nothing. A guest is selected when it matches any rule of the policy:
+
+Policy:
+      --older-than DAYS          Registered more than DAYS days ago
+      --pending-older-than DAYS  Invited more than DAYS days ago, never signed up
+      --inviter-gone             The inviting user was deleted or is disabled
+                                 (needs a DocSpace admin's credential)
+      --disabled                 Already disabled (the second stage of a clean-up)
+
+Options:
+      --keep FILE   Guests never selected: one ID or email per line, read as
+                    --from is ('-' = stdin)
+
+Days count in UTC from this machine's clock. A guest whose registration date
+cannot be read is listed as not evaluated and never selected. Prints a table
+(ID, EMAIL, NAME, STATUS, REGISTERED, INVITER, WHY) and a count; with --quiet
+only the selected ids, ready for: docspace-guest disable --from -
+";
+
+pub const EXPIRE_HELP: &str = "\
+docspace-guest expire: change the guests a clean-up policy selects
+
+Usage: docspace-guest expire POLICY... --action ACTION [--keep FILE] [--max N]
+                             [--yes] [OPTIONS]
+
+Selects guests as review does (same POLICY and --keep), prints them, then:
+
+      --action remove    take them off your guest list, as delete does
+      --action disable   suspend their accounts (enable undoes it)
+      --action delete    delete their accounts for good, as delete --permanent
+                         (needs --yes, or a terminal to ask on)
+      --max N            Change nothing and exit 2 when the policy selects more
+                         than N guests [default: 50; 0 = no limit]
+      --yes              Do not ask before --action delete
+
+Everything is read and the policy evaluated before the first write. disable and
+delete take a DocSpace admin. One line per guest as the portal confirms it, a
+summary, and the exit codes of delete (0, 4, 5, 6). A weekly cron clean-up:
+  docspace-guest expire --older-than 180 --inviter-gone --action disable
+  docspace-guest expire --disabled --action delete --yes
+";
+
+pub const DISABLE_HELP: &str = "\
+docspace-guest disable: suspend guest accounts
+
+Usage: docspace-guest disable [ID...] [--email ADDR]... [--from FILE] [OPTIONS]
+
+Disables the accounts (PUT /api/2.0/people/status/2); enable undoes it. Guests
+are named as for delete; only guests are touched. Takes a DocSpace admin.
+One line per guest the portal confirms disabled, then 'N disabled, M failed';
+exit codes as for delete. --batch-size N as for delete.
+";
+
+pub const ENABLE_HELP: &str = "\
+docspace-guest enable: undo a disable
+
+Usage: docspace-guest enable [ID...] [--email ADDR]... [--from FILE] [OPTIONS]
+
+Enables the accounts again (PUT /api/2.0/people/status/1). A guest who never
+signed up becomes pending again. Guests are named as for delete; only guests
+are touched. Takes a DocSpace admin. Exit codes as for delete.
+";
+
 pub const WHOAMI_HELP: &str = "\
 docspace-guest whoami: show who the credential acts as
 
@@ -188,12 +261,50 @@ pub struct Options {
 
 #[derive(Debug)]
 pub enum Command {
-    Approve { email: String, link: String },
-    Run { email: String, link: String },
+    Approve {
+        email: String,
+        link: String,
+    },
+    Run {
+        email: String,
+        link: String,
+    },
     Delete(DeleteArgs),
     List(ListArgs),
-    ShareLink { id: String },
+    ShareLink {
+        id: String,
+    },
     Whoami,
+    Review(PolicyArgs),
+    Expire(PolicyArgs, ExpireArgs),
+    /// `disable` or `enable`: the same targets as delete.
+    SetStatus {
+        enable: bool,
+        targets: DeleteArgs,
+    },
+}
+
+#[derive(Debug, Default)]
+pub struct PolicyArgs {
+    pub older_than: Option<u32>,
+    pub pending_older_than: Option<u32>,
+    pub inviter_gone: bool,
+    pub disabled: bool,
+    pub keep: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct ExpireArgs {
+    pub action: ExpireAction,
+    pub max: usize,
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpireAction {
+    Remove,
+    Disable,
+    Delete,
 }
 
 #[derive(Debug)]
@@ -234,10 +345,14 @@ struct Given {
     search: Option<String>,
     inviter: Option<String>,
     status: Option<String>,
+    policy: PolicyArgs,
+    action: Option<String>,
+    max: Option<usize>,
     help: bool,
 }
 
-const COMMANDS: &str = "approve, delete, run, list, share-link or whoami";
+const COMMANDS: &str =
+    "approve, delete, run, list, share-link, whoami, review, expire, disable or enable";
 
 /// Options may stand before or after the command name, as scripts write them.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
@@ -290,6 +405,17 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
             Long("search") => given.search = Some(text(&mut parser, "--search")?),
             Long("inviter") => given.inviter = Some(text(&mut parser, "--inviter")?),
             Long("status") => given.status = Some(text(&mut parser, "--status")?),
+            Long("older-than") => {
+                given.policy.older_than = Some(days(&mut parser, "--older-than")?)
+            }
+            Long("pending-older-than") => {
+                given.policy.pending_older_than = Some(days(&mut parser, "--pending-older-than")?)
+            }
+            Long("inviter-gone") => given.policy.inviter_gone = true,
+            Long("disabled") => given.policy.disabled = true,
+            Long("keep") => given.policy.keep = Some(parser.value()?.into()),
+            Long("action") => given.action = Some(text(&mut parser, "--action")?),
+            Long("max") => given.max = Some(number(&mut parser, "--max", 0, 1_000_000)? as usize),
             Long("api-key" | "key" | "token") => {
                 return Err(Error::Usage(
                     "the key is not taken on the command line, where other users can read it: \
@@ -337,6 +463,9 @@ fn command(name: &str, mut given: Given) -> Result<Command, Error> {
         "delete" => &["--email", "--from", "--batch-size", "--permanent", "--yes"],
         "list" => &["--search", "--inviter", "--status"],
         "share-link" | "whoami" => &[],
+        "review" => &POLICY_FLAGS[..5],
+        "expire" => &POLICY_FLAGS,
+        "disable" | "enable" => &["--email", "--from", "--batch-size"],
         other => return Err(unknown_command(other)),
     };
     let flags = [
@@ -349,6 +478,16 @@ fn command(name: &str, mut given: Given) -> Result<Command, Error> {
         ("--search", given.search.is_some()),
         ("--inviter", given.inviter.is_some()),
         ("--status", given.status.is_some()),
+        ("--older-than", given.policy.older_than.is_some()),
+        (
+            "--pending-older-than",
+            given.policy.pending_older_than.is_some(),
+        ),
+        ("--inviter-gone", given.policy.inviter_gone),
+        ("--disabled", given.policy.disabled),
+        ("--keep", given.policy.keep.is_some()),
+        ("--action", given.action.is_some()),
+        ("--max", given.max.is_some()),
     ];
     if let Some((flag, _)) = flags
         .iter()
@@ -359,6 +498,57 @@ fn command(name: &str, mut given: Given) -> Result<Command, Error> {
         )));
     }
     Ok(match name {
+        "review" | "expire" => {
+            no_positionals(name, &given.positionals)?;
+            let policy = given.policy;
+            if policy.older_than.is_none()
+                && policy.pending_older_than.is_none()
+                && !policy.inviter_gone
+                && !policy.disabled
+            {
+                return Err(missing(
+                    name,
+                    "a policy: --older-than DAYS, --pending-older-than DAYS, --inviter-gone \
+                     or --disabled",
+                ));
+            }
+            if name == "review" {
+                return Ok(Command::Review(policy));
+            }
+            let action = match given.action.as_deref() {
+                Some("remove") => ExpireAction::Remove,
+                Some("disable") => ExpireAction::Disable,
+                Some("delete") => ExpireAction::Delete,
+                Some(other) => {
+                    return Err(Error::Usage(format!(
+                        "--action takes remove, disable or delete, not '{other}'"
+                    )));
+                }
+                None => return Err(missing(name, "--action remove|disable|delete")),
+            };
+            let expire = ExpireArgs {
+                action,
+                max: given.max.unwrap_or(50),
+                yes: given.yes,
+            };
+            Command::Expire(policy, expire)
+        }
+        "disable" | "enable" => {
+            if given.positionals.is_empty() && given.emails.is_empty() && given.from.is_none() {
+                return Err(missing(name, "guest IDs, --email ADDR or --from FILE"));
+            }
+            Command::SetStatus {
+                enable: name == "enable",
+                targets: DeleteArgs {
+                    ids: given.positionals,
+                    emails: given.emails,
+                    from: given.from,
+                    batch_size: given.batch_size.unwrap_or(100),
+                    permanent: false,
+                    yes: false,
+                },
+            }
+        }
         "approve" | "run" => {
             no_positionals(name, &given.positionals)?;
             if given.emails.len() > 1 {
@@ -416,9 +606,25 @@ fn help_for(command: Option<&String>) -> Result<&'static str, Error> {
         Some("list") => Ok(LIST_HELP),
         Some("share-link") => Ok(SHARE_LINK_HELP),
         Some("whoami") => Ok(WHOAMI_HELP),
+        Some("review") => Ok(REVIEW_HELP),
+        Some("expire") => Ok(EXPIRE_HELP),
+        Some("disable") => Ok(DISABLE_HELP),
+        Some("enable") => Ok(ENABLE_HELP),
         Some(other) => Err(unknown_command(other)),
     }
 }
+
+/// The flags of a clean-up policy, and (the last three) of expire alone.
+const POLICY_FLAGS: [&str; 8] = [
+    "--older-than",
+    "--pending-older-than",
+    "--inviter-gone",
+    "--disabled",
+    "--keep",
+    "--action",
+    "--max",
+    "--yes",
+];
 
 fn unknown_command(name: &str) -> Error {
     Error::Usage(format!(
@@ -464,6 +670,11 @@ fn number(parser: &mut lexopt::Parser, flag: &str, min: u64, max: u64) -> Result
             "{flag} takes a whole number from {min} to {max}, not '{value}'"
         ))),
     }
+}
+
+/// A whole number of days, 1 or more.
+fn days(parser: &mut lexopt::Parser, flag: &str) -> Result<u32, Error> {
+    Ok(number(parser, flag, 1, 36_500)? as u32)
 }
 
 impl From<lexopt::Error> for Error {

@@ -7,10 +7,11 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::api::Portal;
-use crate::cli::{Command, DeleteArgs, ListArgs, Options};
-use crate::delete::{self, Batch};
+use crate::batch::{self, Action, Batch};
+use crate::cli::{Command, DeleteArgs, ExpireAction, ExpireArgs, ListArgs, Options};
 use crate::error::Error;
 use crate::input::{self, Target};
+use crate::lifecycle::{self, Policy};
 use crate::link::{self, GuestLink};
 use crate::list::{self, Filter};
 use crate::output::Printer;
@@ -19,12 +20,24 @@ use crate::{answers, config};
 
 /// A command whose input has been checked; nothing has been sent yet.
 enum Job {
-    Approve { email: String, link: GuestLink },
-    Run { email: String, link: GuestLink },
+    Approve {
+        email: String,
+        link: GuestLink,
+    },
+    Run {
+        email: String,
+        link: GuestLink,
+    },
     Delete(Batch),
     List(Filter),
-    ShareLink { id: String },
+    ShareLink {
+        id: String,
+    },
     Whoami,
+    Review(Policy),
+    Expire(Policy, ExpireArgs),
+    /// disable or enable.
+    SetStatus(Batch),
 }
 
 pub fn execute(command: Command, options: Options) -> Result<(), Error> {
@@ -58,16 +71,19 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
             let batch = Batch {
                 targets: vec![Target::Id(guest.id)],
                 batch_size: 1,
-                permanent: false,
+                action: Action::Remove,
                 ask_first: false,
+                known_guests: false,
             };
-            delete::remove(&portal, &out, batch, dry_run)?.verdict()
+            batch::remove(&portal, &out, batch, dry_run)?.verdict()
         }
-        Job::Delete(batch) => {
-            let report = delete::remove(&portal, &out, batch, dry_run)?;
+        Job::Delete(batch) | Job::SetStatus(batch) => {
+            let report = batch::remove(&portal, &out, batch, dry_run)?;
             report.summarize(&out)?;
             report.verdict()
         }
+        Job::Review(policy) => lifecycle::review(&portal, &out, policy),
+        Job::Expire(policy, args) => lifecycle::expire(&portal, &out, policy, &args, dry_run),
         Job::List(filter) => list::list(&portal, &out, &filter),
         Job::ShareLink { id } => share_link(&portal, &out, &id),
         Job::Whoami => whoami(&portal, &out),
@@ -97,10 +113,78 @@ fn check(command: Command, options: &Options) -> Result<Job, Error> {
         Command::List(args) => Job::List(check_list(args)?),
         Command::ShareLink { id } => Job::ShareLink { id: guest_id(&id)? },
         Command::Whoami => Job::Whoami,
+        Command::Review(args) => {
+            stdin_once(args.keep.as_deref(), "--keep", options)?;
+            Job::Review(lifecycle::policy(args)?)
+        }
+        Command::Expire(args, expire) => {
+            stdin_once(args.keep.as_deref(), "--keep", options)?;
+            if expire.action == ExpireAction::Delete && !expire.yes {
+                must_be_able_to_ask(args.keep.as_deref(), options, "--action delete")?;
+            }
+            Job::Expire(lifecycle::policy(args)?, expire)
+        }
+        Command::SetStatus { enable, targets } => {
+            let batch_size = targets.batch_size;
+            Job::SetStatus(Batch {
+                targets: targets_of(&targets, options)?,
+                batch_size,
+                action: if enable {
+                    Action::Enable
+                } else {
+                    Action::Disable
+                },
+                ask_first: false,
+                known_guests: false,
+            })
+        }
     })
 }
 
+/// Only one input can be read from stdin, and `--api-key-file -` may be it.
+fn stdin_once(path: Option<&Path>, flag: &str, options: &Options) -> Result<(), Error> {
+    if path == Some(Path::new("-")) && options.api_key_file.as_deref() == Some(Path::new("-")) {
+        return Err(Error::Usage(format!(
+            "{flag} - and --api-key-file - cannot both read stdin: put the key in a file or \
+             in DOCSPACE_API_KEY"
+        )));
+    }
+    Ok(())
+}
+
+/// A deletion for good without --yes asks on the terminal; refused here, before any
+/// request, so that cron gets its answer without one.
+fn must_be_able_to_ask(list: Option<&Path>, options: &Options, what: &str) -> Result<(), Error> {
+    let stdin_is_free =
+        list != Some(Path::new("-")) && options.api_key_file.as_deref() != Some(Path::new("-"));
+    if options.dry_run || (stdin_is_free && std::io::stdin().is_terminal()) {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{what} deletes accounts for good: add --yes to confirm (there is no terminal to ask on)"
+    )))
+}
+
 fn check_delete(args: DeleteArgs, options: &Options) -> Result<Batch, Error> {
+    let targets = targets_of(&args, options)?;
+    if args.permanent && !args.yes {
+        must_be_able_to_ask(args.from.as_deref(), options, "--permanent")?;
+    }
+    Ok(Batch {
+        targets,
+        batch_size: args.batch_size,
+        action: if args.permanent {
+            Action::DeleteAccounts
+        } else {
+            Action::Remove
+        },
+        ask_first: args.permanent && !args.yes,
+        known_guests: false,
+    })
+}
+
+/// The guests named by ids, `--email` and `--from`, all checked.
+fn targets_of(args: &DeleteArgs, options: &Options) -> Result<Vec<Target>, Error> {
     let mut targets = Vec::new();
     for id in &args.ids {
         targets.push(Target::Id(guest_id(id)?));
@@ -114,37 +198,15 @@ fn check_delete(args: DeleteArgs, options: &Options) -> Result<Batch, Error> {
         targets.push(Target::Email(email.clone()));
     }
     if let Some(from) = &args.from {
-        if from == Path::new("-") && options.api_key_file.as_deref() == Some(Path::new("-")) {
-            return Err(Error::Usage(
-                "--from - and --api-key-file - cannot both read stdin: put the key in a \
-                 file or in DOCSPACE_API_KEY"
-                    .into(),
-            ));
-        }
+        stdin_once(Some(from), "--from", options)?;
         targets.extend(input::read_targets(from)?);
     }
     if targets.is_empty() {
         return Err(Error::Usage(
-            "delete: no guests given (the --from input is empty)".into(),
+            "no guests given (the --from input is empty)".into(),
         ));
     }
-    // Refused here, before any lookup, so that cron gets its answer without a request.
-    let stdin_is_free = args.from.as_deref() != Some(Path::new("-"))
-        && options.api_key_file.as_deref() != Some(Path::new("-"));
-    let can_ask = stdin_is_free && std::io::stdin().is_terminal();
-    if args.permanent && !args.yes && !options.dry_run && !can_ask {
-        return Err(Error::Usage(
-            "--permanent deletes accounts for good: add --yes to confirm (there is no \
-             terminal to ask on)"
-                .into(),
-        ));
-    }
-    Ok(Batch {
-        targets,
-        batch_size: args.batch_size,
-        permanent: args.permanent,
-        ask_first: args.permanent && !args.yes,
-    })
+    Ok(targets)
 }
 
 fn check_list(args: ListArgs) -> Result<Filter, Error> {

@@ -20,11 +20,16 @@ pub enum Target {
 /// GUID in braces; a first line that is a column title (`email`, `id`, ...). Anything
 /// else is refused with the file, the line and the reason, before anything is sent.
 pub fn read_targets(path: &Path) -> Result<Vec<Target>, Error> {
+    read_list(path, "--from")
+}
+
+/// A list file of IDs and emails given with `flag` (`--from`, `--keep`).
+pub fn read_list(path: &Path, flag: &str) -> Result<Vec<Target>, Error> {
     let shown = shown(path);
-    let text = read_text(path).map_err(|why| Error::Usage(format!("--from {shown}{why}")))?;
+    let text = read_text(path).map_err(|why| Error::Usage(format!("{flag} {shown}{why}")))?;
     let mut targets = Vec::new();
     for (number, line) in lines(&text) {
-        let refuse = |why: String| Error::Usage(format!("--from {shown}:{number}: {why}"));
+        let refuse = |why: String| Error::Usage(format!("{flag} {shown}:{number}: {why}"));
         let Some(value) = list_value(line).map_err(refuse)? else {
             continue;
         };

@@ -3,14 +3,15 @@
 
 pub mod answers;
 pub mod api;
+pub mod batch;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod date;
-pub mod delete;
 pub mod error;
 pub mod html;
 pub mod input;
+pub mod lifecycle;
 pub mod link;
 pub mod list;
 pub mod output;

@@ -58,7 +58,17 @@ pub fn list(portal: &Portal, out: &Printer, filter: &Filter) -> Result<(), Error
         return out.say("No guests.");
     }
     let header = ["ID", "EMAIL", "NAME", "STATUS", "REGISTERED"].map(String::from);
-    let mut widths = [0; 5];
+    print_table(out, header, rows)?;
+    out.say(&format!("{total} guest(s)"))
+}
+
+/// Columns aligned to their widest cell, so the rows wait for the last page.
+pub fn print_table<const N: usize>(
+    out: &Printer,
+    header: [String; N],
+    rows: Vec<[String; N]>,
+) -> Result<(), Error> {
+    let mut widths = [0; N];
     for row in std::iter::once(&header).chain(&rows) {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
@@ -72,17 +82,22 @@ pub fn list(portal: &Portal, out: &Printer, filter: &Filter) -> Result<(), Error
             .collect();
         out.say(cells.join("  ").trim_end())?;
     }
-    out.say(&format!("{total} guest(s)"))
+    Ok(())
+}
+
+/// active, disabled or pending (invited, never signed up).
+pub fn state(guest: &Value) -> &'static str {
+    match (guest["status"].as_i64(), guest["activationStatus"].as_i64()) {
+        (Some(2), _) => "disabled",
+        (_, Some(2)) => "pending",
+        _ => "active",
+    }
 }
 
 /// The table's cells: id, email, name, status, registration date.
 fn row(guest: &Value) -> [String; 5] {
     let text = |field: &str| guest[field].as_str().unwrap_or_default().to_string();
-    let status = match (guest["status"].as_i64(), guest["activationStatus"].as_i64()) {
-        (Some(2), _) => "disabled",
-        (_, Some(2)) => "pending",
-        _ => "active",
-    };
+    let status = state(guest);
     let registered: String = text("registrationDate").chars().take(10).collect();
     [
         text("id"),
@@ -98,13 +113,28 @@ fn row(guest: &Value) -> [String; 5] {
 pub fn each_page(
     portal: &Portal,
     filters: &[(&str, &str)],
+    each: impl FnMut(&[Value]) -> Result<(), Error>,
+) -> Result<usize, Error> {
+    each_page_of(portal, Some("Guests"), filters, each)
+}
+
+/// As `each_page`, for the people of `area` (`None`: the users who are not guests).
+pub fn each_page_of(
+    portal: &Portal,
+    area: Option<&str>,
+    filters: &[(&str, &str)],
     mut each: impl FnMut(&[Value]) -> Result<(), Error>,
 ) -> Result<usize, Error> {
+    let what = if area.is_some() {
+        "the guest list"
+    } else {
+        "the list of users"
+    };
     let mut seen = 0;
     loop {
-        let reply = portal.guests_page(filters, seen, PAGE_SIZE)?;
+        let reply = portal.people_page(area, filters, seen, PAGE_SIZE)?;
         if reply.status != 200 {
-            return Err(answers::refusal("the guest list", &reply));
+            return Err(answers::refusal(what, &reply));
         }
         let envelope = answers::success_envelope(&reply);
         let page = envelope
@@ -112,9 +142,9 @@ pub fn each_page(
             .and_then(|e| e.get("response"))
             .and_then(Value::as_array)
             .ok_or_else(|| {
-                Error::Server(
-                    "the portal answered 200 to the guest list, but not with a list".into(),
-                )
+                Error::Server(format!(
+                    "the portal answered 200 to {what}, but not with a list"
+                ))
             })?;
         each(page)?;
         seen += page.len();

@@ -1,9 +1,10 @@
-//! Removing guests in batches: look up emails, drop duplicates, send chunks, and keep
-//! an exact account of which guests the portal confirmed. A guest is reported removed
-//! only after a 200 that covers it, and its line is printed at once, so even an
-//! interrupted run's output says exactly what was done.
+//! Changing guests in batches (removing them from the caller's list, deleting,
+//! disabling or enabling their accounts): look up emails, drop duplicates, send
+//! chunks, and keep an exact account of which guests the portal confirmed. A guest is
+//! reported changed only after a 200 that covers it, and its line is printed at once,
+//! so even an interrupted run's output says exactly what was done.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
 use serde_json::{Value, json};
@@ -19,10 +20,42 @@ use crate::release::{self, DeleteRule};
 pub struct Batch {
     pub targets: Vec<Target>,
     pub batch_size: usize,
-    /// Delete the accounts (disable, then delete), not just the guest-list entries.
-    pub permanent: bool,
+    pub action: Action,
     /// Ask on the terminal before a permanent deletion.
     pub ask_first: bool,
+    /// The ids were just read from the guest list (expire): no need to read it again
+    /// to make sure they are guests.
+    pub known_guests: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Off the caller's guest list (`DELETE /people/guests`); the accounts stay.
+    Remove,
+    /// The accounts, for good: disable, then delete.
+    DeleteAccounts,
+    Disable,
+    Enable,
+}
+
+impl Action {
+    /// The `op` of its `--json` lines.
+    fn op(self) -> &'static str {
+        match self {
+            Action::Remove | Action::DeleteAccounts => "delete",
+            Action::Disable => "disable",
+            Action::Enable => "enable",
+        }
+    }
+
+    /// Its word in the summary line and the closing error.
+    fn done_word(self) -> &'static str {
+        match self {
+            Action::Remove | Action::DeleteAccounts => "removed",
+            Action::Disable => "disabled",
+            Action::Enable => "enabled",
+        }
+    }
 }
 
 /// One guest of the batch.
@@ -41,7 +74,7 @@ enum Outcome {
 
 pub struct Report {
     items: Vec<Item>,
-    permanent: bool,
+    action: Action,
     /// Nothing is sent: pending items are the ones that would be.
     dry_run: bool,
     /// Set when a DocSpace admin removes guests from a portal that may be older than
@@ -65,15 +98,15 @@ pub fn remove(
 ) -> Result<Report, Error> {
     let mut report = Report {
         items: Vec::new(),
-        permanent: batch.permanent,
+        action: batch.action,
         dry_run,
         admin_on_old_release: None,
     };
     report.resolve(portal, out, batch.targets)?;
-    if batch.permanent {
-        report.keep_only_guests(portal, out)?;
-    } else {
+    if batch.action == Action::Remove {
         report.keep_only_provable(portal, out)?;
+    } else if !batch.known_guests {
+        report.keep_only_guests(portal, out)?;
     }
     let pending: Vec<usize> = (0..report.items.len())
         .filter(|&i| matches!(report.items[i].outcome, Outcome::Pending))
@@ -81,14 +114,23 @@ pub fn remove(
     if dry_run {
         for chunk in pending.chunks(batch.batch_size) {
             let ids = report.ids(chunk);
-            if batch.permanent {
-                out.planned("disable", &portal.describe(&portal.disable_users(&ids)))?;
-                out.planned(
-                    "delete-accounts",
-                    &portal.describe(&portal.delete_users(&ids)),
-                )?;
-            } else {
-                out.planned("delete", &portal.describe(&portal.delete_guests(&ids)))?;
+            match batch.action {
+                Action::Remove => {
+                    out.planned("delete", &portal.describe(&portal.delete_guests(&ids)))?
+                }
+                Action::DeleteAccounts => {
+                    out.planned("disable", &portal.describe(&portal.disable_users(&ids)))?;
+                    out.planned(
+                        "delete-accounts",
+                        &portal.describe(&portal.delete_users(&ids)),
+                    )?;
+                }
+                Action::Disable => {
+                    out.planned("disable", &portal.describe(&portal.disable_users(&ids)))?
+                }
+                Action::Enable => {
+                    out.planned("enable", &portal.describe(&portal.enable_users(&ids)))?
+                }
             }
         }
         return Ok(report);
@@ -96,13 +138,16 @@ pub fn remove(
     if batch.ask_first && !pending.is_empty() && !confirmed(pending.len())? {
         return Err(Error::Usage("nothing was deleted: not confirmed".into()));
     }
-    report.in_turn(out, pending.chunks(batch.batch_size), |report, chunk| {
-        if batch.permanent {
-            report.delete_accounts(portal, out, chunk)
-        } else {
-            report.delete_from_list(portal, out, chunk, false)
-        }
-    })?;
+    report.in_turn(
+        out,
+        pending.chunks(batch.batch_size),
+        |report, chunk| match batch.action {
+            Action::Remove => report.delete_from_list(portal, out, chunk, false),
+            Action::DeleteAccounts => report.delete_accounts(portal, out, chunk),
+            Action::Disable => report.set_status(portal, out, chunk, false),
+            Action::Enable => report.set_status(portal, out, chunk, true),
+        },
+    )?;
     Ok(report)
 }
 
@@ -178,7 +223,7 @@ impl Report {
                 && !item.id.as_ref().is_some_and(|id| guests.contains(id))
             {
                 let error = Error::Server(
-                    "not a guest you can see; not touched (--permanent deletes guests only)".into(),
+                    "not a guest you can see; not touched (only guests are changed)".into(),
                 );
                 self.fail(out, i, None, error)?;
             }
@@ -330,6 +375,53 @@ impl Report {
         self.refused(out, chunk, &reply, error)
     }
 
+    /// PUT /people/status/2 (or /1 to enable) for one chunk. The portal returns the
+    /// updated users: a guest is confirmed only when it is there with the new status.
+    fn set_status(
+        &mut self,
+        portal: &Portal,
+        out: &Printer,
+        chunk: &[usize],
+        enable: bool,
+    ) -> Result<Flow, Error> {
+        let ids = self.ids(chunk);
+        let (change, label, wanted) = if enable {
+            (portal.enable_users(&ids), " (enable)", 1)
+        } else {
+            (portal.disable_users(&ids), " (disable)", 2)
+        };
+        let what = self.action.done_word();
+        let reply = match portal.send(&change) {
+            Ok(reply) => reply,
+            Err(error) => return self.lost(out, chunk, error, what),
+        };
+        out.exchange(label, &reply)?;
+        let Some(users) = returned_users(&reply) else {
+            let error = answers::admin_only(&format!("changing the status ({what})"), &reply);
+            return self.refused(out, chunk, &reply, error);
+        };
+        for &i in chunk {
+            let status = self.items[i].id.as_ref().and_then(|id| users.get(id));
+            match status {
+                Some(Some(status)) if *status == wanted => self.done(out, i)?,
+                Some(_) => {
+                    let error = Error::Server(format!(
+                        "the portal answered without it {what} (its status is not {wanted})"
+                    ));
+                    self.fail(out, i, Some(200), error)?
+                }
+                None => {
+                    let error = Error::Server(format!(
+                        "the portal left it out of its answer: it was not {what} (an owner, \
+                         yourself or another DocSpace admin cannot be)"
+                    ));
+                    self.fail(out, i, Some(200), error)?
+                }
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
     /// Disable, then delete the accounts of one chunk.
     fn delete_accounts(
         &mut self,
@@ -342,15 +434,15 @@ impl Report {
             Err(error) => return self.lost(out, chunk, error, "disabled (and not deleted)"),
         };
         out.exchange(" (disable)", &reply)?;
-        let Some(disabled) = returned_ids(&reply) else {
-            let error = answers::refusal("disabling the accounts", &reply);
+        let Some(disabled) = returned_users(&reply) else {
+            let error = answers::admin_only("disabling the accounts", &reply);
             return self.refused(out, chunk, &reply, error);
         };
         let (disabled, skipped): (Vec<usize>, Vec<usize>) = chunk.iter().partition(|&&i| {
             self.items[i]
                 .id
                 .as_ref()
-                .is_some_and(|id| disabled.contains(id))
+                .is_some_and(|id| disabled.get(id) == Some(&Some(2)))
         });
         for i in skipped {
             let error =
@@ -365,8 +457,8 @@ impl Report {
             Err(error) => return self.lost(out, &disabled, error, "deleted (it is disabled)"),
         };
         out.exchange(" (delete)", &reply)?;
-        let Some(deleted) = returned_ids(&reply) else {
-            let error = answers::refusal("deleting the accounts", &reply)
+        let Some(deleted) = returned_users(&reply) else {
+            let error = answers::admin_only("deleting the accounts", &reply)
                 .context("disabled but NOT deleted: ");
             return self.refused(out, &disabled, &reply, error);
         };
@@ -374,7 +466,7 @@ impl Report {
             if self.items[i]
                 .id
                 .as_ref()
-                .is_some_and(|id| deleted.contains(id))
+                .is_some_and(|id| deleted.contains_key(id))
             {
                 self.done(out, i)?;
             } else {
@@ -433,10 +525,11 @@ impl Report {
         let item = &mut self.items[i];
         item.outcome = Outcome::Removed;
         let id = item.id.as_deref().unwrap_or_default();
-        let how = if self.permanent {
-            "deleted permanently"
-        } else {
-            "deleted successfully"
+        let how = match self.action {
+            Action::Remove => "deleted successfully",
+            Action::DeleteAccounts => "deleted permanently",
+            Action::Disable => "disabled",
+            Action::Enable => "enabled",
         };
         let named = if item.input == id {
             String::new()
@@ -444,12 +537,9 @@ impl Report {
             format!(" ({})", item.input)
         };
         out.say(&format!("Guest with ID {id}{named} {how}."))?;
-        out.record(
-            "delete",
-            true,
-            Some(200),
-            json!({ "id": id, "input": item.input, "permanent": self.permanent }),
-        )
+        let mut data = json!({ "id": id, "input": item.input });
+        self.mark_permanent(&mut data);
+        out.record(self.action.op(), true, Some(200), data)
     }
 
     fn fail(
@@ -465,15 +555,23 @@ impl Report {
             Some(id) => format!("with ID {id} ({})", item.input),
             None => item.input.clone(),
         };
-        out.say(&format!("Guest {named} not deleted: {error}"))?;
-        out.record(
-            "delete",
-            false,
-            status,
-            json!({ "id": item.id, "input": item.input, "permanent": self.permanent, "error": error.to_string() }),
-        )?;
+        let not = match self.action {
+            Action::Remove | Action::DeleteAccounts => "not deleted",
+            Action::Disable => "not disabled",
+            Action::Enable => "not enabled",
+        };
+        out.say(&format!("Guest {named} {not}: {error}"))?;
+        let mut data = json!({ "id": item.id, "input": item.input, "error": error.to_string() });
         item.outcome = Outcome::Failed(error);
-        Ok(())
+        self.mark_permanent(&mut data);
+        out.record(self.action.op(), false, status, data)
+    }
+
+    /// delete's `--json` lines say whether the accounts went too.
+    fn mark_permanent(&self, data: &mut Value) {
+        if self.action.op() == "delete" {
+            data["permanent"] = json!(self.action == Action::DeleteAccounts);
+        }
     }
 
     fn removed(&self) -> usize {
@@ -487,16 +585,17 @@ impl Report {
     pub fn summarize(&self, out: &Printer) -> Result<(), Error> {
         let removed = self.removed();
         let failed = self.failures().count();
+        let word = self.action.done_word();
         if self.dry_run {
             let pending = self.items.len() - failed;
-            return out.say(&format!("{pending} would be removed, {failed} failed"));
+            return out.say(&format!("{pending} would be {word}, {failed} failed"));
         }
-        out.say(&format!("{removed} removed, {failed} failed"))?;
+        out.say(&format!("{removed} {word}, {failed} failed"))?;
         out.record(
             "summary",
             failed == 0,
             None,
-            json!({ "removed": removed, "failed": failed }),
+            json!({ word: removed, "failed": failed }),
         )
     }
 
@@ -528,9 +627,10 @@ impl Report {
         if count == 0 {
             return Ok(());
         }
+        let word = self.action.done_word();
         if removed > 0 {
             return Err(Error::Partial(format!(
-                "{count} of {total} guests were not removed (see the lines above); the other {removed} were"
+                "{count} of {total} guests were not {word} (see the lines above); the other {removed} were"
             )));
         }
         if let [only] = failed.as_slice()
@@ -538,7 +638,7 @@ impl Report {
         {
             return Err(only.clone());
         }
-        let message = format!("none of the {count} guests were removed (see the lines above)");
+        let message = format!("none of the {count} guests were {word} (see the lines above)");
         Err(if failed.iter().any(|e| matches!(e, Error::Later(_))) {
             Error::Later(format!("{message}: the portal asked to wait"))
         } else if failed.iter().all(|e| matches!(e, Error::Denied(_))) {
@@ -581,8 +681,9 @@ fn lookup(portal: &Portal, email: &str) -> Result<Result<String, (Option<u16>, E
     }
 }
 
-/// The ids in a 200's `response` list (disable and delete-accounts return the users).
-fn returned_ids(reply: &Reply) -> Option<HashSet<String>> {
+/// The users in a 200's `response` list, id to status (status changes and
+/// delete-accounts return the users they changed).
+fn returned_users(reply: &Reply) -> Option<HashMap<String, Option<i64>>> {
     if reply.status != 200 {
         return None;
     }
@@ -591,7 +692,10 @@ fn returned_ids(reply: &Reply) -> Option<HashSet<String>> {
     Some(
         users
             .iter()
-            .filter_map(|u| u["id"].as_str().and_then(crate::input::guid))
+            .filter_map(|u| {
+                let id = u["id"].as_str().and_then(crate::input::guid)?;
+                Some((id, u["status"].as_i64()))
+            })
             .collect(),
     )
 }

@@ -1,0 +1,353 @@
+//! Keeping a portal's guests clean by policy: `review` says which guests a policy
+//! selects and why; `expire` changes them. Everything is read and the policy
+//! evaluated before the first write, from what the portal reliably knows
+//! ("Guests over time" in docspace-api.md): the registration date, the pending and
+//! disabled states, and the inviter. There is no last-login or disabled-since date,
+//! and none is made up.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, SystemTime};
+
+use serde_json::{Value, json};
+
+use crate::answers;
+use crate::api::Portal;
+use crate::batch::{self, Action, Batch};
+use crate::cli::{ExpireAction, ExpireArgs, PolicyArgs};
+use crate::date;
+use crate::error::Error;
+use crate::html;
+use crate::input::{self, Target};
+use crate::list;
+use crate::output::Printer;
+
+/// The id DocSpace puts in `createdBy` once the inviting user was deleted.
+const LOST_USER: &str = "4a515a15-d4d6-4b8e-828e-e0586f18f3a3";
+const DAY: u64 = 86_400;
+
+/// A checked policy: its rules and the guests `--keep` spares.
+pub struct Policy {
+    older_than: Option<u32>,
+    pending_older_than: Option<u32>,
+    inviter_gone: bool,
+    disabled: bool,
+    keep_ids: HashSet<String>,
+    /// Lowercased emails, and whether a guest had it (the others are warned about).
+    keep_emails: HashMap<String, bool>,
+}
+
+/// Reads `--keep` (as `--from` is read); nothing is sent yet.
+pub fn policy(args: PolicyArgs) -> Result<Policy, Error> {
+    let mut policy = Policy {
+        older_than: args.older_than,
+        pending_older_than: args.pending_older_than,
+        inviter_gone: args.inviter_gone,
+        disabled: args.disabled,
+        keep_ids: HashSet::new(),
+        keep_emails: HashMap::new(),
+    };
+    if let Some(path) = &args.keep {
+        for target in input::read_list(path, "--keep")? {
+            match target {
+                Target::Id(id) => policy.keep_ids.insert(id),
+                Target::Email(email) => policy
+                    .keep_emails
+                    .insert(email.to_lowercase(), false)
+                    .is_none(),
+            };
+        }
+    }
+    Ok(policy)
+}
+
+impl Policy {
+    fn needs_dates(&self) -> bool {
+        self.older_than.is_some() || self.pending_older_than.is_some()
+    }
+}
+
+struct Reason {
+    rule: &'static str,
+    detail: String,
+}
+
+/// A guest the review lists: selected, or not evaluated.
+struct Row {
+    id: String,
+    email: String,
+    name: String,
+    state: &'static str,
+    registered: String,
+    inviter: String,
+    /// Empty when the guest was not evaluated.
+    reasons: Vec<Reason>,
+    not_evaluated: Option<String>,
+}
+
+struct Selection {
+    rows: Vec<Row>,
+    guests: usize,
+    spared: usize,
+}
+
+impl Selection {
+    fn selected(&self) -> impl Iterator<Item = &Row> {
+        self.rows.iter().filter(|r| r.not_evaluated.is_none())
+    }
+}
+
+pub fn review(portal: &Portal, out: &Printer, mut policy: Policy) -> Result<(), Error> {
+    let selection = select(portal, &mut policy)?;
+    show(out, &selection)?;
+    for row in selection.selected() {
+        out.result(&row.id)?;
+    }
+    Ok(())
+}
+
+pub fn expire(
+    portal: &Portal,
+    out: &Printer,
+    mut policy: Policy,
+    args: &ExpireArgs,
+    dry_run: bool,
+) -> Result<(), Error> {
+    let selection = select(portal, &mut policy)?;
+    show(out, &selection)?;
+    let ids: Vec<Target> = selection
+        .selected()
+        .map(|r| Target::Id(r.id.clone()))
+        .collect();
+    if args.max != 0 && ids.len() > args.max {
+        return Err(Error::Usage(format!(
+            "the policy selects {} guests, more than --max {}: nothing was changed; check \
+             the policy with docspace-guest review, or raise --max (0: no limit)",
+            ids.len(),
+            args.max
+        )));
+    }
+    if ids.is_empty() {
+        return out.say("Nothing to change.");
+    }
+    out.say("")?;
+    let action = match args.action {
+        ExpireAction::Remove => Action::Remove,
+        ExpireAction::Disable => Action::Disable,
+        ExpireAction::Delete => Action::DeleteAccounts,
+    };
+    let batch = Batch {
+        targets: ids,
+        batch_size: 100,
+        action,
+        ask_first: action == Action::DeleteAccounts && !args.yes,
+        known_guests: true,
+    };
+    let report = batch::remove(portal, out, batch, dry_run)?;
+    report.summarize(out)?;
+    report.verdict()
+}
+
+/// Reads what the policy needs and evaluates every guest: the guest pages, and for
+/// `--inviter-gone` the pages of disabled users; nothing per guest.
+fn select(portal: &Portal, policy: &mut Policy) -> Result<Selection, Error> {
+    let mut disabled_users = HashSet::new();
+    if policy.inviter_gone {
+        let me = answers::account(&portal.whoami()?)?;
+        if !me.kind.is_docspace_admin() {
+            return Err(Error::Usage(format!(
+                "--inviter-gone needs a DocSpace admin's credential: the portal tells who \
+                 invited a guest only to DocSpace admins, and this one acts as a {}",
+                me.kind.describe()
+            )));
+        }
+        list::each_page_of(portal, None, &[("employeeStatus", "2")], |page| {
+            disabled_users.extend(
+                page.iter()
+                    .filter_map(|u| u["id"].as_str().and_then(input::guid)),
+            );
+            Ok(())
+        })?;
+    }
+    let now = SystemTime::now();
+    let mut selection = Selection {
+        rows: Vec::new(),
+        guests: 0,
+        spared: 0,
+    };
+    list::each_page(portal, &[], |page| {
+        for guest in page {
+            selection.guests += 1;
+            let Some(row) = evaluate(guest, policy, &disabled_users, now) else {
+                continue;
+            };
+            if !row.reasons.is_empty() && policy.keeps(&row) {
+                selection.spared += 1;
+                continue;
+            }
+            selection.rows.push(row);
+        }
+        Ok(())
+    })?;
+    for (email, matched) in &policy.keep_emails {
+        if !matched {
+            eprintln!("docspace-guest: warning: --keep names {email}, which is no guest's email");
+        }
+    }
+    Ok(selection)
+}
+
+impl Policy {
+    fn keeps(&mut self, row: &Row) -> bool {
+        let by_email = match self.keep_emails.get_mut(&row.email.to_lowercase()) {
+            Some(matched) => {
+                *matched = true;
+                true
+            }
+            None => false,
+        };
+        by_email || self.keep_ids.contains(&row.id)
+    }
+}
+
+/// The row of a guest the policy selects or cannot evaluate; `None` for the others.
+fn evaluate(
+    guest: &Value,
+    policy: &Policy,
+    disabled_users: &HashSet<String>,
+    now: SystemTime,
+) -> Option<Row> {
+    let text = |field: &str| guest[field].as_str().unwrap_or_default().to_string();
+    let registration = text("registrationDate");
+    let registered_at = date::parse_timestamp(&registration);
+    let inviter_id = guest["createdBy"]["id"].as_str().and_then(input::guid);
+    let inviter = match &inviter_id {
+        Some(id) if id == LOST_USER => "(deleted user)".to_string(),
+        Some(id) => guest["createdBy"]["displayName"]
+            .as_str()
+            .map(html::decode)
+            .unwrap_or_else(|| id.clone()),
+        None => String::new(),
+    };
+    let mut row = Row {
+        id: input::guid(&text("id"))?,
+        email: text("email"),
+        name: html::decode(&text("displayName")),
+        state: list::state(guest),
+        registered: registered_at.map_or_else(|| registration.clone(), date::utc_date),
+        inviter,
+        reasons: Vec::new(),
+        not_evaluated: None,
+    };
+    if policy.needs_dates() && registered_at.is_none() {
+        row.not_evaluated = Some(format!(
+            "not evaluated: the registration date {registration:?} cannot be read; never changed"
+        ));
+        return Some(row);
+    }
+    let age = registered_at.map_or(Duration::ZERO, |at| {
+        now.duration_since(at).unwrap_or(Duration::ZERO)
+    });
+    let older = |days: u32| age > Duration::from_secs(u64::from(days) * DAY);
+    if let Some(days) = policy.older_than
+        && older(days)
+    {
+        row.reasons.push(Reason {
+            rule: "older-than",
+            detail: format!("older than {days} days (registered {})", row.registered),
+        });
+    }
+    if let Some(days) = policy.pending_older_than
+        && row.state == "pending"
+        && older(days)
+    {
+        row.reasons.push(Reason {
+            rule: "pending-older-than",
+            detail: format!("pending for {} days", age.as_secs() / DAY),
+        });
+    }
+    if policy.inviter_gone {
+        match inviter_id.as_deref() {
+            Some(LOST_USER) => row.reasons.push(Reason {
+                rule: "inviter-gone",
+                detail: "inviter deleted".into(),
+            }),
+            Some(id) if disabled_users.contains(id) => row.reasons.push(Reason {
+                rule: "inviter-gone",
+                detail: "inviter disabled".into(),
+            }),
+            _ => {}
+        }
+    }
+    if policy.disabled && row.state == "disabled" {
+        row.reasons.push(Reason {
+            rule: "disabled",
+            detail: "disabled".into(),
+        });
+    }
+    (!row.reasons.is_empty()).then_some(row)
+}
+
+/// The review: a table (or `--json` lines), then the count.
+fn show(out: &Printer, selection: &Selection) -> Result<(), Error> {
+    let why = |row: &Row| match &row.not_evaluated {
+        Some(why) => why.clone(),
+        None => row
+            .reasons
+            .iter()
+            .map(|r| r.detail.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
+    for row in &selection.rows {
+        let reasons: Vec<Value> = match &row.not_evaluated {
+            Some(why) => vec![json!({ "rule": "not-evaluated", "detail": why })],
+            None => row
+                .reasons
+                .iter()
+                .map(|r| json!({ "rule": r.rule, "detail": r.detail }))
+                .collect(),
+        };
+        let data = json!({
+            "id": row.id, "email": row.email, "displayName": row.name, "state": row.state,
+            "registered": row.registered, "inviter": row.inviter, "reasons": reasons,
+            "selected": row.not_evaluated.is_none(),
+        });
+        out.record("review", true, None, data)?;
+    }
+    if out.is_human() && !selection.rows.is_empty() {
+        let header = [
+            "ID",
+            "EMAIL",
+            "NAME",
+            "STATUS",
+            "REGISTERED",
+            "INVITER",
+            "WHY",
+        ]
+        .map(String::from);
+        let rows = selection.rows.iter().map(|row| {
+            [
+                row.id.clone(),
+                row.email.clone(),
+                row.name.clone(),
+                row.state.to_string(),
+                row.registered.clone(),
+                row.inviter.clone(),
+                why(row),
+            ]
+        });
+        list::print_table(out, header, rows.collect())?;
+    }
+    let selected = selection.selected().count();
+    let not_evaluated = selection.rows.len() - selected;
+    out.record(
+        "summary",
+        true,
+        None,
+        json!({ "guests": selection.guests, "selected": selected, "spared": selection.spared, "notEvaluated": not_evaluated }),
+    )?;
+    out.say(&format!(
+        "{selected} of {} guest(s) selected; {} spared by --keep; {not_evaluated} not evaluated",
+        selection.guests, selection.spared
+    ))
+}
