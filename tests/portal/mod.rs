@@ -293,7 +293,35 @@ impl Portal {
 
     /// The account is gone, as after a permanent deletion by someone else.
     pub fn remove_user(&self, id: &str) {
-        self.state.lock().unwrap().users.retain(|u| u.id != id);
+        let mut state = self.state.lock().unwrap();
+        state.users.retain(|u| u.id != id);
+        state.lost(&[id.to_string()]);
+    }
+
+    /// `registrationDate` as the portal writes it: any text, for the odd forms.
+    pub fn set_registered(&self, id: &str, text: &str) {
+        let mut state = self.state.lock().unwrap();
+        if let Some(user) = state.users.iter_mut().find(|u| u.id == id) {
+            user.registered = text.to_string();
+        }
+    }
+
+    /// Registered `days` days (and an hour) ago, in the portal's usual form.
+    pub fn registered_days_ago(&self, id: &str, days: u64) {
+        let when = std::time::SystemTime::now() - Duration::from_secs(days * 86_400 + 3600);
+        let text = docspace_guest::date::format_utc(when);
+        self.set_registered(
+            id,
+            &format!("{}T{}.0000000+00:00", &text[..10], &text[11..19]),
+        );
+    }
+
+    /// 0 not activated, 1 activated (signed up), 2 pending.
+    pub fn set_activation(&self, id: &str, activation: u8) {
+        let mut state = self.state.lock().unwrap();
+        if let Some(user) = state.users.iter_mut().find(|u| u.id == id) {
+            user.activation = activation;
+        }
     }
 
     pub fn set_status(&self, id: &str, status: u8) {
@@ -411,6 +439,42 @@ impl State {
         link
     }
 
+    /// Deleted accounts: off every list, and "lost user" as the inviter of their guests.
+    fn forget(&mut self, ids: &[String]) {
+        self.users.retain(|u| !ids.contains(&u.id));
+        self.guest_lists
+            .retain(|(o, g)| !ids.contains(o) && !ids.contains(g));
+        self.links.retain(|l| !ids.contains(&l.guest));
+        self.lost(ids);
+    }
+
+    fn lost(&mut self, ids: &[String]) {
+        for user in &mut self.users {
+            if user.created_by.as_ref().is_some_and(|by| ids.contains(by)) {
+                user.created_by = Some(LOST_USER.to_string());
+            }
+        }
+    }
+
+    /// A user as `caller` sees it: `createdBy` only for DocSpace admins.
+    fn shown(&self, user: &User, caller: &str) -> Value {
+        let mut value = user_json(user);
+        let admin = matches!(
+            self.find(caller).map(|c| c.role),
+            Some(Role::Owner | Role::Admin)
+        );
+        match &user.created_by {
+            Some(by) if admin => {
+                let name = self.find(by).map_or("Profile removed".to_string(), |u| {
+                    format!("{} {}", u.first_name, u.last_name)
+                });
+                value["createdBy"] = json!({ "id": by, "displayName": html_encode(&name) });
+            }
+            _ => {}
+        }
+        value
+    }
+
     fn find(&self, id: &str) -> Option<&User> {
         self.users.iter().find(|u| u.id == id)
     }
@@ -468,7 +532,9 @@ impl State {
             ("GET", ["people", "guests", id, "share"]) => self.sharing_link(&reply, &caller, id),
             ("GET", ["people", "email"]) => self.by_email(&reply, &caller),
             ("GET", ["people", "filter"]) => self.filter(&reply, &caller),
-            ("PUT", ["people", "status", "2"]) => self.disable(&reply, &caller),
+            ("PUT", ["people", "status", status @ ("1" | "2")]) => {
+                self.set_status(&reply, &caller, if *status == "1" { 1 } else { 2 })
+            }
             ("PUT", ["people", "delete"]) => self.delete_accounts(&reply, &caller),
             _ => empty(404),
         }
@@ -724,9 +790,12 @@ impl State {
             .param("startIndex")
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
-        if request.param("area").as_deref() != Some("Guests") {
-            return error(400, "Only area=Guests is modelled by the test portal");
-        }
+        // Without an area: the users who are not guests.
+        let guests = match request.param("area").as_deref() {
+            Some("Guests") => true,
+            None => false,
+            Some(_) => return error(400, "Only area=Guests is modelled by the test portal"),
+        };
         if matches!(self.find(caller).unwrap().role, Role::User | Role::Guest) {
             return error(403, "Access denied");
         }
@@ -744,7 +813,7 @@ impl State {
         let matching: Vec<&User> = self
             .users
             .iter()
-            .filter(|u| u.role == Role::Guest && self.may_see(caller, u))
+            .filter(|u| (u.role == Role::Guest) == guests && self.may_see(caller, u))
             .filter(|u| {
                 text.is_empty()
                     || format!("{} {} {}", u.first_name, u.last_name, u.email)
@@ -759,14 +828,16 @@ impl State {
             .iter()
             .skip(start)
             .take(count)
-            .map(|u| user_json(u))
+            .map(|u| self.shown(u, caller))
             .collect();
         let mut answer = reply.envelope(Some(json!(page)), page.len());
         answer["total"] = json!(matching.len());
         Answer::Send(Response::json(200, &answer))
     }
 
-    fn disable(&mut self, reply: &Reply, caller: &str) -> Answer {
+    /// PUT people/status/1 or /2. Enabling a user who never signed up leaves them
+    /// pending, as the real server does.
+    fn set_status(&mut self, reply: &Reply, caller: &str, status: u8) -> Answer {
         let ids = match user_ids(reply.request) {
             Ok(ids) => ids,
             Err(answer) => return answer,
@@ -778,9 +849,9 @@ impl State {
         for user in self
             .users
             .iter_mut()
-            .filter(|u| ids.contains(&u.id) && u.role != Role::Owner)
+            .filter(|u| ids.contains(&u.id) && u.role != Role::Owner && u.id != caller)
         {
-            user.status = 2;
+            user.status = status;
             updated.push(user_json(user));
         }
         let count = updated.len();
@@ -808,9 +879,7 @@ impl State {
             .filter(|u| ids.contains(&u.id))
             .map(user_json)
             .collect();
-        self.users.retain(|u| !ids.contains(&u.id));
-        self.guest_lists.retain(|(_, g)| !ids.contains(g));
-        self.links.retain(|l| !ids.contains(&l.guest));
+        self.forget(&ids);
         let count = deleted.len();
         reply.ok(json!(deleted), count)
     }
@@ -929,7 +998,7 @@ fn valid_email(text: &str) -> bool {
 
 fn user_json(user: &User) -> Value {
     let admin = matches!(user.role, Role::Owner | Role::Admin);
-    let mut value = json!({
+    let value = json!({
         "id": user.id,
         "displayName": html_encode(&format!("{} {}", user.first_name, user.last_name)),
         "email": user.email,
@@ -944,9 +1013,6 @@ fn user_json(user: &User) -> Value {
         "isCollaborator": user.role == Role::User,
         "registrationDate": user.registered,
     });
-    if let Some(by) = &user.created_by {
-        value["createdBy"] = json!({ "id": by });
-    }
     value
 }
 
@@ -957,6 +1023,9 @@ fn html_encode(text: &str) -> String {
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
 }
+
+/// The id DocSpace puts in `createdBy` once the inviter was deleted.
+pub const LOST_USER: &str = "4a515a15-d4d6-4b8e-828e-e0586f18f3a3";
 
 fn hex64(n: u64) -> String {
     format!("{n:016x}{:016x}", splitmix(n))
