@@ -480,6 +480,11 @@ fn scale(tool: &Path, work: &Path, report: &mut String) {
         &["list", "-q"],
         "/api/2.0/people/filter",
     );
+    let (reviews, review_connections) = row(
+        "review 10,000 guests (`review --older-than 30`, the table)",
+        &["review", "--older-than", "30"],
+        "/api/2.0/people/filter",
+    );
     let ids_arg = ids.to_str().unwrap();
     let (deletes, delete_connections) = row(
         "delete 10,000 guests (`delete --from FILE`)",
@@ -501,6 +506,11 @@ fn scale(tool: &Path, work: &Path, report: &mut String) {
         deletes == 100 && delete_connections == 1,
     );
     target(report, "list over 1 connection", list_connections == 1);
+    target(
+        report,
+        "review of 10,000 guests: the 100 guest pages over 1 connection, nothing per guest",
+        reviews == 100 && review_connections == 1,
+    );
 
     let sharer = portal.add_user(Role::Admin, "Alice", "Sharer", "alice@example.com");
     let links: Vec<(String, String)> = (0..APPROVALS)
