@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::html;
 use crate::input::{self, Target};
 use crate::list;
-use crate::output::Printer;
+use crate::output::{Printer, Table};
 
 /// The id DocSpace puts in `createdBy` once the inviting user was deleted.
 const LOST_USER: &str = "4a515a15-d4d6-4b8e-828e-e0586f18f3a3";
@@ -84,24 +84,17 @@ struct Row {
     not_evaluated: Option<String>,
 }
 
+/// What a review found; the rows themselves are printed as they are evaluated.
 struct Selection {
-    rows: Vec<Row>,
+    /// The selected guests, for expire.
+    ids: Vec<String>,
     guests: usize,
     spared: usize,
-}
-
-impl Selection {
-    fn selected(&self) -> impl Iterator<Item = &Row> {
-        self.rows.iter().filter(|r| r.not_evaluated.is_none())
-    }
+    not_evaluated: usize,
 }
 
 pub fn review(portal: &Portal, out: &Printer, mut policy: Policy) -> Result<(), Error> {
-    let selection = select(portal, &mut policy)?;
-    show(out, &selection)?;
-    for row in selection.selected() {
-        out.result(&row.id)?;
-    }
+    select(portal, out, &mut policy, true)?;
     Ok(())
 }
 
@@ -112,21 +105,16 @@ pub fn expire(
     args: &ExpireArgs,
     dry_run: bool,
 ) -> Result<(), Error> {
-    let selection = select(portal, &mut policy)?;
-    show(out, &selection)?;
-    let ids: Vec<Target> = selection
-        .selected()
-        .map(|r| Target::Id(r.id.clone()))
-        .collect();
-    if args.max != 0 && ids.len() > args.max {
+    let selection = select(portal, out, &mut policy, false)?;
+    let count = selection.ids.len();
+    if args.max != 0 && count > args.max {
         return Err(Error::Usage(format!(
-            "the policy selects {} guests, more than --max {}: nothing was changed; check \
-             the policy with docspace-guest review, or raise --max (0: no limit)",
-            ids.len(),
+            "the policy selects {count} guests, more than --max {}: nothing was changed; \
+             check the policy with docspace-guest review, or raise --max (0: no limit)",
             args.max
         )));
     }
-    if ids.is_empty() {
+    if count == 0 {
         return out.say("Nothing to change.");
     }
     out.say("")?;
@@ -136,7 +124,7 @@ pub fn expire(
         ExpireAction::Delete => Action::DeleteAccounts,
     };
     let batch = Batch {
-        targets: ids,
+        targets: selection.ids.into_iter().map(Target::Id).collect(),
         batch_size: 100,
         action,
         ask_first: action == Action::DeleteAccounts && !args.yes,
@@ -147,9 +135,15 @@ pub fn expire(
     report.verdict()
 }
 
-/// Reads what the policy needs and evaluates every guest: the guest pages, and for
-/// `--inviter-gone` the pages of disabled users; nothing per guest.
-fn select(portal: &Portal, policy: &mut Policy) -> Result<Selection, Error> {
+/// Reads what the policy needs and evaluates every guest as its page comes, printing
+/// each listed one: the guest pages, and for `--inviter-gone` the pages of disabled
+/// users first; nothing per guest. `list_ids`: `--quiet` prints the selected ids.
+fn select(
+    portal: &Portal,
+    out: &Printer,
+    policy: &mut Policy,
+    list_ids: bool,
+) -> Result<Selection, Error> {
     let mut disabled_users = HashSet::new();
     if policy.inviter_gone {
         let me = answers::account(&portal.whoami()?)?;
@@ -170,29 +164,58 @@ fn select(portal: &Portal, policy: &mut Policy) -> Result<Selection, Error> {
     }
     let now = SystemTime::now();
     let mut selection = Selection {
-        rows: Vec::new(),
+        ids: Vec::new(),
         guests: 0,
         spared: 0,
+        not_evaluated: 0,
     };
+    let mut table = Table::new([
+        "ID",
+        "EMAIL",
+        "NAME",
+        "STATUS",
+        "REGISTERED",
+        "INVITER",
+        "WHY",
+    ]);
     list::each_page(portal, &[], |page| {
         for guest in page {
             selection.guests += 1;
             let Some(row) = evaluate(guest, policy, &disabled_users, now) else {
                 continue;
             };
-            if !row.reasons.is_empty() && policy.keeps(&row) {
+            if row.not_evaluated.is_some() {
+                selection.not_evaluated += 1;
+            } else if policy.keeps(&row) {
                 selection.spared += 1;
                 continue;
+            } else {
+                selection.ids.push(row.id.clone());
+                if list_ids {
+                    out.result(&row.id)?;
+                }
             }
-            selection.rows.push(row);
+            show(out, &mut table, row)?;
         }
         Ok(())
     })?;
+    table.finish(out)?;
     for (email, matched) in &policy.keep_emails {
         if !matched {
             eprintln!("docspace-guest: warning: --keep names {email}, which is no guest's email");
         }
     }
+    let selected = selection.ids.len();
+    out.record(
+        "summary",
+        true,
+        None,
+        json!({ "guests": selection.guests, "selected": selected, "spared": selection.spared, "notEvaluated": selection.not_evaluated }),
+    )?;
+    out.say(&format!(
+        "{selected} of {} guest(s) selected; {} spared by --keep; {} not evaluated",
+        selection.guests, selection.spared, selection.not_evaluated
+    ))?;
     Ok(selection)
 }
 
@@ -287,67 +310,45 @@ fn evaluate(
     (!row.reasons.is_empty()).then_some(row)
 }
 
-/// The review: a table (or `--json` lines), then the count.
-fn show(out: &Printer, selection: &Selection) -> Result<(), Error> {
-    let why = |row: &Row| match &row.not_evaluated {
-        Some(why) => why.clone(),
-        None => row
-            .reasons
-            .iter()
-            .map(|r| r.detail.as_str())
-            .collect::<Vec<_>>()
-            .join("; "),
-    };
-    for row in &selection.rows {
-        let reasons: Vec<Value> = match &row.not_evaluated {
-            Some(why) => vec![json!({ "rule": "not-evaluated", "detail": why })],
-            None => row
-                .reasons
+/// One review line: a table row, or a `--json` line.
+fn show(out: &Printer, table: &mut Table<7>, row: Row) -> Result<(), Error> {
+    let (why, reasons): (String, Vec<Value>) = match &row.not_evaluated {
+        Some(why) => (
+            why.clone(),
+            vec![json!({ "rule": "not-evaluated", "detail": why })],
+        ),
+        None => (
+            row.reasons
+                .iter()
+                .map(|r| r.detail.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            row.reasons
                 .iter()
                 .map(|r| json!({ "rule": r.rule, "detail": r.detail }))
                 .collect(),
-        };
-        let data = json!({
-            "id": row.id, "email": row.email, "displayName": row.name, "state": row.state,
-            "registered": row.registered, "inviter": row.inviter, "reasons": reasons,
-            "selected": row.not_evaluated.is_none(),
-        });
-        out.record("review", true, None, data)?;
+        ),
+    };
+    let data = json!({
+        "id": row.id, "email": row.email, "displayName": row.name, "state": row.state,
+        "registered": row.registered, "inviter": row.inviter, "reasons": reasons,
+        "selected": row.not_evaluated.is_none(),
+    });
+    out.record("review", true, None, data)?;
+    if out.is_human() {
+        let Row {
+            id,
+            email,
+            name,
+            state,
+            registered,
+            inviter,
+            ..
+        } = row;
+        table.push(
+            out,
+            [id, email, name, state.to_string(), registered, inviter, why],
+        )?;
     }
-    if out.is_human() && !selection.rows.is_empty() {
-        let header = [
-            "ID",
-            "EMAIL",
-            "NAME",
-            "STATUS",
-            "REGISTERED",
-            "INVITER",
-            "WHY",
-        ]
-        .map(String::from);
-        let rows = selection.rows.iter().map(|row| {
-            [
-                row.id.clone(),
-                row.email.clone(),
-                row.name.clone(),
-                row.state.to_string(),
-                row.registered.clone(),
-                row.inviter.clone(),
-                why(row),
-            ]
-        });
-        list::print_table(out, header, rows.collect())?;
-    }
-    let selected = selection.selected().count();
-    let not_evaluated = selection.rows.len() - selected;
-    out.record(
-        "summary",
-        true,
-        None,
-        json!({ "guests": selection.guests, "selected": selected, "spared": selection.spared, "notEvaluated": not_evaluated }),
-    )?;
-    out.say(&format!(
-        "{selected} of {} guest(s) selected; {} spared by --keep; {not_evaluated} not evaluated",
-        selection.guests, selection.spared
-    ))
+    Ok(())
 }

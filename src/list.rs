@@ -6,7 +6,7 @@ use crate::answers;
 use crate::api::Portal;
 use crate::error::Error;
 use crate::html;
-use crate::output::Printer;
+use crate::output::{Printer, Table};
 
 /// The most the portal gives in one page.
 const PAGE_SIZE: usize = 100;
@@ -38,12 +38,11 @@ impl Filter {
 }
 
 pub fn list(portal: &Portal, out: &Printer, filter: &Filter) -> Result<(), Error> {
-    let mut rows: Vec<[String; 5]> = Vec::new();
+    let mut table = Table::new(["ID", "EMAIL", "NAME", "STATUS", "REGISTERED"]);
     let total = each_page(portal, &filter.query(), |page| {
         for guest in page {
             if out.is_human() {
-                // The table is aligned, so it waits for the last page.
-                rows.push(row(guest));
+                table.push(out, row(guest))?;
             } else if out.is_json() {
                 let [id, email, name, state, _] = row(guest);
                 let data = json!({ "id": id, "email": email, "displayName": name, "state": state, "guest": guest });
@@ -54,35 +53,11 @@ pub fn list(portal: &Portal, out: &Printer, filter: &Filter) -> Result<(), Error
         }
         Ok(())
     })?;
-    if rows.is_empty() {
+    if total == 0 {
         return out.say("No guests.");
     }
-    let header = ["ID", "EMAIL", "NAME", "STATUS", "REGISTERED"].map(String::from);
-    print_table(out, header, rows)?;
+    table.finish(out)?;
     out.say(&format!("{total} guest(s)"))
-}
-
-/// Columns aligned to their widest cell, so the rows wait for the last page.
-pub fn print_table<const N: usize>(
-    out: &Printer,
-    header: [String; N],
-    rows: Vec<[String; N]>,
-) -> Result<(), Error> {
-    let mut widths = [0; N];
-    for row in std::iter::once(&header).chain(&rows) {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    for row in std::iter::once(&header).chain(&rows) {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .map(|(cell, width)| format!("{cell:width$}"))
-            .collect();
-        out.say(cells.join("  ").trim_end())?;
-    }
-    Ok(())
 }
 
 /// active, disabled or pending (invited, never signed up).

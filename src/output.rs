@@ -93,6 +93,77 @@ impl Printer {
     }
 }
 
+/// A table for people, aligned on its first rows: they are held until `HELD` rows
+/// have come (or the end), their widest cells set the columns, and from then on each
+/// row is printed as it comes, a longer cell pushing its line out. So a table of
+/// 10,000 guests is printed in flat memory and starts before the last page.
+pub struct Table<const N: usize> {
+    header: [String; N],
+    held: Vec<[String; N]>,
+    widths: Option<[usize; N]>,
+}
+
+const HELD: usize = 100;
+
+impl<const N: usize> Table<N> {
+    pub fn new(header: [&str; N]) -> Table<N> {
+        Table {
+            header: header.map(String::from),
+            held: Vec::new(),
+            widths: None,
+        }
+    }
+
+    pub fn push(&mut self, out: &Printer, row: [String; N]) -> Result<(), Error> {
+        match self.widths {
+            Some(widths) => print_row(out, &row, widths),
+            None => {
+                self.held.push(row);
+                if self.held.len() >= HELD {
+                    self.flush(out)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Prints what is held; a table without rows prints nothing.
+    pub fn finish(mut self, out: &Printer) -> Result<(), Error> {
+        if self.widths.is_none() && !self.held.is_empty() {
+            self.flush(out)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, out: &Printer) -> Result<(), Error> {
+        let mut widths = [0; N];
+        for row in std::iter::once(&self.header).chain(&self.held) {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        self.widths = Some(widths);
+        print_row(out, &self.header, widths)?;
+        for row in std::mem::take(&mut self.held) {
+            print_row(out, &row, widths)?;
+        }
+        Ok(())
+    }
+}
+
+fn print_row<const N: usize>(
+    out: &Printer,
+    row: &[String; N],
+    widths: [usize; N],
+) -> Result<(), Error> {
+    let cells: Vec<String> = row
+        .iter()
+        .zip(widths)
+        .map(|(cell, width)| format!("{cell:width$}"))
+        .collect();
+    out.say(cells.join("  ").trim_end())
+}
+
 fn write_line(line: &str) -> Result<(), Error> {
     writeln!(std::io::stdout().lock(), "{line}")?;
     Ok(())

@@ -758,6 +758,21 @@ fn list_pages_through_250_guests_on_one_connection() {
 }
 
 #[test]
+fn a_long_table_is_aligned_on_its_first_rows_and_streamed() {
+    let crowd = crowd(250);
+    let out = crowd.tool(&["list"]).run();
+    out.assert_code(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 252, "header, 250 rows, count");
+    assert!(lines[0].starts_with("ID ") && lines[251] == "250 guest(s)");
+    let email_at = lines[0].find("EMAIL").unwrap();
+    for (line, id) in lines[1..251].iter().zip(&crowd.guests) {
+        assert!(line.starts_with(id.as_str()));
+        assert_eq!(line.find("@example.com").map(|at| at - 5), Some(email_at), "{line}");
+    }
+}
+
+#[test]
 fn list_shows_a_table_and_json_lines() {
     let crowd = crowd(3);
     crowd.portal.set_status(&crowd.guests[1], 2);
