@@ -217,19 +217,11 @@ fn check_list(args: ListArgs) -> Result<Filter, Error> {
             })?),
             None => None,
         };
-    let status = match args.status.as_deref() {
-        None => None,
-        Some(status @ ("active" | "disabled" | "pending")) => Some(status.to_string()),
-        Some(other) => {
-            return Err(Error::Usage(format!(
-                "--status takes active, disabled or pending, not '{other}'"
-            )));
-        }
-    };
+    // --status was checked against its choices by the parser.
     Ok(Filter {
         search: args.search,
         inviter,
-        status,
+        status: args.status,
     })
 }
 

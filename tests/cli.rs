@@ -768,7 +768,11 @@ fn a_long_table_is_aligned_on_its_first_rows_and_streamed() {
     let email_at = lines[0].find("EMAIL").unwrap();
     for (line, id) in lines[1..251].iter().zip(&crowd.guests) {
         assert!(line.starts_with(id.as_str()));
-        assert_eq!(line.find("@example.com").map(|at| at - 5), Some(email_at), "{line}");
+        assert_eq!(
+            line.find("@example.com").map(|at| at - 5),
+            Some(email_at),
+            "{line}"
+        );
     }
 }
 

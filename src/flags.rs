@@ -1,0 +1,558 @@
+//! Every command and flag, defined once. The parser (`cli`) accepts a flag only where
+//! this table says a command takes it, and `--help`, the man page and the shell
+//! completions (`docs`) are written from the same table, so none of them can drift
+//! from what the tool really does.
+
+/// What a flag's value is, for the parser's checks and the shell's completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// No value.
+    Switch,
+    Text,
+    Number,
+    /// A path; `-` reads stdin where the help says so.
+    File,
+    Choice(&'static [&'static str]),
+}
+
+/// Which commands take a flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every command: where the portal is and how to reach it.
+    Connection,
+    /// Every command: what is printed.
+    Output,
+    Only(&'static [&'static str]),
+}
+
+pub struct Flag {
+    pub long: &'static str,
+    pub short: Option<char>,
+    /// The value's name in help, e.g. `URL`; `None` for a switch.
+    pub value: Option<&'static str>,
+    pub kind: Kind,
+    pub scope: Scope,
+    /// Lines of help, as `--help` prints them after the flag.
+    pub help: &'static str,
+}
+
+impl Flag {
+    pub fn takes(&self, command: &str) -> bool {
+        match self.scope {
+            Scope::Connection | Scope::Output => true,
+            Scope::Only(commands) => commands.contains(&command),
+        }
+    }
+
+    /// `--url URL`, `-q, --quiet`.
+    pub fn synopsis(&self) -> String {
+        let short = self.short.map_or("    ".to_string(), |c| format!("-{c}, "));
+        match self.value {
+            Some(value) => format!("{short}--{} {value}", self.long),
+            None => format!("{short}--{}", self.long),
+        }
+    }
+}
+
+pub struct CommandDef {
+    pub name: &'static str,
+    /// One line, for the command list.
+    pub summary: &'static str,
+    pub usage: &'static str,
+    /// What the command does, before its options.
+    pub about: &'static str,
+    /// What it prints and other notes, after its options.
+    pub after: &'static str,
+}
+
+const DELETE_TARGETS: &[&str] = &["delete", "disable", "enable"];
+const POLICY: &[&str] = &["review", "expire"];
+pub const ACTIONS: &[&str] = &["remove", "disable", "delete"];
+pub const STATUSES: &[&str] = &["active", "disabled", "pending"];
+pub const SHELLS: &[&str] = &["bash", "zsh", "fish"];
+
+pub const FLAGS: &[Flag] = &[
+    Flag {
+        long: "url",
+        short: None,
+        value: Some("URL"),
+        kind: Kind::Text,
+        scope: Scope::Connection,
+        help: "Portal address, e.g. https://portal.example.com\n\
+               [env: DOCSPACE_URL, or DOCSPACE_API_HOST]",
+    },
+    Flag {
+        long: "api-key-file",
+        short: None,
+        value: Some("PATH"),
+        kind: Kind::File,
+        scope: Scope::Connection,
+        help: "Read the API key or token from PATH ('-' = stdin): the\n\
+               key alone on a line; # comments, spaces, quotes, CRLF,\n\
+               a BOM and UTF-16 are fine [default: env DOCSPACE_API_KEY]",
+    },
+    Flag {
+        long: "allow-http",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Connection,
+        help: "Allow http:// to a host that is not loopback",
+    },
+    Flag {
+        long: "timeout",
+        short: None,
+        value: Some("SECS"),
+        kind: Kind::Number,
+        scope: Scope::Connection,
+        help: "Give up on a request after SECS seconds [default: 30]",
+    },
+    Flag {
+        long: "retries",
+        short: None,
+        value: Some("N"),
+        kind: Kind::Number,
+        scope: Scope::Connection,
+        help: "Try again after 429, 502, 503, 504 or a lost connection\n\
+               up to N times [default: 3]",
+    },
+    Flag {
+        long: "max-wait",
+        short: None,
+        value: Some("SECS"),
+        kind: Kind::Number,
+        scope: Scope::Connection,
+        help: "The longest wait before a retry [default: 60]. The wait\n\
+               is what Retry-After asks, else 0.5 s, 1 s, 2 s... with\n\
+               jitter. When Retry-After asks for longer than SECS, the\n\
+               tool stops at once (exit 6) and says until when",
+    },
+    Flag {
+        long: "ca-cert",
+        short: None,
+        value: Some("PATH"),
+        kind: Kind::File,
+        scope: Scope::Connection,
+        help: "Also trust the CA certificates in PATH (PEM), e.g. a\n\
+               company or self-hosted CA. Trusted besides: the built-in\n\
+               Mozilla roots and the system's (SSL_CERT_FILE, or the\n\
+               distribution's bundle; SSL_CERT_DIR's hash-named files)",
+    },
+    Flag {
+        long: "json",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Output,
+        help: "One JSON object per line on stdout (op, ok, status, data)",
+    },
+    Flag {
+        long: "dry-run",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Output,
+        help: "Look up and check everything, print the writes, send none",
+    },
+    Flag {
+        long: "quiet",
+        short: Some('q'),
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Output,
+        help: "Print only the result (ids, the link)",
+    },
+    Flag {
+        long: "verbose",
+        short: Some('v'),
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Output,
+        help: "Trace each request and response on stderr (credential\nredacted)",
+    },
+    Flag {
+        long: "help",
+        short: Some('h'),
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Output,
+        help: "Show this help (or a command's: docspace-guest delete --help)",
+    },
+    Flag {
+        long: "version",
+        short: Some('V'),
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Output,
+        help: "Show the version",
+    },
+    Flag {
+        long: "email",
+        short: None,
+        value: Some("EMAIL"),
+        kind: Kind::Text,
+        scope: Scope::Only(&["approve", "run", "delete", "disable", "enable"]),
+        help: "approve, run: the guest's email address (checked for form;\n\
+               a warning if the approved guest has another). delete,\n\
+               disable, enable: a guest by email (repeatable), looked up",
+    },
+    Flag {
+        long: "link",
+        short: None,
+        value: Some("LINK"),
+        kind: Kind::Text,
+        scope: Scope::Only(&["approve", "run"]),
+        help: "The guest sharing link, in any of these forms:\n\
+               \x20 https://portal.example.com/s/AbCdEfGhIjKlMnO   (short)\n\
+               \x20 https://portal.example.com/confirm/GuestShareLink?type=...\n\
+               \x20 type=GuestShareLink&key=...&encemail=...&uid=...\n\
+               A short link is resolved without sending the credential.",
+    },
+    Flag {
+        long: "from",
+        short: None,
+        value: Some("FILE"),
+        kind: Kind::File,
+        scope: Scope::Only(DELETE_TARGETS),
+        help: "IDs or email addresses, one per line ('-' = stdin);\n\
+               blank lines and # comments are skipped. Spreadsheet and\n\
+               Windows files work: UTF-8 (BOM or not) or UTF-16 with a\n\
+               BOM, CRLF, quotes, a one-column CSV with a title line,\n\
+               'Name <email>', {GUID}. Other lines stop the command\n\
+               with FILE:LINE and the reason",
+    },
+    Flag {
+        long: "batch-size",
+        short: None,
+        value: Some("N"),
+        kind: Kind::Number,
+        scope: Scope::Only(DELETE_TARGETS),
+        help: "Ids per request [default: 100]",
+    },
+    Flag {
+        long: "permanent",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Only(&["delete"]),
+        help: "Delete the guest accounts themselves: disable them, then\n\
+               delete them. DocSpace admins only. Their rooms and files\n\
+               pass to you. Cannot be undone.",
+    },
+    Flag {
+        long: "search",
+        short: None,
+        value: Some("TEXT"),
+        kind: Kind::Text,
+        scope: Scope::Only(&["list"]),
+        help: "Only guests whose name or email contains TEXT",
+    },
+    Flag {
+        long: "inviter",
+        short: None,
+        value: Some("ID"),
+        kind: Kind::Text,
+        scope: Scope::Only(&["list"]),
+        help: "Only guests invited by the user with this ID",
+    },
+    Flag {
+        long: "status",
+        short: None,
+        value: Some("STATUS"),
+        kind: Kind::Choice(STATUSES),
+        scope: Scope::Only(&["list"]),
+        help: "active, disabled or pending",
+    },
+    Flag {
+        long: "older-than",
+        short: None,
+        value: Some("DAYS"),
+        kind: Kind::Number,
+        scope: Scope::Only(POLICY),
+        help: "Policy: registered more than DAYS days ago",
+    },
+    Flag {
+        long: "pending-older-than",
+        short: None,
+        value: Some("DAYS"),
+        kind: Kind::Number,
+        scope: Scope::Only(POLICY),
+        help: "Policy: invited more than DAYS days ago, never signed up",
+    },
+    Flag {
+        long: "inviter-gone",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Only(POLICY),
+        help: "Policy: the inviting user was deleted or is disabled\n\
+               (needs a DocSpace admin's credential)",
+    },
+    Flag {
+        long: "disabled",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Only(POLICY),
+        help: "Policy: already disabled (the second stage of a clean-up)",
+    },
+    Flag {
+        long: "keep",
+        short: None,
+        value: Some("FILE"),
+        kind: Kind::File,
+        scope: Scope::Only(POLICY),
+        help: "Guests never selected: one ID or email per line, read as\n\
+               --from is ('-' = stdin)",
+    },
+    Flag {
+        long: "action",
+        short: None,
+        value: Some("ACTION"),
+        kind: Kind::Choice(ACTIONS),
+        scope: Scope::Only(&["expire"]),
+        help: "remove: take them off your guest list, as delete does;\n\
+               disable: suspend their accounts (enable undoes it);\n\
+               delete: delete their accounts for good, as delete\n\
+               --permanent (needs --yes, or a terminal to ask on)",
+    },
+    Flag {
+        long: "max",
+        short: None,
+        value: Some("N"),
+        kind: Kind::Number,
+        scope: Scope::Only(&["expire"]),
+        help: "Change nothing and exit 2 when the policy selects more\n\
+               than N guests [default: 50; 0 = no limit]",
+    },
+    Flag {
+        long: "yes",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Only(&["delete", "expire"]),
+        help: "Do not ask before --permanent or --action delete (needed\n\
+               without a terminal)",
+    },
+];
+
+pub const COMMANDS: &[CommandDef] = &[
+    CommandDef {
+        name: "approve",
+        summary: "Approve a guest who was shared with you through a guest sharing link",
+        usage: "docspace-guest approve --email EMAIL --link LINK [OPTIONS]",
+        about: "Another admin shares a guest with you by sending a guest sharing link\n\
+                (docspace-guest share-link). DocSpace knows the guest by that link, not by the\n\
+                email (DocSpace 3.1 to 3.4: by the email): the link is required.",
+        after: "Prints the status code, the raw answer, the guest's name and email and id.\n\
+                With --quiet: only the guest's id.",
+    },
+    CommandDef {
+        name: "delete",
+        summary: "Remove guests from your guest list (the accounts stay), or --permanent",
+        usage: "docspace-guest delete [ID...] [--email ADDR]... [--from FILE] [OPTIONS]",
+        about: "Removes the guests from your guest list and revokes the shares you gave them.\n\
+                The guest accounts stay on the portal (see --permanent).",
+        after: "Everything is checked before anything is sent. The portal (3.7.1 and later)\n\
+                refuses a whole request with 403 if any id in it is not one of your active\n\
+                guests; the tool then retries that request's ids one by one, so every guest that\n\
+                can be removed is. Older portals answer 200 and skip such ids silently: there the\n\
+                tool first reads your active guests and sends only those, reporting the others\n\
+                as not removed. Each guest's line is printed as soon as the portal confirms it,\n\
+                then a summary: 'N removed, M failed'. Exit 0 when all were removed, 5 when some\n\
+                were, 4 when all were refused for permission, 6 when the portal asked to wait.",
+    },
+    CommandDef {
+        name: "run",
+        summary: "approve, then delete the approved guest (the example script's flow)",
+        usage: "docspace-guest run --email EMAIL --link LINK [OPTIONS]",
+        about: "The example script's whole flow, with its output. If the approval fails,\n\
+                nothing is deleted. --email and --link are as for approve.",
+        after: "",
+    },
+    CommandDef {
+        name: "list",
+        summary: "List the guests you can see",
+        usage: "docspace-guest list [--search TEXT] [--inviter ID] [--status STATUS] [OPTIONS]",
+        about: "DocSpace admins see every guest; room admins see their own.",
+        after: "Prints a table (id, email, name, status, registered). With --quiet only the\n\
+                ids, one per line, ready for: docspace-guest delete --from -\n\
+                With --json one object per guest.",
+    },
+    CommandDef {
+        name: "share-link",
+        summary: "Get a guest's sharing link, for another admin to approve",
+        usage: "docspace-guest share-link ID [OPTIONS]",
+        about: "Prints the short link (https://<portal>/s/...) that another admin passes to\n\
+                docspace-guest approve --link. Links are valid for 7 days.",
+        after: "",
+    },
+    CommandDef {
+        name: "whoami",
+        summary: "Show who the credential acts as",
+        usage: "docspace-guest whoami [OPTIONS]",
+        about: "Prints the name, email, id and type (DocSpace admin, room admin, user, guest)\n\
+                of the account behind the credential: a cheap check of a cron job's set-up.\n\
+                Approving and removing guests take a DocSpace admin or room admin.",
+        after: "",
+    },
+    CommandDef {
+        name: "review",
+        summary: "Show which guests a clean-up policy selects, and why (read-only)",
+        usage: "docspace-guest review POLICY... [--keep FILE] [OPTIONS]",
+        about: "Reads the guests (and, for --inviter-gone, the disabled users) and changes\n\
+                nothing. A guest is selected when it matches any rule of the policy (at least\n\
+                one is needed).",
+        after: "Days count in UTC from this machine's clock. A guest whose registration date\n\
+                cannot be read is listed as not evaluated and never selected. Prints a table\n\
+                (ID, EMAIL, NAME, STATUS, REGISTERED, INVITER, WHY) and a count; with --quiet\n\
+                only the selected ids, ready for: docspace-guest disable --from -",
+    },
+    CommandDef {
+        name: "expire",
+        summary: "Disable, remove or delete the guests a policy selects (for cron)",
+        usage: "docspace-guest expire POLICY... --action ACTION [--keep FILE] [--max N] [--yes]",
+        about: "Selects guests as review does (same policy and --keep), prints them, then\n\
+                changes them as --action says.",
+        after: "Everything is read and the policy evaluated before the first write. disable and\n\
+                delete take a DocSpace admin. One line per guest as the portal confirms it, a\n\
+                summary, and the exit codes of delete (0, 4, 5, 6). A weekly cron clean-up:\n\
+                \x20 docspace-guest expire --disabled --action delete --yes\n\
+                \x20 docspace-guest expire --older-than 180 --inviter-gone --action disable",
+    },
+    CommandDef {
+        name: "disable",
+        summary: "Suspend guest accounts (reversible with enable)",
+        usage: "docspace-guest disable [ID...] [--email ADDR]... [--from FILE] [OPTIONS]",
+        about: "Disables the accounts (PUT /api/2.0/people/status/2); enable undoes it. Guests\n\
+                are named as for delete; only guests are touched. Takes a DocSpace admin.",
+        after: "One line per guest the portal confirms disabled, then 'N disabled, M failed';\n\
+                exit codes as for delete.",
+    },
+    CommandDef {
+        name: "enable",
+        summary: "Undo a disable",
+        usage: "docspace-guest enable [ID...] [--email ADDR]... [--from FILE] [OPTIONS]",
+        about: "Enables the accounts again (PUT /api/2.0/people/status/1). A guest who never\n\
+                signed up becomes pending again. Guests are named as for delete; only guests\n\
+                are touched. Takes a DocSpace admin.",
+        after: "Exit codes as for delete.",
+    },
+    CommandDef {
+        name: "completions",
+        summary: "Print the shell completion script: completions bash|zsh|fish",
+        usage: "docspace-guest completions bash|zsh|fish",
+        about: "Prints the completion script for the shell. Packages install them; by hand:\n\
+                \x20 docspace-guest completions bash > /etc/bash_completion.d/docspace-guest",
+        after: "",
+    },
+    CommandDef {
+        name: "man",
+        summary: "Print the manual page (roff), as packages install it",
+        usage: "docspace-guest man",
+        about: "Prints docspace-guest(1): every command, option, environment variable, file\n\
+                rule and exit code. To read it without installing: docspace-guest man | man -l -",
+        after: "",
+    },
+];
+
+pub const EXIT_CODES: &[(u8, &str)] = &[
+    (0, "ok"),
+    (1, "the server refused the request or answered unexpectedly"),
+    (2, "usage or invalid input (nothing was sent)"),
+    (3, "network, TLS or timeout"),
+    (4, "authentication or permission refused (401/403)"),
+    (5, "partly done (some items of a batch failed)"),
+    (
+        6,
+        "the portal asked to wait longer than --max-wait (rate limit): run again later",
+    ),
+];
+
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "DOCSPACE_URL",
+        "The portal address, when --url is not given.",
+    ),
+    (
+        "DOCSPACE_API_HOST",
+        "The same, under the official samples' name.",
+    ),
+    (
+        "DOCSPACE_API_KEY",
+        "The API key or token, when --api-key-file is not given. Spaces, line ends and \
+         one pair of quotes around it are dropped.",
+    ),
+    (
+        "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY",
+        "The proxy for https:// and http:// portals; the scheme's own variable wins over \
+         ALL_PROXY. Proxy passwords are never printed.",
+    ),
+    (
+        "NO_PROXY",
+        "Hosts reached without the proxy: entries are trimmed and match the host and its \
+         subdomains; * matches all.",
+    ),
+    (
+        "SSL_CERT_FILE, SSL_CERT_DIR",
+        "The system's trusted CAs, as OpenSSL reads them (the hash-named files of the \
+         directory); without them, the distribution's bundle. The built-in Mozilla roots \
+         and --ca-cert are trusted too.",
+    ),
+];
+
+/// The rules of the files the tool reads, for the manual.
+pub const FILE_RULES: &[(&str, &str)] = &[
+    (
+        "--from FILE, --keep FILE",
+        "One guest ID (a GUID, any case, braces allowed) or email address per line. Blank \
+         lines, # comment lines and comments after a value are skipped. UTF-8 with or \
+         without a BOM and UTF-16 with a BOM are read; LF, CRLF and CR line ends; spaces, \
+         tabs, non-breaking and zero-width spaces around a value; a value in quotes, with \
+         the trailing commas or semicolons of a one-column CSV export; a column title \
+         (email, id, user id...) on the first line; 'Name <email>'. Text that is not \
+         UTF-8, several columns, an invisible character inside a value, or anything that \
+         is neither an ID nor an email stops the command with FILE:LINE and the reason \
+         (exit 2), before anything is sent.",
+    ),
+    (
+        "--api-key-file PATH",
+        "The key alone on one line; # comment lines, blank lines, spaces and quotes \
+         around it, CRLF, a BOM and UTF-16 are fine. A second value or an env file's \
+         NAME=value line is refused with the line number; the key is never shown. Keep \
+         the file readable by its owner only (chmod 600): the tool warns otherwise.",
+    ),
+];
+
+pub const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "Approve a guest shared with you, then remove it (the example script's flow):",
+        "docspace-guest run --email jane@example.com --link https://portal.example.com/s/AbCdEfGhIjKlMnO",
+    ),
+    (
+        "Remove the guests a spreadsheet lists, from cron, with the key in a file:",
+        "docspace-guest delete --from leavers.csv --api-key-file /etc/docspace-guest/key",
+    ),
+    (
+        "Remove the guests whose name or email says contractor:",
+        "docspace-guest list -q --search contractor | docspace-guest delete --from -",
+    ),
+    (
+        "See which guests a policy would expire, and why:",
+        "docspace-guest review --older-than 180 --pending-older-than 30 --inviter-gone",
+    ),
+    (
+        "A weekly two-stage clean-up: delete what stayed disabled, disable what the policy selects:",
+        "docspace-guest expire --disabled --action delete --yes --keep /etc/docspace-guest/keep\n\
+         docspace-guest expire --older-than 180 --inviter-gone --action disable --keep /etc/docspace-guest/keep",
+    ),
+    ("Check a cron job's credential:", "docspace-guest whoami"),
+];
+
+pub fn flag(long: &str) -> Option<&'static Flag> {
+    FLAGS.iter().find(|f| f.long == long)
+}
+
+pub fn command(name: &str) -> Option<&'static CommandDef> {
+    COMMANDS.iter().find(|c| c.name == name)
+}
