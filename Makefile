@@ -18,10 +18,10 @@ lint:
 test: lint test-deps
 	$(CARGO) test --locked
 
-# Beyond cargo, the tests run openssl (a throwaway CA for the TLS tests) and tinyproxy
-# (a real CONNECT proxy).
+# Beyond cargo, the tests run openssl (a throwaway CA for the TLS tests), tinyproxy
+# (a real CONNECT proxy), zsh and fish (the completions load) and man (the manual reads).
 test-deps:
-	@sh tests/need.sh openssl:openssl tinyproxy:tinyproxy
+	@sh tests/need.sh openssl:openssl tinyproxy:tinyproxy zsh:zsh fish:fish man:man-db groff:groff-base
 
 demo:
 	$(CARGO) build --release --locked --bin docspace-guest --example portal

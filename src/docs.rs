@@ -25,7 +25,6 @@ pub fn help() -> String {
     for command in COMMANDS {
         let _ = writeln!(text, "  {:<13}{}", command.name, command.summary);
     }
-    text.push_str("  help         Show the help of a command: docspace-guest help delete\n");
     for (title, scope) in [
         ("Connection (every command)", Scope::Connection),
         ("Output (every command)", Scope::Output),
@@ -158,13 +157,16 @@ fn man_flag(flag: &Flag) -> String {
     format!(".TP\n{name}\n{}", roff_lines(flag.help))
 }
 
-/// Text for roff: a line that starts with spaces is kept on its own line.
+/// Text for roff: a line that starts with spaces (an example) stands on its own line.
 fn roff_lines(text: &str) -> String {
     let mut out = String::new();
+    let mut after_example = false;
     for line in text.lines() {
-        if line.starts_with(' ') {
+        let example = line.starts_with(' ');
+        if example || after_example {
             out.push_str(".br\n");
         }
+        after_example = example;
         let _ = writeln!(out, "{}", roff(line.trim_start()));
     }
     out
@@ -196,8 +198,7 @@ fn names_of(flags: impl Iterator<Item = &'static Flag>) -> String {
 }
 
 fn command_names() -> String {
-    let mut names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
-    names.push("help");
+    let names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
     names.join(" ")
 }
 
@@ -329,7 +330,7 @@ fn zsh() -> String {
             command.summary.replace('\'', "'\\''").replace(':', "\\:")
         );
     }
-    script.push_str("    'help:Show the help of a command'\n  )\n  common=(\n");
+    script.push_str("  )\n  common=(\n");
     for flag in FLAGS
         .iter()
         .filter(|f| matches!(f.scope, Scope::Connection | Scope::Output))
@@ -365,7 +366,15 @@ fn zsh() -> String {
             own.join(" ")
         );
     }
-    script.push_str("  esac\n}\n_docspace_guest \"$@\"\n");
+    // Autoloaded from fpath it completes; sourced (after compinit) it registers itself.
+    script.push_str(
+        "  esac\n}\n\
+         if [ \"$funcstack[1]\" = \"_docspace_guest\" ]; then\n\
+         \x20 _docspace_guest \"$@\"\n\
+         else\n\
+         \x20 compdef _docspace_guest docspace-guest\n\
+         fi\n",
+    );
     script
 }
 
@@ -384,8 +393,7 @@ fn fish() -> String {
     }
     let _ = writeln!(
         script,
-        "complete -c docspace-guest -n __fish_use_subcommand -a help -d 'Show the help of a command'\n\
-         complete -c docspace-guest -n '__fish_seen_subcommand_from completions' -a '{}'\n\
+        "complete -c docspace-guest -n '__fish_seen_subcommand_from completions' -a '{}'\n\
          complete -c docspace-guest -n '__fish_seen_subcommand_from help' -a '{}'",
         crate::flags::SHELLS.join(" "),
         command_names()

@@ -439,6 +439,14 @@ pub const COMMANDS: &[CommandDef] = &[
         after: "Exit codes as for delete.",
     },
     CommandDef {
+        name: "help",
+        summary: "Show the help of a command: docspace-guest help delete",
+        usage: "docspace-guest help [COMMAND]",
+        about: "Prints the help of COMMAND, or without one the help of the tool: the same as\n\
+                docspace-guest COMMAND --help.",
+        after: "",
+    },
+    CommandDef {
         name: "completions",
         summary: "Print the shell completion script: completions bash|zsh|fish",
         usage: "docspace-guest completions bash|zsh|fish",
