@@ -1,5 +1,6 @@
-//! Whatever a server or a proxy sends back: reading it never panics, and approve's
-//! answer counts as a success only with a GUID id in a DocSpace success envelope.
+//! Whatever a server or a proxy sends back: reading it never panics (statuses, bodies,
+//! Retry-After, the release number, registration dates), and approve's answer counts
+//! as a success only with a GUID id in a DocSpace success envelope.
 #![no_main]
 
 use docspace_guest::answers;
@@ -30,4 +31,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = docspace_guest::html::decode(&text);
     let _ = docspace_guest::retry::retry_after_delay(&text, std::time::SystemTime::now());
+    let _ = docspace_guest::release::rule_for(Some(&text));
+    if let Some(when) = docspace_guest::date::parse_timestamp(&text) {
+        let _ = docspace_guest::date::format_utc(when);
+    }
 });
