@@ -109,8 +109,8 @@ package-test: deb rpm
 # archive byte for byte.
 reproducible-check:
 	rm -rf target/reproducible && mkdir -p target/reproducible/first target/reproducible/second-place
-	for dir in first second-place; do \
-		git archive --format=tar HEAD | tar -x -C target/reproducible/$$dir || exit 1; \
+	commit=$$(git rev-parse HEAD) && for dir in first second-place; do \
+		git archive --format=tar $$commit | tar -x -C target/reproducible/$$dir || exit 1; \
 		$(MAKE) -C target/reproducible/$$dir dist TARGETS=x86_64-unknown-linux-musl \
 			SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) || exit 1; \
 	done

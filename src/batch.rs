@@ -209,23 +209,25 @@ impl Report {
     /// Before accounts are disabled for good, make sure each id is a guest: a user
     /// id given by mistake must not be disabled.
     fn keep_only_guests(&mut self, portal: &Portal, out: &Printer) -> Result<(), Error> {
-        let mut guests = HashSet::new();
-        list::each_page(portal, &[], |page| {
-            guests.extend(
-                page.iter()
-                    .filter_map(|g| g["id"].as_str().map(str::to_string)),
-            );
-            Ok(())
-        })?;
+        let guests = list::ids(portal, Some("Guests"), &[])?;
+        self.fail_unless_in(out, &guests, || {
+            Error::Server("not a guest you can see; not touched (only guests are changed)".into())
+        })
+    }
+
+    /// Fails each item still pending whose id is not in `allowed`.
+    fn fail_unless_in(
+        &mut self,
+        out: &Printer,
+        allowed: &HashSet<String>,
+        error: impl Fn() -> Error,
+    ) -> Result<(), Error> {
         for i in 0..self.items.len() {
             let item = &self.items[i];
             if matches!(item.outcome, Outcome::Pending)
-                && !item.id.as_ref().is_some_and(|id| guests.contains(id))
+                && !item.id.as_ref().is_some_and(|id| allowed.contains(id))
             {
-                let error = Error::Server(
-                    "not a guest you can see; not touched (only guests are changed)".into(),
-                );
-                self.fail(out, i, None, error)?;
+                self.fail(out, i, None, error())?;
             }
         }
         Ok(())
@@ -248,28 +250,14 @@ impl Report {
             return Ok(());
         }
         // Room admins see exactly their own guests.
-        let mut active = HashSet::new();
-        list::each_page(portal, &[("employeeStatus", "1")], |page| {
-            active.extend(
-                page.iter()
-                    .filter_map(|g| g["id"].as_str().and_then(crate::input::guid)),
-            );
-            Ok(())
-        })?;
-        for i in 0..self.items.len() {
-            let item = &self.items[i];
-            if matches!(item.outcome, Outcome::Pending)
-                && !item.id.as_ref().is_some_and(|id| active.contains(id))
-            {
-                let error = Error::Denied(format!(
-                    "it is not one of your active guests, and {} answers 200 without \
-                     removing such an id; not sent",
-                    rule.describe()
-                ));
-                self.fail(out, i, None, error)?;
-            }
-        }
-        Ok(())
+        let active = list::ids(portal, Some("Guests"), &[("employeeStatus", "1")])?;
+        self.fail_unless_in(out, &active, || {
+            Error::Denied(format!(
+                "it is not one of your active guests, and {} answers 200 without removing \
+                 such an id; not sent",
+                rule.describe()
+            ))
+        })
     }
 
     /// Runs `step` on each group of items in turn. After a `Stop`, the items of the

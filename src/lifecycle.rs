@@ -144,8 +144,7 @@ fn select(
     policy: &mut Policy,
     list_ids: bool,
 ) -> Result<Selection, Error> {
-    let mut disabled_users = HashSet::new();
-    if policy.inviter_gone {
+    let disabled_users = if policy.inviter_gone {
         let me = answers::account(&portal.whoami()?)?;
         if !me.kind.is_docspace_admin() {
             return Err(Error::Usage(format!(
@@ -154,14 +153,10 @@ fn select(
                 me.kind.describe()
             )));
         }
-        list::each_page_of(portal, None, &[("employeeStatus", "2")], |page| {
-            disabled_users.extend(
-                page.iter()
-                    .filter_map(|u| u["id"].as_str().and_then(input::guid)),
-            );
-            Ok(())
-        })?;
-    }
+        list::ids(portal, None, &[("employeeStatus", "2")])?
+    } else {
+        HashSet::new()
+    };
     let now = SystemTime::now();
     let mut selection = Selection {
         ids: Vec::new(),

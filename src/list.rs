@@ -1,5 +1,7 @@
 //! Listing guests, a page of 100 at a time until the portal's `total` is reached.
 
+use std::collections::HashSet;
+
 use serde_json::{Value, json};
 
 use crate::answers;
@@ -91,6 +93,23 @@ pub fn each_page(
     each: impl FnMut(&[Value]) -> Result<(), Error>,
 ) -> Result<usize, Error> {
     each_page_of(portal, Some("Guests"), filters, each)
+}
+
+/// The ids of the people of `area` that match `filters`, from every page.
+pub fn ids(
+    portal: &Portal,
+    area: Option<&str>,
+    filters: &[(&str, &str)],
+) -> Result<HashSet<String>, Error> {
+    let mut ids = HashSet::new();
+    each_page_of(portal, area, filters, |page| {
+        ids.extend(
+            page.iter()
+                .filter_map(|p| p["id"].as_str().and_then(crate::input::guid)),
+        );
+        Ok(())
+    })?;
+    Ok(ids)
 }
 
 /// As `each_page`, for the people of `area` (`None`: the users who are not guests).
