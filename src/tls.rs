@@ -49,13 +49,8 @@ pub fn trusted_roots(extra: &[Certificate<'static>]) -> Result<Vec<Certificate<'
         let der: &'static [u8] = der;
         roots.add(der, || Certificate::from_der(der));
     }
-    let mut pem = Vec::new();
-    for file in system_bundle_files()? {
-        if read_file(&file, &mut pem).is_ok() {
-            for der in pem_certificates(&pem) {
-                roots.add(&der, || Certificate::from_der(&der).to_owned());
-            }
-        }
+    for der in certificates_in(&system_bundle_files()?) {
+        roots.add(&der, || Certificate::from_der(&der).to_owned());
     }
     for cert in extra {
         roots.add(cert.der(), || cert.clone());
@@ -121,11 +116,25 @@ fn read_file(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<()> {
     let mut file = std::fs::File::open(path)?;
     let mut chunk = [0; 16 * 1024];
     loop {
-        match file.read(&mut chunk)? {
-            0 => return Ok(()),
-            n => buffer.extend_from_slice(&chunk[..n]),
+        let n = file.read(&mut chunk)?;
+        buffer.extend_from_slice(&chunk[..n]);
+        // A regular file reads short only at its end: no read more to see the end.
+        if n < chunk.len() {
+            return Ok(());
         }
     }
+}
+
+/// The DER of every certificate in `files`; a file that cannot be read is passed over.
+fn certificates_in(files: &[PathBuf]) -> Vec<Vec<u8>> {
+    let mut pem = Vec::new();
+    let mut ders = Vec::new();
+    for file in files {
+        if read_file(file, &mut pem).is_ok() {
+            ders.extend(pem_certificates(&pem));
+        }
+    }
+    ders
 }
 
 /// The files of an `SSL_CERT_DIR` directory that OpenSSL reads: those named by subject
