@@ -176,12 +176,14 @@ fn select(
     list::each_page(portal, &[], |page| {
         for guest in page {
             selection.guests += 1;
+            // Asked of every guest, so that a kept email is known to exist.
+            let kept = policy.keeps(guest);
             let Some(row) = evaluate(guest, policy, &disabled_users, now) else {
                 continue;
             };
             if row.not_evaluated.is_some() {
                 selection.not_evaluated += 1;
-            } else if policy.keeps(&row) {
+            } else if kept {
                 selection.spared += 1;
                 continue;
             } else {
@@ -195,10 +197,14 @@ fn select(
         Ok(())
     })?;
     table.finish(out)?;
-    for (email, matched) in &policy.keep_emails {
-        if !matched {
-            eprintln!("docspace-guest: warning: --keep names {email}, which is no guest's email");
-        }
+    let mut unknown: Vec<&String> = policy
+        .keep_emails
+        .iter()
+        .filter_map(|(email, matched)| (!matched).then_some(email))
+        .collect();
+    unknown.sort();
+    for email in unknown {
+        eprintln!("docspace-guest: warning: --keep names {email}, which is no guest's email");
     }
     let selected = selection.ids.len();
     out.record(
@@ -215,15 +221,18 @@ fn select(
 }
 
 impl Policy {
-    fn keeps(&mut self, row: &Row) -> bool {
-        let by_email = match self.keep_emails.get_mut(&row.email.to_lowercase()) {
+    /// Whether `--keep` names the guest, by email or id.
+    fn keeps(&mut self, guest: &Value) -> bool {
+        let email = guest["email"].as_str().unwrap_or_default().to_lowercase();
+        let by_email = match self.keep_emails.get_mut(&email) {
             Some(matched) => {
                 *matched = true;
                 true
             }
             None => false,
         };
-        by_email || self.keep_ids.contains(&row.id)
+        let id = guest["id"].as_str().and_then(input::guid);
+        by_email || id.is_some_and(|id| self.keep_ids.contains(&id))
     }
 }
 

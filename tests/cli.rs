@@ -2106,7 +2106,7 @@ fn keep_spares_guests_and_warns_about_unknown_emails() {
     let keep = write_temp(
         "keep",
         format!(
-            "# never expire\n{}\nPAM@example.com\nnobody@example.com\n",
+            "# never expire\n{}\nPAM@example.com\nnobody@example.com\nfred@example.com\n",
             e.old
         ),
     );
