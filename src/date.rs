@@ -97,6 +97,9 @@ pub fn parse_timestamp(text: &str) -> Option<SystemTime> {
         _ => {
             let sign = if offset.starts_with('-') { -1 } else { 1 };
             let digits = offset[1..].replace(':', "");
+            if !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
             let (h, m) = match digits.len() {
                 2 => (number(&digits, 2)?, 0),
                 4 => (number(&digits[..2], 2)?, number(&digits[2..], 2)?),
@@ -176,6 +179,7 @@ mod tests {
             "2026-03-01X09:30",
             "/Date(1709285400000)/",
             "1969-12-31T23:00:00",
+            "2026-03-01T09:30:00+a\u{e9}b",
         ] {
             assert_eq!(at(bad), None, "{bad}");
         }

@@ -27,9 +27,14 @@ pub fn read_targets(path: &Path) -> Result<Vec<Target>, Error> {
 pub fn read_list(path: &Path, flag: &str) -> Result<Vec<Target>, Error> {
     let shown = shown(path);
     let text = read_text(path).map_err(|why| Error::Usage(format!("{flag} {shown}{why}")))?;
+    parse_list(&text, &format!("{flag} {shown}"))
+}
+
+/// The targets of a list's text; `source` (`--from FILE`) starts each error.
+pub fn parse_list(text: &str, source: &str) -> Result<Vec<Target>, Error> {
     let mut targets = Vec::new();
-    for (number, line) in lines(&text) {
-        let refuse = |why: String| Error::Usage(format!("{flag} {shown}:{number}: {why}"));
+    for (number, line) in lines(text) {
+        let refuse = |why: String| Error::Usage(format!("{source}:{number}: {why}"));
         let Some(value) = list_value(line).map_err(refuse)? else {
             continue;
         };
@@ -222,7 +227,7 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     decode(&bytes)
 }
 
-fn decode(bytes: &[u8]) -> Result<String, String> {
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
     let utf16 = |bytes: &[u8], unit: fn([u8; 2]) -> u16| {
         let units = bytes
             .chunks(2)
