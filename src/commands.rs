@@ -28,7 +28,8 @@ enum Job {
         email: String,
         link: GuestLink,
     },
-    Delete(Batch),
+    /// delete, disable or enable: a batch of guests to change.
+    Change(Batch),
     List(Filter),
     ShareLink {
         id: String,
@@ -36,8 +37,6 @@ enum Job {
     Whoami,
     Review(Policy),
     Expire(Policy, ExpireArgs),
-    /// disable or enable.
-    SetStatus(Batch),
 }
 
 pub fn execute(command: Command, options: Options) -> Result<(), Error> {
@@ -77,7 +76,7 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
             };
             batch::remove(&portal, &out, batch, dry_run)?.verdict()
         }
-        Job::Delete(batch) | Job::SetStatus(batch) => {
+        Job::Change(batch) => {
             let report = batch::remove(&portal, &out, batch, dry_run)?;
             report.summarize(&out)?;
             report.verdict()
@@ -109,7 +108,7 @@ fn check(command: Command, options: &Options) -> Result<Job, Error> {
             let (email, link) = approval(email, link)?;
             Job::Run { email, link }
         }
-        Command::Delete(args) => Job::Delete(check_delete(args, options)?),
+        Command::Delete(args) => Job::Change(check_delete(args, options)?),
         Command::List(args) => Job::List(check_list(args)?),
         Command::ShareLink { id } => Job::ShareLink { id: guest_id(&id)? },
         Command::Whoami => Job::Whoami,
@@ -126,7 +125,7 @@ fn check(command: Command, options: &Options) -> Result<Job, Error> {
         }
         Command::SetStatus { enable, targets } => {
             let batch_size = targets.batch_size;
-            Job::SetStatus(Batch {
+            Job::Change(Batch {
                 targets: targets_of(&targets, options)?,
                 batch_size,
                 action: if enable {
