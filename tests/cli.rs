@@ -2762,44 +2762,10 @@ fn certs() -> &'static Certs {
             .join(format!("dg-tls-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let openssl = |args: &[&str]| {
-            let out = Command::new("openssl")
-                .args(args)
-                .current_dir(&dir)
-                .output()
-                .expect("openssl is needed for the TLS tests (apt-get install openssl)");
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            portal::openssl(&dir, args);
         };
-        let ec = [
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-        ];
-        let mut ca = vec![
-            "req",
-            "-x509",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=docspace-guest test CA",
-        ];
-        ca.extend(ec);
-        ca.extend([
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign",
-        ]);
-        openssl(&ca);
+        let ec = portal::EC_KEY;
+        portal::make_ca(&dir, "docspace-guest test CA");
         // `openssl ca`, for it can sign with any validity period, past ones included.
         std::fs::write(dir.join("index.txt"), "").unwrap();
         std::fs::write(dir.join("serial"), "01\n").unwrap();

@@ -192,43 +192,9 @@ type Trust = (
 fn https_flow(tool: &Path, work: &Path, report: &mut String) {
     let tls = work.join("tls");
     std::fs::create_dir_all(&tls).unwrap();
-    let openssl = |args: &[&str]| {
-        let out = Command::new("openssl")
-            .args(args)
-            .current_dir(&tls)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
-    let ec = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-    ];
-    openssl(
-        &[
-            &["req", "-x509", "-days", "2", "-subj", "/CN=bench CA"][..],
-            &ec,
-            &[
-                "-keyout",
-                "ca.key",
-                "-out",
-                "ca.pem",
-                "-addext",
-                "basicConstraints=critical,CA:TRUE",
-                "-addext",
-                "keyUsage=critical,keyCertSign",
-            ],
-        ]
-        .concat(),
-    );
+    let openssl = |args: &[&str]| portal::openssl(&tls, args);
+    let ec = portal::EC_KEY;
+    portal::make_ca(&tls, "bench CA");
     openssl(
         &[
             &["req", "-subj", "/CN=portal"][..],
