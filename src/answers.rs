@@ -189,7 +189,7 @@ fn asked_to_wait(reply: &Reply, what: &str) -> Error {
     Error::Later(match asked {
         Some(wait) => format!(
             "the portal {what} and asks to wait {}, until {}; nothing more was sent: run \
-             again after that (a wait over --max-wait is not waited out)",
+             again after that, or raise --max-wait (and --retries) to let the tool wait",
             retry::describe(wait),
             date::format_utc(SystemTime::now() + wait)
         ),

@@ -54,10 +54,14 @@ pub fn parse_list(text: &str, source: &str) -> Result<Vec<Target>, Error> {
 /// The value of a `--from` line, `None` for a blank or comment line.
 fn list_value(line: &str) -> Result<Option<&str>, String> {
     let line = line.trim_matches(is_blank);
-    // A comment after a space: no ID or email holds a space.
-    let line = match line.find([' ', '\t']).map(|i| (i, line[i..].trim_start())) {
-        Some((i, rest)) if rest.starts_with('#') => line[..i].trim_matches(is_blank),
-        _ => line,
+    // A comment after a space: no ID or email holds a space, so a '#' after one is
+    // never part of the value ("Jane Doe <jane@example.com>  # left").
+    let comment = line
+        .char_indices()
+        .find(|&(at, c)| c == '#' && line[..at].ends_with(char::is_whitespace));
+    let line = match comment {
+        Some((at, _)) => line[..at].trim_matches(is_blank),
+        None => line,
     };
     if line.is_empty() || line.starts_with('#') {
         return Ok(None);

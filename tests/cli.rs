@@ -1003,7 +1003,7 @@ fn lists_from_spreadsheets_editors_and_tickets_are_read() {
     // "Name <email>", a registry-style GUID, non-breaking and zero-width spaces, a
     // comment after a value, and an old Mac's CR line end.
     let text = format!(
-        "\u{FEFF}Email,,\r\n\"{}\",,\r\n{};\r\n\t{}\u{A0}\r\nGuest Five <g0004@example.com>\r\n{{{}}}\r\n\u{200B}{}  # left in June\r{}\r\n",
+        "\u{FEFF}Email,,\r\n\"{}\",,\r\n{};\r\n\t{}\u{A0}\r\nGuest Five <g0004@example.com> # ticket 4711\r\n{{{}}}\r\n\u{200B}{}  # left in June\r{}\r\n",
         g[0],
         g[1].to_uppercase(),
         g[2],
