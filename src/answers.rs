@@ -16,6 +16,8 @@ pub struct Guest {
     /// HTML-decoded.
     pub display_name: String,
     pub email: String,
+    /// `status` 1: an active account. The approval put it on the caller's guest list.
+    pub active: bool,
 }
 
 /// The guest of a 200 from approve: `response.id` must be a GUID, or it is no success.
@@ -27,6 +29,7 @@ pub fn approved_guest(reply: &Reply) -> Option<Guest> {
     Some(Guest {
         display_name: html::decode(text("displayName")),
         email: text("email").to_string(),
+        active: user.get("status").and_then(Value::as_i64) == Some(1),
         id,
     })
 }
@@ -191,7 +194,7 @@ fn asked_to_wait(reply: &Reply, what: &str) -> Error {
             "the portal {what} and asks to wait {}, until {}; nothing more was sent: run \
              again after that, or raise --max-wait (and --retries) to let the tool wait",
             retry::describe(wait),
-            date::format_utc(SystemTime::now() + wait)
+            date::format_utc(retry::until(SystemTime::now(), wait))
         ),
         None => format!(
             "the portal {what} and named no time to wait; nothing more was sent: run again \

@@ -13,7 +13,7 @@ use crate::config::Settings;
 use crate::error::Error;
 use crate::proxy::proxy_for;
 use crate::url::Url;
-use crate::{retry, tls};
+use crate::{output, retry, tls};
 
 /// Answers larger than this are refused: a guest object is a few KiB, and a
 /// misbehaving server must not make the tool grow without bound.
@@ -99,7 +99,7 @@ impl Portal {
     pub fn new(settings: &Settings) -> Result<Portal, Error> {
         Ok(Portal {
             agent: OnceCell::new(),
-            proxy: proxy_for(&settings.portal, |name| std::env::var(name).ok())?,
+            proxy: proxy_for(&settings.portal, crate::config::env)?,
             extra_roots: settings.extra_roots.clone(),
             base: settings.portal.clone(),
             authorization: settings.credential.authorization(),
@@ -366,10 +366,10 @@ impl Portal {
                 Err(failure) => return Err(failure.error),
             };
             attempt += 1;
-            eprintln!(
-                "docspace-guest: retrying in {} ({why}), attempt {attempt} of {attempts}",
+            output::notice(&format!(
+                "retrying in {} ({why}), attempt {attempt} of {attempts}",
                 retry::describe(wait)
-            );
+            ));
             std::thread::sleep(wait);
         }
     }
@@ -410,7 +410,7 @@ impl Portal {
         let mut response = result.map_err(|err| self.no_answer(err, call.url))?;
         let status = response.status().as_u16();
         let location = header(&response, "location");
-        let retry_after = header(&response, "retry-after");
+        let retry_after = every_header(&response, "retry-after");
         let body = response
             .body_mut()
             .with_config()
@@ -474,6 +474,18 @@ impl Portal {
                     Some(why),
                 )
             }
+            // The answer broke HTTP itself (two Content-Lengths, a header too large):
+            // like every bad answer, the portal's fault, and no retry will mend it.
+            ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => {
+                return Failure {
+                    error: Error::Server(format!(
+                        "{origin} answered something that is not valid HTTP ({err}); it is \
+                         unknown whether the request took effect: check the portal or the \
+                         proxy in front of it"
+                    )),
+                    retry_because: None,
+                };
+            }
             ureq::Error::ConnectionFailed => (
                 format!("cannot connect to {origin}; check --url, the network and the proxy"),
                 Some("connection failed".to_string()),
@@ -510,19 +522,19 @@ impl Portal {
         if !self.trace {
             return;
         }
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "> {} {url}", call.method.name());
+        let mut lines = vec![format!("> {} {url}", call.method.name())];
         for (name, value) in headers {
             let shown = match *name {
                 "authorization" => self.redacted_authorization.clone(),
                 "confirm" => redact_link_key(value),
                 _ => value.clone(),
             };
-            let _ = writeln!(err, "> {name}: {shown}");
+            lines.push(format!("> {name}: {shown}"));
         }
         if let Some(body) = call.json {
-            let _ = writeln!(err, "> {body}");
+            lines.push(format!("> {body}"));
         }
+        trace(&lines);
     }
 
     fn trace_response(
@@ -534,22 +546,29 @@ impl Portal {
         if !self.trace {
             return;
         }
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(
-            err,
+        let mut lines = vec![format!(
             "< {} in {} ms, {len} bytes",
             response.status(),
             took.as_millis()
-        );
+        )];
         for (name, value) in response.headers() {
-            let value = value.to_str().unwrap_or("<binary>");
+            let value = String::from_utf8_lossy(value.as_bytes());
             let value = match name.as_str() {
                 "set-cookie" => "<redacted>".to_string(),
-                "location" => redact_link_key(value),
-                _ => value.to_string(),
+                "location" => redact_link_key(&value),
+                _ => value.into_owned(),
             };
-            let _ = writeln!(err, "< {name}: {value}");
+            lines.push(format!("< {name}: {value}"));
         }
+        trace(&lines);
+    }
+}
+
+/// `--verbose` lines on stderr. Header values come from the portal: made inert.
+fn trace(lines: &[String]) {
+    let mut err = std::io::stderr().lock();
+    for line in lines {
+        let _ = writeln!(err, "{}", output::terminal_safe(line));
     }
 }
 
@@ -570,6 +589,17 @@ fn with_headers<B>(
         request = request.header(*name, value);
     }
     request
+}
+
+/// A header sent more than once, one value a line (a header value holds no line end).
+fn every_header(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
+    let values: Vec<String> = response
+        .headers()
+        .get_all(name)
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    (!values.is_empty()).then(|| values.join("\n"))
 }
 
 fn header(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {

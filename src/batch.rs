@@ -26,6 +26,10 @@ pub struct Batch {
     /// The ids were just read from the guest list (expire): no need to read it again
     /// to make sure they are guests.
     pub known_guests: bool,
+    /// The guests are known to be the caller's active guests (run's approval of an
+    /// active guest just put it on the caller's list): a 200 to their removal proves it
+    /// on every release, so the release need not be asked first.
+    pub known_active_on_list: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +84,9 @@ pub struct Report {
     /// Set when a DocSpace admin removes guests from a portal that may be older than
     /// 3.7.1, which refuses DocSpace admins: a 403 is then worded for that.
     admin_on_old_release: Option<DeleteRule>,
+    /// The removal was sent without asking the release first (`known_active_on_list`):
+    /// a 403 then asks it, to say why.
+    release_unasked: bool,
 }
 
 /// Whether the next chunk may be sent.
@@ -101,9 +108,10 @@ pub fn remove(
         action: batch.action,
         dry_run,
         admin_on_old_release: None,
+        release_unasked: batch.known_active_on_list,
     };
     report.resolve(portal, out, batch.targets)?;
-    if batch.action == Action::Remove {
+    if batch.action == Action::Remove && !batch.known_active_on_list {
         report.keep_only_provable(portal, out)?;
     } else if !batch.known_guests {
         report.keep_only_guests(portal, out)?;
@@ -307,12 +315,21 @@ impl Report {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, chunk, error, "removed"),
         };
-        out.exchange(" (delete)", &reply)?;
+        out.reply_lines(" (delete)", &reply)?;
         if reply.status == 200 && answers::success_envelope(&reply).is_some() {
             for &i in chunk {
                 self.done(out, i)?;
             }
             return Ok(Flow::Continue);
+        }
+        if self.release_unasked && answers::is_access_denied(&reply) {
+            // An active guest just approved onto a room admin's list is removed on every
+            // release; refused, the caller is a DocSpace admin on an old release, or
+            // something else: the release tells which.
+            self.release_unasked = false;
+            if let Ok(rule @ DeleteRule::MaySkip { .. }) = release::delete_rule(portal) {
+                self.admin_on_old_release = Some(rule);
+            }
         }
         if let Some(DeleteRule::MaySkip {
             release: Some(release),
@@ -383,7 +400,7 @@ impl Report {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, chunk, error, what),
         };
-        out.exchange(label, &reply)?;
+        out.reply_lines(label, &reply)?;
         let Some(users) = returned_users(&reply) else {
             let error = answers::admin_only(&format!("changing the status ({what})"), &reply);
             return self.refused(out, chunk, &reply, error);
@@ -421,7 +438,7 @@ impl Report {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, chunk, error, "disabled (and not deleted)"),
         };
-        out.exchange(" (disable)", &reply)?;
+        out.reply_lines(" (disable)", &reply)?;
         let Some(disabled) = returned_users(&reply) else {
             let error = answers::admin_only("disabling the accounts", &reply);
             return self.refused(out, chunk, &reply, error);
@@ -444,7 +461,7 @@ impl Report {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, &disabled, error, "deleted (it is disabled)"),
         };
-        out.exchange(" (delete)", &reply)?;
+        out.reply_lines(" (delete)", &reply)?;
         let Some(deleted) = returned_users(&reply) else {
             let error = answers::admin_only("deleting the accounts", &reply)
                 .context("disabled but NOT deleted: ");

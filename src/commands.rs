@@ -14,9 +14,15 @@ use crate::input::{self, Target};
 use crate::lifecycle::{self, Policy};
 use crate::link::{self, GuestLink};
 use crate::list::{self, Filter};
-use crate::output::Printer;
+use crate::output::{self, Printer};
 use crate::url::Url;
 use crate::{answers, config};
+
+/// A sharing link is a short link or a confirm URL of a few hundred bytes; the bound
+/// keeps a pasted file out of a request header.
+const MAX_LINK_LENGTH: usize = 4096;
+/// `--search` goes into the request's URL.
+const MAX_SEARCH_LENGTH: usize = 256;
 
 /// A command whose input has been checked; nothing has been sent yet.
 enum Job {
@@ -68,6 +74,7 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
             };
             out.result(&guest.id)?;
             let batch = Batch {
+                known_active_on_list: guest.active,
                 targets: vec![Target::Id(guest.id)],
                 batch_size: 1,
                 action: Action::Remove,
@@ -91,9 +98,12 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
 
 fn check(command: Command, options: &Options) -> Result<Job, Error> {
     let approval = |email: String, text: String| {
-        if !input::is_email(&email) {
+        input::check_email("--email", &email)?;
+        if text.len() > MAX_LINK_LENGTH {
             return Err(Error::Usage(format!(
-                "--email '{email}' is not an email address"
+                "--link is {} bytes long; a sharing link has at most {MAX_LINK_LENGTH}: \
+                 copy the link alone",
+                text.len()
             )));
         }
         let link = link::parse(&text).map_err(|why| Error::Usage(format!("--link {why}")))?;
@@ -135,6 +145,7 @@ fn check(command: Command, options: &Options) -> Result<Job, Error> {
                 },
                 ask_first: false,
                 known_guests: false,
+                known_active_on_list: false,
             })
         }
     })
@@ -179,6 +190,7 @@ fn check_delete(args: DeleteArgs, options: &Options) -> Result<Batch, Error> {
         },
         ask_first: args.permanent && !args.yes,
         known_guests: false,
+        known_active_on_list: false,
     })
 }
 
@@ -189,11 +201,7 @@ fn targets_of(args: &DeleteArgs, options: &Options) -> Result<Vec<Target>, Error
         targets.push(Target::Id(guest_id(id)?));
     }
     for email in &args.emails {
-        if !input::is_email(email) {
-            return Err(Error::Usage(format!(
-                "--email '{email}' is not an email address"
-            )));
-        }
+        input::check_email("--email", email)?;
         targets.push(Target::Email(email.clone()));
     }
     if let Some(from) = &args.from {
@@ -209,6 +217,17 @@ fn targets_of(args: &DeleteArgs, options: &Options) -> Result<Vec<Target>, Error
 }
 
 fn check_list(args: ListArgs) -> Result<Filter, Error> {
+    if let Some(search) = args
+        .search
+        .as_deref()
+        .filter(|s| s.len() > MAX_SEARCH_LENGTH)
+    {
+        return Err(Error::Usage(format!(
+            "--search is {} bytes long; give at most {MAX_SEARCH_LENGTH} (part of a name \
+             or an email is enough)",
+            search.len()
+        )));
+    }
     let inviter =
         match &args.inviter {
             Some(id) => Some(input::guid(id).ok_or_else(|| {
@@ -281,7 +300,7 @@ fn approve(
         return Ok(None);
     }
     let reply = portal.send(&change)?;
-    out.exchange("", &reply)?;
+    out.reply_lines("", &reply)?;
     if reply.status != 200 {
         let error = answers::approve_refusal(portal, &reply);
         out.record(
@@ -306,11 +325,11 @@ fn approve(
     // From 3.5 DocSpace approves whoever the link names (3.1 to 3.4: the email), so
     // only the answer says who was approved; another email means the wrong link.
     if !guest.email.eq_ignore_ascii_case(email) {
-        eprintln!(
-            "docspace-guest: warning: the portal approved {}, not --email {email} (the \
-             link names the guest); that guest is the one approved",
+        output::warn(&format!(
+            "the portal approved {}, not --email {email} (the link names the guest); that \
+             guest is the one approved",
             guest.email
-        );
+        ));
     }
     out.record(
         "approve",

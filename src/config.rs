@@ -33,8 +33,8 @@ pub fn resolve(options: Options) -> Result<Settings, Error> {
     }
     let credential = match &options.api_key_file {
         Some(path) => Credential::from_file(path)?,
-        None => match std::env::var("DOCSPACE_API_KEY") {
-            Ok(value) if !value.trim().is_empty() => Credential::new(
+        None => match env("DOCSPACE_API_KEY")? {
+            Some(value) if !value.trim().is_empty() => Credential::new(
                 crate::input::clean_secret(&value).to_string(),
                 "DOCSPACE_API_KEY",
             )?,
@@ -61,24 +61,39 @@ pub fn resolve(options: Options) -> Result<Settings, Error> {
     })
 }
 
+/// A variable of the environment, `None` when unset. One set to bytes that are not
+/// UTF-8 is an error naming it: skipping it would fall back to another variable (or to
+/// none) and send the key where the user did not mean it to go.
+pub fn env(name: &str) -> Result<Option<String>, Error> {
+    match std::env::var_os(name) {
+        None => Ok(None),
+        Some(value) => value.into_string().map(Some).map_err(|_| {
+            Error::Usage(format!(
+                "{name} is set but is not valid UTF-8 text: correct it or unset it"
+            ))
+        }),
+    }
+}
+
 fn portal_url(flag: Option<String>) -> Result<Url, Error> {
-    let from_env = |name: &'static str| {
-        std::env::var(name)
-            .ok()
+    let from_env = |name: &'static str| -> Result<Option<(String, &'static str)>, Error> {
+        Ok(env(name)?
             .map(|v| crate::input::unquote(v.trim()).to_string())
             .filter(|v| !v.is_empty())
-            .map(|v| (v, name))
+            .map(|v| (v, name)))
     };
-    let (text, source) = flag
-        .map(|v| (v, "--url"))
-        .or_else(|| from_env("DOCSPACE_URL"))
-        .or_else(|| from_env("DOCSPACE_API_HOST"))
-        .ok_or_else(|| {
-            Error::Usage(
-                "no portal address: use --url https://portal.example.com or set DOCSPACE_URL"
-                    .into(),
-            )
-        })?;
+    let found = match flag {
+        Some(value) => Some((value, "--url")),
+        None => match from_env("DOCSPACE_URL")? {
+            Some(found) => Some(found),
+            None => from_env("DOCSPACE_API_HOST")?,
+        },
+    };
+    let (text, source) = found.ok_or_else(|| {
+        Error::Usage(
+            "no portal address: use --url https://portal.example.com or set DOCSPACE_URL".into(),
+        )
+    })?;
     let mut url = Url::parse(&text).map_err(|why| Error::Usage(format!("{source} {why}")))?;
     if url.query.is_some() {
         return Err(Error::Usage(format!(
@@ -177,11 +192,11 @@ fn warn_if_others_can_read(path: &Path) {
         && meta.is_file()
         && meta.permissions().mode() & 0o044 != 0
     {
-        eprintln!(
-            "docspace-guest: warning: {} can be read by other users; run: chmod 600 {}",
+        crate::output::warn(&format!(
+            "{} can be read by other users; run: chmod 600 {}",
             path.display(),
             path.display()
-        );
+        ));
     }
 }
 

@@ -9,6 +9,8 @@ pub enum Error {
     Usage(String),
     /// The portal refused the request or answered something the tool cannot use.
     Server(String),
+    /// A local file or stream could not be read or written (standard output among them).
+    Local(String),
     /// No usable answer arrived: DNS, connection, TLS, proxy or timeout.
     Network(String),
     /// The portal refused the credential or the permission (401/403).
@@ -27,7 +29,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::OutputClosed => 0,
-            Error::Server(_) => 1,
+            Error::Server(_) | Error::Local(_) => 1,
             Error::Usage(_) => 2,
             Error::Network(_) => 3,
             Error::Denied(_) => 4,
@@ -39,16 +41,23 @@ impl Error {
 
 impl Error {
     /// The same kind of error (and exit code) with `prefix` before its message.
-    pub fn context(self, prefix: &str) -> Error {
-        let prefixed = |msg: String| format!("{prefix}{msg}");
+    pub fn context(mut self, prefix: &str) -> Error {
+        if let Some(message) = self.message_mut() {
+            message.insert_str(0, prefix);
+        }
+        self
+    }
+
+    fn message_mut(&mut self) -> Option<&mut String> {
         match self {
-            Error::Usage(msg) => Error::Usage(prefixed(msg)),
-            Error::Server(msg) => Error::Server(prefixed(msg)),
-            Error::Network(msg) => Error::Network(prefixed(msg)),
-            Error::Denied(msg) => Error::Denied(prefixed(msg)),
-            Error::Partial(msg) => Error::Partial(prefixed(msg)),
-            Error::Later(msg) => Error::Later(prefixed(msg)),
-            Error::OutputClosed => Error::OutputClosed,
+            Error::Usage(msg)
+            | Error::Server(msg)
+            | Error::Local(msg)
+            | Error::Network(msg)
+            | Error::Denied(msg)
+            | Error::Partial(msg)
+            | Error::Later(msg) => Some(msg),
+            Error::OutputClosed => None,
         }
     }
 }
@@ -58,6 +67,7 @@ impl fmt::Display for Error {
         match self {
             Error::Usage(msg)
             | Error::Server(msg)
+            | Error::Local(msg)
             | Error::Network(msg)
             | Error::Denied(msg)
             | Error::Partial(msg)
@@ -76,7 +86,7 @@ impl From<std::io::Error> for Error {
         if err.kind() == std::io::ErrorKind::BrokenPipe {
             Error::OutputClosed
         } else {
-            Error::Server(format!("cannot write the output: {err}"))
+            Error::Local(format!("cannot write the output: {err}"))
         }
     }
 }

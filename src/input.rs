@@ -26,7 +26,8 @@ pub fn read_targets(path: &Path) -> Result<Vec<Target>, Error> {
 /// A list file of IDs and emails given with `flag` (`--from`, `--keep`).
 pub fn read_list(path: &Path, flag: &str) -> Result<Vec<Target>, Error> {
     let shown = shown(path);
-    let text = read_text(path).map_err(|why| Error::Usage(format!("{flag} {shown}{why}")))?;
+    let text = read_text(path, MAX_LIST_BYTES)
+        .map_err(|why| Error::Usage(format!("{flag} {shown}{why}")))?;
     parse_list(&text, &format!("{flag} {shown}"))
 }
 
@@ -53,17 +54,8 @@ pub fn parse_list(text: &str, source: &str) -> Result<Vec<Target>, Error> {
 
 /// The value of a `--from` line, `None` for a blank or comment line.
 fn list_value(line: &str) -> Result<Option<&str>, String> {
-    let line = line.trim_matches(is_blank);
-    // A comment after a space: no ID or email holds a space, so a '#' after one is
-    // never part of the value ("Jane Doe <jane@example.com>  # left").
-    let comment = line
-        .char_indices()
-        .find(|&(at, c)| c == '#' && line[..at].ends_with(char::is_whitespace));
-    let line = match comment {
-        Some((at, _)) => line[..at].trim_matches(is_blank),
-        None => line,
-    };
-    if line.is_empty() || line.starts_with('#') {
+    let line = without_comment(line);
+    if line.is_empty() {
         return Ok(None);
     }
     // A one-column CSV export ends its lines with the separators of empty columns.
@@ -93,6 +85,23 @@ fn list_value(line: &str) -> Result<Option<&str>, String> {
     Ok(Some(value))
 }
 
+/// A line of a list or key file without its blanks and its `#` comment: a whole-line
+/// one, or one after white space. No ID, email or key holds a space, so a '#' after one
+/// is never part of the value ("Jane Doe <jane@example.com>  # left", "sk-…  # ops").
+fn without_comment(line: &str) -> &str {
+    let line = line.trim_matches(is_blank);
+    if line.starts_with('#') {
+        return "";
+    }
+    let comment = line
+        .char_indices()
+        .find(|&(at, c)| c == '#' && line[..at].ends_with(char::is_whitespace));
+    match comment {
+        Some((at, _)) => line[..at].trim_matches(is_blank),
+        None => line,
+    }
+}
+
 fn is_column_title(value: &str) -> bool {
     let title = value.to_ascii_lowercase().replace(['_', '-'], " ");
     matches!(
@@ -116,12 +125,12 @@ fn is_column_title(value: &str) -> bool {
 /// number; the secret itself never goes into a message.
 pub fn read_secret(path: &Path) -> Result<String, Error> {
     let shown = shown(path);
-    let text =
-        read_text(path).map_err(|why| Error::Usage(format!("--api-key-file {shown}{why}")))?;
+    let text = read_text(path, MAX_KEY_FILE_BYTES)
+        .map_err(|why| Error::Usage(format!("--api-key-file {shown}{why}")))?;
     let mut found: Option<String> = None;
     for (number, line) in lines(&text) {
-        let line = line.trim_matches(is_blank);
-        if line.is_empty() || line.starts_with('#') {
+        let line = without_comment(line);
+        if line.is_empty() {
             continue;
         }
         let refuse = |why: &str| Error::Usage(format!("--api-key-file {shown}:{number}: {why}"));
@@ -217,18 +226,43 @@ fn shown(path: &Path) -> String {
     }
 }
 
-/// The text of a file named on the command line, `-` being stdin: UTF-8 (a BOM is
-/// dropped) or UTF-16 with a BOM. The error reads after the file's name: ": reason"
-/// or ":LINE: reason".
-pub fn read_text(path: &Path) -> Result<String, String> {
+/// The most a `--from` or `--keep` list may hold: room for a million guests, one a
+/// line, in UTF-16; `/dev/zero` or a runaway pipe stops here, not at the memory's end.
+pub const MAX_LIST_BYTES: u64 = 64 * 1024 * 1024;
+/// The most an `--api-key-file` may hold: a key and some comments.
+pub const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
+
+/// The text of a file named on the command line, `-` being stdin, of at most `limit`
+/// bytes: UTF-8 (a BOM is dropped) or UTF-16 with a BOM. The file may be a pipe
+/// (`--from <(cmd)`): it is read as a stream. The error reads after the file's name:
+/// ": reason" or ":LINE: reason".
+pub fn read_text(path: &Path, limit: u64) -> Result<String, String> {
     let mut bytes = Vec::new();
     let read = if path == Path::new("-") {
-        std::io::stdin().read_to_end(&mut bytes)
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
     } else {
-        std::fs::File::open(path).and_then(|mut file| file.read_to_end(&mut bytes))
+        std::fs::File::open(path).and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
     };
     read.map_err(|err| format!(": {err}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            ": is larger than {}, the most this input may hold; is it the right file?",
+            describe_size(limit)
+        ));
+    }
     decode(&bytes)
+}
+
+/// "64 KiB", "64 MiB".
+fn describe_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
 }
 
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
@@ -283,9 +317,33 @@ pub fn guid(text: &str) -> Option<String> {
     lengths_match.then(|| text.to_ascii_lowercase())
 }
 
+/// The longest email address there is (RFC 5321's path limit, less its brackets).
+pub const MAX_EMAIL_LENGTH: usize = 254;
+
+/// `--email VALUE`, checked for what `is_email` checks; the error names the flag, and
+/// a value too long for any address is not echoed whole.
+pub fn check_email(flag: &str, email: &str) -> Result<(), Error> {
+    if email.len() > MAX_EMAIL_LENGTH {
+        return Err(Error::Usage(format!(
+            "{flag} is {} bytes long; an email address has at most {MAX_EMAIL_LENGTH}",
+            email.len()
+        )));
+    }
+    if !is_email(email) {
+        return Err(Error::Usage(format!(
+            "{flag} '{email}' is not an email address"
+        )));
+    }
+    Ok(())
+}
+
 /// The form check the server makes on an email (one `@` with text on both sides),
-/// plus no spaces, so that a typo is caught here rather than as a 400.
+/// plus no spaces and a length an address can have, so that a typo is caught here
+/// rather than as a 400.
 pub fn is_email(text: &str) -> bool {
+    if text.len() > MAX_EMAIL_LENGTH {
+        return false;
+    }
     match text.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()

@@ -129,6 +129,7 @@ pub fn expire(
         action,
         ask_first: action == Action::DeleteAccounts && !args.yes,
         known_guests: true,
+        known_active_on_list: false,
     };
     let report = batch::remove(portal, out, batch, dry_run)?;
     report.summarize(out)?;
@@ -204,7 +205,7 @@ fn select(
         .collect();
     unknown.sort();
     for email in unknown {
-        eprintln!("docspace-guest: warning: --keep names {email}, which is no guest's email");
+        crate::output::warn(&format!("--keep names {email}, which is no guest's email"));
     }
     let selected = selection.ids.len();
     out.record(

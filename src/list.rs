@@ -1,4 +1,6 @@
-//! Listing guests, a page of 100 at a time until the portal's `total` is reached.
+//! Listing guests, a page of 100 at a time. The portal's paging is not trusted: a
+//! cache that ignores `startIndex`, a `total` never reached, or a list that changes
+//! while it is read must neither loop nor count anyone twice (see `Pager`).
 
 use std::collections::HashSet;
 
@@ -113,6 +115,7 @@ pub fn ids(
 }
 
 /// As `each_page`, for the people of `area` (`None`: the users who are not guests).
+/// `each` gets only people not seen on an earlier page, each with a readable id.
 pub fn each_page_of(
     portal: &Portal,
     area: Option<&str>,
@@ -124,36 +127,199 @@ pub fn each_page_of(
     } else {
         "the list of users"
     };
-    let mut seen = 0;
-    loop {
-        let reply = portal.people_page(area, filters, seen, PAGE_SIZE)?;
+    let mut pager = Pager::new(PAGE_SIZE);
+    while let Some(start) = pager.next_start() {
+        let reply = portal.people_page(area, filters, start, PAGE_SIZE)?;
         if reply.status != 200 {
             return Err(answers::refusal(what, &reply));
         }
-        let envelope = answers::success_envelope(&reply);
-        let page = envelope
+        let mut envelope = answers::success_envelope(&reply);
+        let total = envelope
             .as_ref()
-            .and_then(|e| e.get("response"))
-            .and_then(Value::as_array)
+            .and_then(|e| e.get("total"))
+            .and_then(Value::as_u64);
+        let page = envelope
+            .as_mut()
+            .and_then(|e| e.get_mut("response"))
+            .and_then(Value::as_array_mut)
             .ok_or_else(|| {
                 Error::Server(format!(
                     "the portal answered 200 to {what}, but not with a list"
                 ))
             })?;
-        each(page)?;
-        seen += page.len();
-        let total = envelope
-            .as_ref()
-            .and_then(|e| e.get("total"))
-            .and_then(Value::as_u64)
-            .map(|t| t as usize);
-        // Without `total`, a short page is the last one.
-        let more = match total {
-            Some(total) => seen < total,
-            None => page.len() == PAGE_SIZE,
-        };
-        if page.is_empty() || !more {
-            return Ok(seen);
+        let ids: Vec<Option<u128>> = page
+            .iter()
+            .map(|person| person["id"].as_str().and_then(guid_number))
+            .collect();
+        let fresh = pager.take(&ids, total).map_err(|PagingBroken| {
+            Error::Server(format!(
+                "the portal's paging of {what} is broken: a full page (from startIndex \
+                 {start}) brought no one not already read, so it ignores startIndex (a cache \
+                 in front of the portal?); stopped, nothing was changed"
+            ))
+        })?;
+        let fresh: Vec<Value> = page
+            .iter_mut()
+            .zip(fresh)
+            .filter(|(_, fresh)| *fresh)
+            .map(|(person, _)| person.take())
+            .collect();
+        each(&fresh)?;
+    }
+    Ok(pager.counted())
+}
+
+/// The most people a list may hold: a bound on what a portal that invents ever more
+/// pages can make the tool read.
+const MAX_PEOPLE: u64 = 1_000_000;
+
+/// Reads pages of a list whose paging may be wrong, so that reading always ends and
+/// each id counts once. It ends at a page that is empty or shorter than asked, once
+/// the `total` is reached, or after the pages the first `total` implies plus one (a
+/// list changes while it is read: a guest removed meanwhile shortens the last page, a
+/// guest added shifts one id onto the next page, where it is not counted again). A
+/// full page without a new id means the portal ignores `startIndex`: `PagingBroken`.
+pub struct Pager {
+    page_size: usize,
+    next_start: usize,
+    pages_read: u64,
+    most_pages: u64,
+    /// GUIDs as numbers: 16 bytes a person, whatever the id's text.
+    seen: HashSet<u128>,
+    ended: bool,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct PagingBroken;
+
+impl Pager {
+    pub fn new(page_size: usize) -> Pager {
+        Pager {
+            page_size: page_size.max(1),
+            next_start: 0,
+            pages_read: 0,
+            most_pages: u64::MAX,
+            seen: HashSet::new(),
+            ended: false,
         }
+    }
+
+    /// The `startIndex` of the next page to read, `None` once the list has ended.
+    pub fn next_start(&self) -> Option<usize> {
+        (!self.ended).then_some(self.next_start)
+    }
+
+    /// Takes the ids of the page read at `next_start` (`None` for an entry without a
+    /// readable id, which is passed over) and the `total` it reported; says which
+    /// entries are new.
+    pub fn take(
+        &mut self,
+        ids: &[Option<u128>],
+        total: Option<u64>,
+    ) -> Result<Vec<bool>, PagingBroken> {
+        let page_size = self.page_size as u64;
+        if self.pages_read == 0 {
+            let people = total.unwrap_or(MAX_PEOPLE).min(MAX_PEOPLE);
+            self.most_pages = people.div_ceil(page_size) + 1;
+        }
+        self.pages_read += 1;
+        let fresh: Vec<bool> = ids
+            .iter()
+            .map(|id| id.is_some_and(|id| self.seen.insert(id)))
+            .collect();
+        let full = ids.len() >= self.page_size;
+        if full && !fresh.contains(&true) {
+            self.ended = true;
+            return Err(PagingBroken);
+        }
+        self.next_start = self.next_start.saturating_add(ids.len());
+        self.ended = !full
+            || total.is_some_and(|total| self.next_start as u64 >= total)
+            || self.pages_read >= self.most_pages;
+        Ok(fresh)
+    }
+
+    /// How many different people were read.
+    pub fn counted(&self) -> usize {
+        self.seen.len()
+    }
+}
+
+/// A GUID's 128 bits, for a set of ids that costs 16 bytes each.
+fn guid_number(text: &str) -> Option<u128> {
+    let guid = crate::input::guid(text)?;
+    u128::from_str_radix(&guid.replace('-', ""), 16).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(range: std::ops::Range<u128>) -> Vec<Option<u128>> {
+        range.map(Some).collect()
+    }
+
+    #[test]
+    fn pages_end_at_a_short_page_or_the_total() {
+        let mut pager = Pager::new(100);
+        assert_eq!(pager.next_start(), Some(0));
+        pager.take(&ids(0..100), Some(250)).unwrap();
+        assert_eq!(pager.next_start(), Some(100));
+        pager.take(&ids(100..200), Some(250)).unwrap();
+        pager.take(&ids(200..250), Some(250)).unwrap();
+        assert_eq!(pager.next_start(), None);
+        assert_eq!(pager.counted(), 250);
+
+        let mut exact = Pager::new(100);
+        exact.take(&ids(0..100), Some(100)).unwrap();
+        assert_eq!(exact.next_start(), None, "no empty page after the total");
+    }
+
+    #[test]
+    fn a_portal_that_ignores_start_index_is_caught_on_the_second_page() {
+        let mut pager = Pager::new(100);
+        pager.take(&ids(0..100), Some(300)).unwrap();
+        assert_eq!(pager.take(&ids(0..100), Some(300)), Err(PagingBroken));
+        assert_eq!(pager.next_start(), None);
+        assert_eq!(pager.counted(), 100);
+    }
+
+    #[test]
+    fn a_growing_total_ends_one_page_past_the_first() {
+        let mut pager = Pager::new(100);
+        let mut pages = 0;
+        let mut next = 0;
+        while pager.next_start().is_some() {
+            let total = if pages == 0 { 250 } else { 1_000_000 };
+            pager.take(&ids(next..next + 100), Some(total)).unwrap();
+            next += 100;
+            pages += 1;
+        }
+        assert_eq!(pages, 4, "250 implies 3 pages, plus one");
+    }
+
+    #[test]
+    fn an_id_shifted_onto_the_next_page_counts_once() {
+        let mut pager = Pager::new(3);
+        assert_eq!(pager.take(&ids(0..3), Some(6)).unwrap(), [true; 3]);
+        // A guest added at the front pushed id 2 onto the second page.
+        assert_eq!(
+            pager.take(&ids(2..5), Some(7)).unwrap(),
+            [false, true, true]
+        );
+        assert_eq!(
+            pager.take(&[Some(5), None], Some(7)).unwrap(),
+            [true, false]
+        );
+        assert_eq!(pager.next_start(), None);
+        assert_eq!(pager.counted(), 6);
+    }
+
+    #[test]
+    fn guids_become_numbers_whatever_their_case() {
+        let lower = guid_number("3f2b9c1e-7a44-4d0b-9a0e-5c1d2e3f4a5b");
+        assert_eq!(lower, guid_number("3F2B9C1E-7A44-4D0B-9A0E-5C1D2E3F4A5B"));
+        assert_eq!(lower, Some(0x3f2b9c1e_7a44_4d0b_9a0e_5c1d2e3f4a5b));
+        assert_eq!(guid_number("not-a-guid"), None);
     }
 }

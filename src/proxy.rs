@@ -1,6 +1,12 @@
 //! Proxy choice as curl users expect it. ureq alone takes the first of
 //! ALL_PROXY/HTTPS_PROXY/HTTP_PROXY for every scheme and does not trim NO_PROXY;
 //! here the variable for the portal's scheme wins and NO_PROXY entries are trimmed.
+//!
+//! And one rule comes before any variable: the credential is written only to a
+//! connection whose peer is the portal, or inside a TLS session verified for it. An
+//! https portal may go through a proxy's CONNECT tunnel (the proxy sees only TLS); a
+//! plain http portal never does: through a proxy, "127.0.0.1" is the proxy's own
+//! machine, and the key would cross it in clear text.
 
 use crate::error::Error;
 use crate::url::Url;
@@ -9,24 +15,43 @@ use crate::url::Url;
 /// environment in the tool, a table in tests).
 pub fn proxy_for(
     target: &Url,
-    env: impl Fn(&str) -> Option<String>,
+    env: impl Fn(&str) -> Result<Option<String>, Error>,
 ) -> Result<Option<ureq::Proxy>, Error> {
-    let get = |name: &str| env(name).filter(|v| !v.trim().is_empty());
-    let no_proxy = get("no_proxy").or_else(|| get("NO_PROXY"));
-    if no_proxy.is_some_and(|list| bypasses(&list, &target.host)) {
-        return Ok(None);
-    }
-    let candidates: &[&str] = if target.https {
+    // Every variable is read, so that one that is set but unreadable is an error
+    // whichever would have been chosen.
+    let get = |name: &str| Ok::<_, Error>(env(name)?.filter(|v| !v.trim().is_empty()));
+    let first = |names: &[&'static str]| -> Result<Option<(&'static str, String)>, Error> {
+        let mut found = None;
+        for &name in names {
+            if let Some(value) = get(name)? {
+                found = found.or(Some((name, value)));
+            }
+        }
+        Ok(found)
+    };
+    let no_proxy = first(&["no_proxy", "NO_PROXY"])?;
+    let candidates: &[&'static str] = if target.https {
         &["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
     } else {
         &["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
     };
-    let Some((name, value)) = candidates
-        .iter()
-        .find_map(|name| get(name).map(|value| (*name, value)))
-    else {
+    let proxy = first(candidates)?;
+    if !target.https && target.is_loopback() {
+        return Ok(None);
+    }
+    if no_proxy.is_some_and(|(_, list)| bypasses(&list, &target.host)) {
+        return Ok(None);
+    }
+    let Some((name, value)) = proxy else {
         return Ok(None);
     };
+    if !target.https {
+        return Err(Error::Usage(format!(
+            "refusing to send the credential in clear text through the proxy in {name}: \
+             use https://, or list {} in NO_PROXY to reach it directly",
+            target.host
+        )));
+    }
     // The value may hold the proxy's password: name the variable, never echo it.
     ureq::Proxy::new(value.trim()).map(Some).map_err(|_| {
         Error::Usage(format!(
@@ -61,9 +86,10 @@ mod tests {
     fn pick(url: &str, vars: &[(&str, &str)]) -> Option<String> {
         let url = Url::parse(url).unwrap();
         let env = |name: &str| {
-            vars.iter()
+            Ok(vars
+                .iter()
                 .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.to_string())
+                .map(|(_, v)| v.to_string()))
         };
         proxy_for(&url, env)
             .unwrap()
@@ -81,12 +107,73 @@ mod tests {
             pick("https://p.example", &vars).as_deref(),
             Some("secure:2")
         );
-        assert_eq!(pick("http://p.example", &vars).as_deref(), Some("plain:3"));
+        assert!(
+            proxy_for(&Url::parse("http://p.example").unwrap(), |name| Ok(vars
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())))
+            .is_err(),
+            "plain http never goes through a proxy"
+        );
         assert_eq!(
             pick("https://p.example", &vars[..1]).as_deref(),
             Some("all:1")
         );
         assert_eq!(pick("https://p.example", &[]), None);
+    }
+
+    #[test]
+    fn plain_http_goes_direct_to_loopback_and_never_through_a_proxy() {
+        let every = [
+            ("HTTP_PROXY", "http://proxyhost:3128"),
+            ("ALL_PROXY", "http://proxyhost:3128"),
+            ("NO_PROXY", "other.example"),
+        ];
+        for portal in [
+            "http://127.0.0.1:8080",
+            "http://127.9.9.9",
+            "http://[::1]:80",
+            "http://localhost:8080",
+        ] {
+            assert_eq!(pick(portal, &every), None, "{portal}");
+        }
+        let url = Url::parse("http://intranet.example").unwrap();
+        let err = proxy_for(&url, |name| {
+            Ok((name == "ALL_PROXY").then(|| "http://proxyhost:3128".to_string()))
+        })
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string().contains("ALL_PROXY") && err.to_string().contains("NO_PROXY"),
+            "{err}"
+        );
+        let listed = [
+            ("HTTP_PROXY", "http://proxyhost:3128"),
+            ("NO_PROXY", "intranet.example"),
+        ];
+        assert_eq!(pick("http://intranet.example", &listed), None);
+        // https may still use the proxy's CONNECT tunnel, to loopback too.
+        assert!(
+            pick(
+                "https://127.0.0.1:8443",
+                &[("HTTPS_PROXY", "http://proxyhost:3128")]
+            )
+            .is_some()
+        );
+    }
+
+    #[test]
+    fn an_unreadable_variable_stops_even_if_another_would_be_chosen() {
+        let url = Url::parse("https://p.example").unwrap();
+        let err = proxy_for(&url, |name| match name {
+            "ALL_PROXY" => Err(Error::Usage(format!(
+                "{name} is set but is not valid UTF-8 text"
+            ))),
+            "HTTPS_PROXY" => Ok(Some("http://proxy:3128".into())),
+            _ => Ok(None),
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("ALL_PROXY"), "{err}");
     }
 
     #[test]
@@ -111,7 +198,7 @@ mod tests {
     fn a_bad_proxy_value_is_named_but_not_echoed() {
         let url = Url::parse("https://p.example").unwrap();
         let err = proxy_for(&url, |name| {
-            (name == "HTTPS_PROXY").then(|| "ftp://user:secret@x".to_string())
+            Ok((name == "HTTPS_PROXY").then(|| "ftp://user:secret@x".to_string()))
         })
         .unwrap_err();
         assert!(err.to_string().contains("HTTPS_PROXY"));

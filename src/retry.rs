@@ -35,13 +35,53 @@ fn backoff(attempt: u32) -> Duration {
 }
 
 /// `Retry-After` is either seconds or an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
+/// Several values (one a line, as `api` joins repeated headers) ask for the longest.
+/// Any number is a wait, however large (it saturates) and never shorter than asked (a
+/// fraction rounds up; a negative number asks for none); only a value that is neither
+/// a number nor a date is no `Retry-After`.
 pub fn retry_after_delay(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    value
+        .lines()
+        .filter_map(|one| {
+            let one = one.trim();
+            seconds(one).or_else(|| {
+                let when = parse_http_date(one)?;
+                Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+            })
+        })
+        .max()
+}
+
+fn seconds(text: &str) -> Option<Duration> {
+    let (negative, number) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) {
+        return None;
     }
-    let when = parse_http_date(value)?;
-    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+    if negative {
+        return Some(Duration::ZERO);
+    }
+    // All digits, so the only failure left is a number too large: the longest wait.
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().unwrap_or(u64::MAX)
+    };
+    let rounded_up = fraction.bytes().any(|b| b != b'0');
+    Some(Duration::from_secs(whole.saturating_add(rounded_up.into())))
+}
+
+/// `now + wait`, or the last second of year 9999 where that would be later (or
+/// overflow the clock): a time a person can read and a message can state.
+pub fn until(now: SystemTime, wait: Duration) -> SystemTime {
+    // 9999-12-31 23:59:59 UTC.
+    let latest = UNIX_EPOCH + Duration::from_secs(253_402_300_799);
+    now.checked_add(wait)
+        .map_or(latest, |when| when.min(latest))
 }
 
 fn parse_http_date(text: &str) -> Option<SystemTime> {
@@ -112,9 +152,42 @@ mod tests {
             None
         );
         assert_eq!(retry_after_delay("soon", now), None);
+        assert_eq!(retry_after_delay("", now), None);
+        assert_eq!(retry_after_delay(".", now), None);
+        assert_eq!(retry_after_delay("1e3", now), None);
         assert_eq!(
             retry_after_delay("Sun, 06 Nov 1994 25:00:00 GMT", now),
             None
+        );
+    }
+
+    #[test]
+    fn any_number_is_a_wait_never_shorter_than_asked() {
+        let now = SystemTime::now();
+        let secs = |n| Some(Duration::from_secs(n));
+        assert_eq!(
+            retry_after_delay("9223372036854775807", now),
+            secs(i64::MAX as u64)
+        );
+        assert_eq!(retry_after_delay(&"9".repeat(400), now), secs(u64::MAX));
+        assert_eq!(retry_after_delay("1.5", now), secs(2));
+        assert_eq!(retry_after_delay("2.000", now), secs(2));
+        assert_eq!(retry_after_delay(".1", now), secs(1));
+        assert_eq!(retry_after_delay("-5", now), secs(0));
+        assert_eq!(retry_after_delay(" 7 ", now), secs(7));
+        assert_eq!(retry_after_delay("3\n120\nsoon", now), secs(120));
+        assert_eq!(retry_after_delay("-", now), None);
+        assert_eq!(retry_after_delay("+5", now), None);
+    }
+
+    #[test]
+    fn the_until_time_is_capped_at_year_9999() {
+        let now = SystemTime::now();
+        let far = until(now, Duration::from_secs(u64::MAX));
+        assert_eq!(crate::date::format_utc(far), "9999-12-31 23:59:59 UTC");
+        assert_eq!(
+            until(now, Duration::from_secs(60)),
+            now + Duration::from_secs(60)
         );
     }
 

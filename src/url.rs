@@ -137,9 +137,11 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), String> {
         return Err("has no valid host name".into());
     }
     let port = match port {
+        // Digits only: `parse` would also take "+8080".
         Some(port) => Some(
-            port.parse::<u16>()
-                .ok()
+            Some(port)
+                .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|p| p.parse::<u16>().ok())
                 .filter(|p| *p != 0)
                 .ok_or_else(|| format!("has an invalid port '{port}'"))?,
         ),
@@ -175,6 +177,8 @@ mod tests {
             "https:///path",
             "https://host:0/",
             "https://host:99999/",
+            "http://127.0.0.1:+8080",
+            "https://host:/",
             "https://ho st/",
         ] {
             assert!(Url::parse(bad).is_err(), "{bad} was accepted");
