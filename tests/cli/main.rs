@@ -1,0 +1,21 @@
+//! The real binary against the local fake portal (tests/portal): what arrived on the
+//! wire, what was printed, and the exit code. One test binary, a module per area;
+//! `util` runs the binary and holds the assertions on what it printed.
+
+#[path = "../portal/mod.rs"]
+mod portal;
+mod util;
+
+mod config; // input checks, the portal address, API keys and secrets
+mod delete; // delete in batches: --dry-run, --json, --permanent, interruptions
+mod docs; // --help, --version, the man page, completions, the README
+mod flow; // the example's run and approve
+mod from_files; // the list files --from reads
+mod lifecycle; // review, expire, disable, enable
+mod links; // sharing links, share-link and whoami
+mod list; // paging, the table, JSON lines, filters
+mod networks; // 429s and Retry-After, timeouts, hang-ups, bad answers, redirects, ctrl-c
+mod proxies; // HTTP(S)_PROXY, ALL_PROXY, NO_PROXY
+mod refusals; // the server's refusals: 401, 403, 400, 404
+mod releases; // every DocSpace release from 3.0 to 3.7.2
+mod tls; // --ca-cert, SSL_CERT_FILE, SSL_CERT_DIR

@@ -1,0 +1,123 @@
+//! Proxies: a real CONNECT proxy, the proxy variables, NO_PROXY, and proxy passwords kept
+//! out of the output.
+
+use std::process::{Command, Stdio};
+
+use crate::portal::Portal;
+use crate::tls::{certs, tls_portal};
+use crate::util::tool_for;
+
+/// Debian's tinyproxy on 127.0.0.1, a real CONNECT proxy, for as long as it lives.
+struct Tinyproxy {
+    child: std::process::Child,
+    url: String,
+    log: std::path::PathBuf,
+}
+
+impl Tinyproxy {
+    fn start() -> Tinyproxy {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("dg-proxy-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("tinyproxy.log");
+        let conf = dir.join("tinyproxy.conf");
+        std::fs::write(
+            &conf,
+            format!("Port {port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nLogFile \"{}\"\nLogLevel Connect\n", log.display()),
+        )
+        .unwrap();
+        let child = Command::new("tinyproxy")
+            .args(["-d", "-c", conf.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tinyproxy is needed for the proxy tests (apt-get install tinyproxy)");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Tinyproxy {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            log,
+        }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Tinyproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A loopback port with nothing listening.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn requests_go_through_a_real_connect_proxy() {
+    let proxy = Tinyproxy::start();
+    let demo = Portal::demo();
+    let port = demo.portal.url().rsplit(':').next().unwrap().to_string();
+    let dead = format!("http://127.0.0.1:{}", closed_port());
+    // The scheme's own variable wins over ALL_PROXY.
+    let out = tool_for(&demo, &["whoami"])
+        .env("HTTP_PROXY", &proxy.url)
+        .env("ALL_PROXY", &dead)
+        .run();
+    out.assert_exit(0);
+    assert!(
+        proxy.log().contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        proxy.log()
+    );
+
+    let tls = tls_portal(&certs().good);
+    let tls_port = tls.portal.url().rsplit(':').next().unwrap().to_string();
+    let ca = certs().ca.to_str().unwrap();
+    let out = tool_for(&tls, &["whoami", "--ca-cert", ca])
+        .env("HTTPS_PROXY", &proxy.url)
+        .env("HTTP_PROXY", &dead)
+        .run();
+    out.assert_exit(0);
+    assert!(
+        proxy
+            .log()
+            .contains(&format!("CONNECT 127.0.0.1:{tls_port}")),
+        "{}",
+        proxy.log()
+    );
+}
+
+#[test]
+fn no_proxy_is_trimmed_and_proxy_passwords_are_never_shown() {
+    let demo = Portal::demo();
+    let dead = format!("http://proxyuser:s3cr3t-pw@127.0.0.1:{}", closed_port());
+    tool_for(&demo, &["whoami"])
+        .env("HTTP_PROXY", &dead)
+        .env("NO_PROXY", " example.org , 127.0.0.1 ")
+        .run()
+        .assert_exit(0);
+    let out = tool_for(&demo, &["whoami", "-v", "--retries", "0"])
+        .env("HTTP_PROXY", &dead)
+        .run();
+    out.assert_exit(3);
+    out.assert_output_lacks("s3cr3t");
+}

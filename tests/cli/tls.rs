@@ -1,0 +1,179 @@
+//! TLS: a CA from --ca-cert, SSL_CERT_FILE or SSL_CERT_DIR, and the certificates refused.
+
+use std::process::Command;
+
+use crate::portal::{self, Demo, Portal, Role};
+use crate::util::{tool_for, write_temp};
+
+/// A throwaway CA and server certificates, made once with openssl.
+pub struct Certs {
+    pub ca: std::path::PathBuf,
+    /// For 127.0.0.1, signed by `ca`.
+    pub good: (Vec<u8>, Vec<u8>),
+    /// For another name, signed by `ca`.
+    pub wrong_name: (Vec<u8>, Vec<u8>),
+    /// For 127.0.0.1, signed by `ca`, valid only in January 2020.
+    pub expired: (Vec<u8>, Vec<u8>),
+}
+
+pub fn certs() -> &'static Certs {
+    static CERTS: std::sync::OnceLock<Certs> = std::sync::OnceLock::new();
+    CERTS.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("dg-tls-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let openssl = |args: &[&str]| {
+            portal::openssl(&dir, args);
+        };
+        let ec = portal::EC_KEY;
+        portal::make_ca(&dir, "docspace-guest test CA");
+        // `openssl ca`, for it can sign with any validity period, past ones included.
+        std::fs::write(dir.join("index.txt"), "").unwrap();
+        std::fs::write(dir.join("serial"), "01\n").unwrap();
+        std::fs::write(
+            dir.join("ca.cnf"),
+            "[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\nnew_certs_dir = .\n\
+             serial = serial\ndefault_md = sha256\npolicy = any\nunique_subject = no\n\
+             [any]\ncommonName = supplied\n",
+        )
+        .unwrap();
+        let server = |name: &str, san: &str, validity: [&str; 2]| {
+            let mut request = vec!["req", "-subj", "/CN=portal"];
+            request.extend(ec);
+            let (key, csr, pem, ext) = (
+                format!("{name}.key"),
+                format!("{name}.csr"),
+                format!("{name}.pem"),
+                format!("{name}.ext"),
+            );
+            request.extend(["-keyout", &key, "-out", &csr]);
+            openssl(&request);
+            let extensions =
+                format!("[server]\nsubjectAltName={san}\nextendedKeyUsage=serverAuth\n");
+            std::fs::write(dir.join(&ext), extensions).unwrap();
+            let mut sign = vec![
+                "ca", "-batch", "-notext", "-config", "ca.cnf", "-cert", "ca.pem",
+            ];
+            sign.extend(["-keyfile", "ca.key", "-in", &csr, "-out", &pem]);
+            sign.extend([
+                "-extfile",
+                &ext,
+                "-extensions",
+                "server",
+                "-startdate",
+                validity[0],
+            ]);
+            sign.extend(["-enddate", validity[1]]);
+            openssl(&sign);
+            (
+                std::fs::read(dir.join(pem)).unwrap(),
+                std::fs::read(dir.join(key)).unwrap(),
+            )
+        };
+        let current = ["20250101000000Z", "20991231000000Z"];
+        Certs {
+            good: server("good", "IP:127.0.0.1", current),
+            wrong_name: server("wrong", "DNS:portal.example.com", current),
+            expired: server(
+                "expired",
+                "IP:127.0.0.1",
+                ["20200101000000Z", "20200102000000Z"],
+            ),
+            ca: dir.join("ca.pem"),
+        }
+    })
+}
+
+/// A portal serving TLS with the certificate and key `pair`, seeded as the demo is.
+pub fn tls_portal(pair: &(Vec<u8>, Vec<u8>)) -> Demo {
+    let portal = Portal::start_tls(portal::http::tls_config(&pair.0, &pair.1));
+    let admin = portal.add_user(Role::Admin, "Tess", "Tls", "tess@example.com");
+    let admin_key = portal.add_api_key(&admin, &["*:write"]);
+    let guest = portal.invite_guest(&admin, "G", "G", "g@example.com");
+    let link = portal.share_guest(&admin, &guest);
+    Demo {
+        portal,
+        admin,
+        admin_key,
+        guest,
+        guest_email: "g@example.com".into(),
+        link,
+    }
+}
+
+#[test]
+fn tls_is_trusted_with_ca_cert_or_ssl_cert_file_and_refused_without() {
+    let demo = tls_portal(&certs().good);
+    assert!(demo.portal.url().starts_with("https://127.0.0.1:"));
+    let ca = certs().ca.to_str().unwrap();
+    let out = tool_for(&demo, &["whoami", "--ca-cert", ca]).run();
+    out.assert_exit(0);
+    out.assert_stdout_has("Tess Tls");
+    tool_for(&demo, &["whoami"])
+        .env("SSL_CERT_FILE", ca)
+        .run()
+        .assert_exit(0);
+    let served = demo.portal.requests().len();
+
+    let out = tool_for(&demo, &["whoami"]).run();
+    out.assert_error(3, "the TLS certificate of 127.0.0.1 was refused");
+    out.assert_stderr_has("does not trust");
+    out.assert_stderr_has("--ca-cert");
+    assert_eq!(
+        demo.portal.requests().len(),
+        served,
+        "no request without a trusted certificate"
+    );
+
+    let expired = tls_portal(&certs().expired);
+    tool_for(&expired, &["whoami", "--ca-cert", ca])
+        .run()
+        .assert_error(3, "it has expired");
+
+    let wrong = tls_portal(&certs().wrong_name);
+    tool_for(&wrong, &["whoami", "--ca-cert", ca])
+        .run()
+        .assert_error(3, "not valid for name \"127.0.0.1\"");
+}
+
+#[test]
+fn a_ca_found_only_through_ssl_cert_dir_is_trusted() {
+    let demo = tls_portal(&certs().good);
+    let ca = &certs().ca;
+    let hash = Command::new("openssl")
+        .args(["x509", "-hash", "-noout", "-in"])
+        .arg(ca)
+        .output()
+        .unwrap();
+    let hash = String::from_utf8(hash.stdout).unwrap();
+    // A c_rehash'ed directory: the CA under its hash name, beside an unrelated bundle.
+    let hashed = write_temp("unrelated-bundle.crt", "not a certificate\n");
+    let dir = hashed.parent().unwrap();
+    std::fs::copy(ca, dir.join(format!("{}.0", hash.trim()))).unwrap();
+    // A plain directory of PEM files, as a mounted secret is.
+    let plain = write_temp("company-ca.pem", std::fs::read(ca).unwrap());
+    for dir in [dir, plain.parent().unwrap()] {
+        let out = tool_for(&demo, &["whoami"])
+            .env("SSL_CERT_DIR", dir.to_str().unwrap())
+            .run();
+        out.assert_exit(0);
+        out.assert_stdout_has("Tess Tls");
+    }
+    // Without it, refused.
+    tool_for(&demo, &["whoami"])
+        .run()
+        .assert_error(3, "was refused");
+}
+
+#[test]
+fn a_bad_ca_cert_is_a_usage_error() {
+    let demo = Portal::demo();
+    tool_for(&demo, &["whoami", "--ca-cert", "/nonexistent.pem"])
+        .run()
+        .assert_usage_error("--ca-cert /nonexistent.pem");
+    let not_pem = write_temp("notpem", "hello");
+    tool_for(&demo, &["whoami", "--ca-cert", not_pem.to_str().unwrap()])
+        .run()
+        .assert_usage_error("holds no PEM certificate");
+    assert!(demo.portal.requests().is_empty());
+}

@@ -1,0 +1,275 @@
+//! What the tests share: running the binary (`Tool`), what a run left (`Outcome`) and the
+//! assertions on it, temporary files, and a portal crowded with guests (`Crowd`).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::portal::{Demo, Portal, Request, Role};
+
+/// One run of the binary, with a cleared environment.
+pub struct Tool {
+    command: Command,
+    stdin: Option<String>,
+}
+
+/// What one run left: its exit code and all it printed.
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn tool(args: &[&str]) -> Tool {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_docspace-guest"));
+    command.args(args).env_clear();
+    Tool {
+        command,
+        stdin: None,
+    }
+}
+
+/// `approve` or `run` of the demo's guest with `link`, and `extra` flags.
+pub fn flow(demo: &Demo, command: &str, link: &str, extra: &[&str]) -> Tool {
+    let mut args = vec![command];
+    args.extend_from_slice(extra);
+    args.extend(["--email", &demo.guest_email, "--link", link]);
+    tool_for(demo, &args)
+}
+
+/// The tool set up for the demo portal, as its admin.
+pub fn tool_for(demo: &Demo, args: &[&str]) -> Tool {
+    tool_as(&demo.portal, &demo.admin_key, args)
+}
+
+/// The tool set up for `portal`, with the credential `key`.
+pub fn tool_as(portal: &Portal, key: &str, args: &[&str]) -> Tool {
+    tool(args)
+        .env("DOCSPACE_URL", &portal.url())
+        .env("DOCSPACE_API_KEY", key)
+}
+
+impl Tool {
+    pub fn env(mut self, name: &str, value: &str) -> Tool {
+        self.command.env(name, value);
+        self
+    }
+
+    pub fn stdin(mut self, text: &str) -> Tool {
+        self.stdin = Some(text.to_string());
+        self
+    }
+
+    pub fn run(mut self) -> Outcome {
+        self.command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.command.spawn().expect("spawn docspace-guest");
+        let mut stdin = child.stdin.take().unwrap();
+        if let Some(text) = &self.stdin {
+            stdin.write_all(text.as_bytes()).unwrap();
+        }
+        drop(stdin);
+        let output = child.wait_with_output().unwrap();
+        Outcome {
+            code: output.status.code().expect("exited, not killed"),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
+    }
+}
+
+/// Each assertion shows the exit code and the whole output when it fails.
+impl Outcome {
+    /// Fails with `what` and all the run printed.
+    #[track_caller]
+    fn fail(&self, what: &str) -> ! {
+        panic!(
+            "{what}\n--- exit code {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+
+    #[track_caller]
+    pub fn assert_exit(&self, code: i32) -> &Outcome {
+        if self.code != code {
+            self.fail(&format!("exit code {}, not {code}", self.code));
+        }
+        self
+    }
+
+    /// Exit `code` and one line on stderr that says `needle`.
+    #[track_caller]
+    pub fn assert_error(&self, code: i32, needle: &str) -> &Outcome {
+        self.assert_exit(code);
+        if self.stderr.lines().count() != 1 {
+            self.fail("not one line on stderr");
+        }
+        self.assert_stderr_has(needle)
+    }
+
+    /// A usage error: exit 2, one line on stderr that says `needle`, no output.
+    #[track_caller]
+    pub fn assert_usage_error(&self, needle: &str) {
+        self.assert_error(2, needle);
+        if !self.stdout.is_empty() {
+            self.fail("a usage error prints nothing on stdout");
+        }
+    }
+
+    #[track_caller]
+    pub fn assert_stdout_has(&self, needle: &str) -> &Outcome {
+        self.check(
+            "stdout",
+            &self.stdout,
+            |s| s.contains(needle),
+            "lacks",
+            needle,
+        )
+    }
+
+    #[track_caller]
+    pub fn assert_stderr_has(&self, needle: &str) -> &Outcome {
+        self.check(
+            "stderr",
+            &self.stderr,
+            |s| s.contains(needle),
+            "lacks",
+            needle,
+        )
+    }
+
+    #[track_caller]
+    pub fn assert_stdout_lacks(&self, needle: &str) -> &Outcome {
+        self.check(
+            "stdout",
+            &self.stdout,
+            |s| !s.contains(needle),
+            "has",
+            needle,
+        )
+    }
+
+    #[track_caller]
+    pub fn assert_stderr_lacks(&self, needle: &str) -> &Outcome {
+        self.check(
+            "stderr",
+            &self.stderr,
+            |s| !s.contains(needle),
+            "has",
+            needle,
+        )
+    }
+
+    /// Neither stdout nor stderr says `needle`: for secrets.
+    #[track_caller]
+    pub fn assert_output_lacks(&self, needle: &str) -> &Outcome {
+        self.assert_stdout_lacks(needle).assert_stderr_lacks(needle)
+    }
+
+    #[track_caller]
+    pub fn assert_stdout_starts_with(&self, start: &str) -> &Outcome {
+        let does = |s: &str| s.starts_with(start);
+        self.check("stdout", &self.stdout, does, "does not start with", start)
+    }
+
+    #[track_caller]
+    pub fn assert_stdout_ends_with(&self, end: &str) -> &Outcome {
+        let does = |s: &str| s.ends_with(end);
+        self.check("stdout", &self.stdout, does, "does not end with", end)
+    }
+
+    #[track_caller]
+    fn check(
+        &self,
+        stream: &str,
+        text: &str,
+        holds: impl Fn(&str) -> bool,
+        otherwise: &str,
+        needle: &str,
+    ) -> &Outcome {
+        if !holds(text) {
+            self.fail(&format!("{stream} {otherwise} {needle:?}"));
+        }
+        self
+    }
+}
+
+pub fn json_of(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// The API calls that carry the credential: all but the anonymous release check.
+pub fn api_requests(portal: &Portal) -> Vec<Request> {
+    portal
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/api/") && r.path != RELEASE_CHECK)
+        .collect()
+}
+
+pub const RELEASE_CHECK: &str = "/api/2.0/settings/version/build";
+
+/// `text` in a file `name` of its own directory under the target's temporary directory.
+pub fn write_temp(name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("dg-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+/// A key file as it should be kept: readable by its owner only.
+pub fn write_key(name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let file = write_temp(name, bytes);
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    file
+}
+
+/// A portal with an admin (and its key) who invited `n` guests.
+pub struct Crowd {
+    pub portal: Portal,
+    pub admin: String,
+    pub key: String,
+    pub guests: Vec<String>,
+}
+
+pub fn crowd(n: usize) -> Crowd {
+    let portal = Portal::start();
+    let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
+    let key = portal.add_api_key(&admin, &["accounts:read", "accounts:write"]);
+    let guests = (0..n)
+        .map(|i| {
+            portal.invite_guest(
+                &admin,
+                "Guest",
+                &format!("No{i:04}"),
+                &format!("g{i:04}@example.com"),
+            )
+        })
+        .collect();
+    Crowd {
+        portal,
+        admin,
+        key,
+        guests,
+    }
+}
+
+impl Crowd {
+    pub fn tool(&self, args: &[&str]) -> Tool {
+        tool_as(&self.portal, &self.key, args)
+    }
+
+    pub fn requests_to(&self, method: &str, path: &str) -> Vec<Request> {
+        self.portal
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == method && r.path == path)
+            .collect()
+    }
+}
