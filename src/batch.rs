@@ -111,8 +111,10 @@ pub fn remove(
         release_unasked: batch.known_active_on_list,
     };
     report.resolve(portal, out, batch.targets)?;
-    if batch.action == Action::Remove && !batch.known_active_on_list {
-        report.keep_only_provable(portal, out)?;
+    if batch.action == Action::Remove {
+        if !batch.known_active_on_list {
+            report.keep_only_provable(portal, out)?;
+        }
     } else if !batch.known_guests {
         report.keep_only_guests(portal, out)?;
     }

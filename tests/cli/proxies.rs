@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 
 use crate::portal::Portal;
 use crate::tls::{certs, tls_portal};
-use crate::util::tool_for;
+use crate::util::{tool, tool_for};
 
 /// Debian's tinyproxy on 127.0.0.1, a real CONNECT proxy, for as long as it lives.
 struct Tinyproxy {
@@ -72,28 +72,16 @@ fn closed_port() -> u16 {
 }
 
 #[test]
-fn requests_go_through_a_real_connect_proxy() {
+fn https_goes_through_a_real_connect_proxy() {
     let proxy = Tinyproxy::start();
-    let demo = Portal::demo();
-    let port = demo.portal.url().rsplit(':').next().unwrap().to_string();
     let dead = format!("http://127.0.0.1:{}", closed_port());
-    // The scheme's own variable wins over ALL_PROXY.
-    let out = tool_for(&demo, &["whoami"])
-        .env("HTTP_PROXY", &proxy.url)
-        .env("ALL_PROXY", &dead)
-        .run();
-    out.assert_exit(0);
-    assert!(
-        proxy.log().contains(&format!("127.0.0.1:{port}")),
-        "{}",
-        proxy.log()
-    );
-
     let tls = tls_portal(&certs().good);
     let tls_port = tls.portal.url().rsplit(':').next().unwrap().to_string();
     let ca = certs().ca.to_str().unwrap();
+    // The scheme's own variable wins over ALL_PROXY.
     let out = tool_for(&tls, &["whoami", "--ca-cert", ca])
         .env("HTTPS_PROXY", &proxy.url)
+        .env("ALL_PROXY", &dead)
         .env("HTTP_PROXY", &dead)
         .run();
     out.assert_exit(0);
@@ -106,17 +94,59 @@ fn requests_go_through_a_real_connect_proxy() {
     );
 }
 
+/// Through a proxy, "127.0.0.1" is the proxy's own machine, and the key would cross
+/// it in clear text: plain http to loopback always goes direct.
+#[test]
+fn plain_http_to_loopback_never_goes_through_a_proxy() {
+    let proxy = Tinyproxy::start();
+    let demo = Portal::demo();
+    let port = demo.portal.url().rsplit(':').next().unwrap().to_string();
+    for variable in ["HTTP_PROXY", "http_proxy", "ALL_PROXY"] {
+        let out = tool_for(&demo, &["whoami"])
+            .env(variable, &proxy.url)
+            .env("NO_PROXY", "other.example")
+            .run();
+        out.assert_exit(0);
+    }
+    assert!(
+        !proxy.log().contains(&port),
+        "the proxy saw the portal: {}",
+        proxy.log()
+    );
+    assert_eq!(demo.portal.requests().len(), 3, "each went direct");
+}
+
+#[test]
+fn plain_http_to_another_host_through_a_proxy_is_refused() {
+    let proxy = Tinyproxy::start();
+    let out = tool(&[
+        "whoami",
+        "--url",
+        "http://intranet.example:8080",
+        "--allow-http",
+    ])
+    .env("DOCSPACE_API_KEY", "sk-0123")
+    .env("ALL_PROXY", &proxy.url)
+    .run();
+    out.assert_usage_error(
+        "refusing to send the credential in clear text through the proxy in ALL_PROXY",
+    );
+    out.assert_stderr_has("NO_PROXY");
+    assert!(!proxy.log().contains("intranet"), "{}", proxy.log());
+}
+
 #[test]
 fn no_proxy_is_trimmed_and_proxy_passwords_are_never_shown() {
-    let demo = Portal::demo();
+    let tls = tls_portal(&certs().good);
+    let ca = certs().ca.to_str().unwrap();
     let dead = format!("http://proxyuser:s3cr3t-pw@127.0.0.1:{}", closed_port());
-    tool_for(&demo, &["whoami"])
-        .env("HTTP_PROXY", &dead)
+    tool_for(&tls, &["whoami", "--ca-cert", ca])
+        .env("HTTPS_PROXY", &dead)
         .env("NO_PROXY", " example.org , 127.0.0.1 ")
         .run()
         .assert_exit(0);
-    let out = tool_for(&demo, &["whoami", "-v", "--retries", "0"])
-        .env("HTTP_PROXY", &dead)
+    let out = tool_for(&tls, &["whoami", "-v", "--retries", "0", "--ca-cert", ca])
+        .env("HTTPS_PROXY", &dead)
         .run();
     out.assert_exit(3);
     out.assert_output_lacks("s3cr3t");
