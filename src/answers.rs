@@ -122,10 +122,11 @@ pub fn approve_refusal(portal: &Portal, reply: &Reply) -> Error {
              means that --email is not a guest's address"
                 .into(),
         ),
-        (403, _) => Error::Denied(
-            "the portal refused the approval (403) without a reason: the key may lack the \
-             accounts:write scope, or the sharing link was not accepted"
-                .into(),
+        (403, None) => unexplained_403(
+            reply,
+            WRITE,
+            "the approval",
+            "the key may lack the accounts:write scope, or the sharing link was not accepted",
         ),
         // DocSpace 3.0 has no approve endpoint; one read tells it from a wrong --url.
         (404, None) if portal.whoami().is_ok_and(|r| r.status == 200) => Error::Server(
@@ -158,10 +159,11 @@ pub fn delete_refusal(reply: &Reply, ids: usize) -> Error {
              longer on it), and your account must be a DocSpace admin or room admin"
                 .into(),
         ),
-        403 => Error::Denied(
-            "the portal refused the delete (403) without a reason: the key may lack the \
-             accounts:write scope"
-                .into(),
+        403 => unexplained_403(
+            reply,
+            WRITE,
+            "the delete",
+            "the key may lack the accounts:write scope",
         ),
         _ => unexpected("delete", reply),
     }
@@ -174,12 +176,55 @@ pub fn refusal(action: &str, reply: &Reply) -> Error {
             "the portal refused {action} (403 {reason}): it takes a DocSpace admin (or a room \
              admin for its own guests)"
         )),
-        (403, None) => Error::Denied(format!(
-            "the portal refused {action} (403) without a reason: the key may lack the \
-             accounts scope it needs"
-        )),
+        (403, None) => unexplained_403(
+            reply,
+            READ,
+            action,
+            "the key may lack the accounts scope it needs",
+        ),
         _ => unexpected(action, reply),
     }
+}
+
+/// The scopes that let a key read people, and those that let it change them.
+const READ: Scope = Scope {
+    name: "accounts:read",
+    covered_by: &["accounts:read", "accounts:write", "*:read", "*:write"],
+};
+const WRITE: Scope = Scope {
+    name: "accounts:write",
+    covered_by: &["accounts:write", "*:write"],
+};
+
+struct Scope {
+    name: &'static str,
+    covered_by: &'static [&'static str],
+}
+
+/// A 403 without a body comes from the auth layer. For an API key whose scopes the
+/// portal told (`Reply::key_scopes`), say whether the key lacks the scope, naming it,
+/// or has it, so that the account's type is what refused; otherwise `guess`.
+fn unexplained_403(reply: &Reply, needed: Scope, action: &str, guess: &str) -> Error {
+    Error::Denied(match &reply.key_scopes {
+        Some(scopes) if !scopes.iter().any(|s| needed.covered_by.contains(&s.as_str())) => {
+            let has = if scopes.is_empty() {
+                "none".to_string()
+            } else {
+                scopes.join(", ")
+            };
+            format!(
+                "the portal refused {action} (403): the API key lacks the {} scope (its \
+                 scopes: {has}); use a key with {} (or *:write)",
+                needed.name, needed.name
+            )
+        }
+        Some(_) => format!(
+            "the portal refused {action} (403) although the API key has the {} scope: \
+             the account behind the key may not do this (see docspace-guest whoami)",
+            needed.name
+        ),
+        None => format!("the portal refused {action} (403) without a reason: {guess}"),
+    })
 }
 
 /// The portal asked for a pause the tool did not wait out (longer than --max-wait, or
@@ -210,7 +255,13 @@ pub fn admin_only(action: &str, reply: &Reply) -> Error {
             "the portal refused {action} (403 {reason}): it takes a DocSpace admin's \
              credential (and the owner, yourself or another admin cannot be changed)"
         )),
-        _ => refusal(action, reply),
+        (403, None) => unexplained_403(
+            reply,
+            WRITE,
+            action,
+            "the key may lack the accounts:write scope",
+        ),
+        _ => unexpected(action, reply),
     }
 }
 

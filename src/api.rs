@@ -34,6 +34,10 @@ pub struct Reply {
     /// An earlier attempt of this request may have reached the portal (it got no
     /// answer, or a proxy's 502/504): a refusal now may mean it was already done.
     pub maybe_done_before: bool,
+    /// For a 403 without a body (the auth layer's) to an API key: the key's scopes, read
+    /// from `keys/@self`, since only they tell a scope the key lacks from an account
+    /// that may not. `None` when not asked or not told.
+    pub key_scopes: Option<Vec<String>>,
 }
 
 pub struct Portal {
@@ -44,6 +48,7 @@ pub struct Portal {
     base: Url,
     authorization: String,
     redacted_authorization: String,
+    api_key: bool,
     timeout: Duration,
     retries: u32,
     max_wait: Duration,
@@ -104,6 +109,7 @@ impl Portal {
             base: settings.portal.clone(),
             authorization: settings.credential.authorization(),
             redacted_authorization: settings.credential.redacted_authorization(),
+            api_key: settings.credential.is_api_key(),
             timeout: settings.timeout,
             retries: settings.retries,
             max_wait: settings.max_wait,
@@ -195,13 +201,56 @@ impl Portal {
     }
 
     pub fn send(&self, change: &Change) -> Result<Reply, Error> {
-        self.exchange(Call {
+        let reply = self.exchange(Call {
             method: change.method,
             url: &change.url,
             with_credential: true,
             confirm: change.confirm.as_deref(),
             json: Some(&change.json),
-        })
+        })?;
+        Ok(self.with_key_scopes(reply))
+    }
+
+    /// Whether the credential is an API key (`sk-`), which has scopes.
+    pub fn uses_api_key(&self) -> bool {
+        self.api_key
+    }
+
+    /// GET /api/2.0/keys/@self (3.1+): the API key's scopes (`permissions`). `None`
+    /// for another kind of credential, or when the portal does not tell. The answer
+    /// also holds the key itself, which goes no further than this function.
+    pub fn key_scopes(&self) -> Result<Option<Vec<String>>, Error> {
+        if !self.api_key {
+            return Ok(None);
+        }
+        let reply = self.exchange(Call {
+            method: Method::Get,
+            url: &self.api_url("/keys/@self", &[]),
+            with_credential: true,
+            confirm: None,
+            json: None,
+        })?;
+        if reply.status != 200 {
+            return Ok(None);
+        }
+        let envelope: Option<serde_json::Value> = serde_json::from_str(&reply.body).ok();
+        Ok(envelope
+            .as_ref()
+            .and_then(|e| e.pointer("/response/permissions"))
+            .and_then(serde_json::Value::as_array)
+            .map(|scopes| {
+                scopes
+                    .iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            }))
+    }
+
+    fn with_key_scopes(&self, mut reply: Reply) -> Reply {
+        if reply.status == 403 && reply.body.trim().is_empty() {
+            reply.key_scopes = self.key_scopes().ok().flatten();
+        }
+        reply
     }
 
     /// What `send` would send, for `--dry-run`, with the secrets redacted.
@@ -265,13 +314,14 @@ impl Portal {
     }
 
     fn read(&self, path: &str, query: &[(&str, &str)]) -> Result<Reply, Error> {
-        self.exchange(Call {
+        let reply = self.exchange(Call {
             method: Method::Get,
             url: &self.api_url(path, query),
             with_credential: true,
             confirm: None,
             json: None,
-        })
+        })?;
+        Ok(self.with_key_scopes(reply))
     }
 
     /// Follows a short link's redirects to the portal's confirm URL. The short link
@@ -428,6 +478,7 @@ impl Portal {
             location,
             retry_after,
             maybe_done_before: false,
+            key_scopes: None,
         })
     }
 

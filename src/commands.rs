@@ -16,7 +16,7 @@ use crate::link::{self, GuestLink};
 use crate::list::{self, Filter};
 use crate::output::{self, Printer};
 use crate::url::Url;
-use crate::{answers, config};
+use crate::{answers, config, release};
 
 /// A sharing link is a short link or a confirm URL of a few hundred bytes; the bound
 /// keeps a pasted file out of a request header.
@@ -367,18 +367,35 @@ fn share_link(portal: &Portal, out: &Printer, id: &str) -> Result<(), Error> {
     )
 }
 
+/// Who the credential acts as, on which release, with which scopes: what a key needs
+/// to be made no stronger than the job (README, "Privileges").
 fn whoami(portal: &Portal, out: &Printer) -> Result<(), Error> {
     let me = answers::account(&portal.whoami()?)?;
+    let version = release::reported_version(portal)?;
+    let scopes = portal.key_scopes()?;
     let kind = me.kind.describe();
+    let scopes_shown = match (&scopes, portal.uses_api_key()) {
+        (Some(scopes), _) if scopes.is_empty() => "none".to_string(),
+        (Some(scopes), _) => scopes.join(", "),
+        (None, true) => "not told (keys/@self came with DocSpace 3.1)".to_string(),
+        (None, false) => "none: not an API key (a token acts with all of its account's rights)"
+            .to_string(),
+    };
     out.say(&format!("{} <{}>", me.display_name, me.email))?;
     out.say(&format!("id: {}", me.id))?;
     out.say(&format!("type: {kind}"))?;
+    out.say(&format!("key scopes: {scopes_shown}"))?;
     out.say(&format!("portal: {}", portal.origin()))?;
+    out.say(&format!(
+        "release: {}",
+        release::describe_reported(version.as_deref())
+    ))?;
     out.result(&me.id)?;
     out.record(
         "whoami",
         true,
         Some(200),
-        json!({ "id": me.id, "email": me.email, "displayName": me.display_name, "type": kind }),
+        json!({ "id": me.id, "email": me.email, "displayName": me.display_name, "type": kind,
+                "scopes": scopes, "release": version }),
     )
 }

@@ -156,6 +156,11 @@ impl Credential {
         }
     }
 
+    /// An API key (`sk-`), the kind of credential that has scopes.
+    pub fn is_api_key(&self) -> bool {
+        self.0.trim_start_matches("Bearer ").starts_with("sk-")
+    }
+
     /// For traces: the scheme, the `sk-` prefix and the last four characters of a
     /// long secret, enough to tell which key went, too little to use it.
     pub fn redacted_authorization(&self) -> String {

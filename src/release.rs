@@ -37,15 +37,31 @@ impl DeleteRule {
 /// treated as an old release: the careful reading costs a few requests, never a
 /// wrong report.
 pub fn delete_rule(portal: &Portal) -> Result<DeleteRule, Error> {
+    Ok(rule_for(reported_version(portal)?.as_deref()))
+}
+
+/// The release as the portal reports it (one anonymous request); `None` when its
+/// answer names none.
+pub fn reported_version(portal: &Portal) -> Result<Option<String>, Error> {
     let reply = portal.release()?;
-    let version = answers::success_envelope(&reply)
+    Ok(answers::success_envelope(&reply)
         .filter(|_| reply.status == 200)
         .and_then(|e| {
             e.pointer("/response/docSpace")
                 .and_then(Value::as_str)
-                .map(str::to_string)
-        });
-    Ok(rule_for(version.as_deref()))
+                .map(|v| v.trim().to_string())
+        }))
+}
+
+/// For people: "DocSpace 3.7.2", or what the portal said and why it is no proof.
+pub fn describe_reported(version: Option<&str>) -> String {
+    match (version, rule_for(version)) {
+        (None, _) => "not told (the portal's answer names no version)".to_string(),
+        (Some(v), DeleteRule::MaySkip { release: None }) => {
+            format!("not named (the portal reports {v:?}, which deployments without a version also report)")
+        }
+        (Some(v), _) => format!("DocSpace {v}"),
+    }
 }
 
 pub fn rule_for(version: Option<&str>) -> DeleteRule {

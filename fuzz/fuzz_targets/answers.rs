@@ -19,6 +19,7 @@ fuzz_target!(|data: &[u8]| {
         location: Some(text.clone()),
         retry_after: Some(text.clone()),
         maybe_done_before: false,
+        key_scopes: text.starts_with('s').then(|| vec![text.clone()]),
     };
     let _ = answers::server_message(&reply.body);
     let _ = answers::is_access_denied(&reply);

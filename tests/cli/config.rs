@@ -117,6 +117,8 @@ fn key_files_and_variables_with_stray_characters_work_or_are_refused_clearly() {
             "comment",
             format!("# portal key, rotated 2026-11\n{key}\n").into_bytes(),
         ),
+        // The comment after the key is never sent as part of it.
+        ("trailing-comment", format!("{key}  # ops key\n").into_bytes()),
         (
             "utf16",
             [0xFF, 0xFE]
@@ -142,7 +144,8 @@ fn key_files_and_variables_with_stray_characters_work_or_are_refused_clearly() {
             .env("DOCSPACE_URL", &url),
     );
     let sent = api_requests(&demo.portal);
-    assert_eq!(sent.len(), 10);
+    // whoami reads people/@self and the key's own scopes, 11 times.
+    assert_eq!(sent.len(), 22);
     for request in sent {
         assert_eq!(
             request.header("authorization"),

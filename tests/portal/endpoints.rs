@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::http::{Answer, Request, Response};
-use super::{Release, Role, State, User};
+use super::{Paging, Release, Role, State, User};
 
 impl State {
     /// A user as `caller` sees it: `createdBy` only for DocSpace admins.
@@ -55,6 +55,9 @@ impl State {
         if request.method == "GET" && route == "settings/version/build" {
             return self.version(request);
         }
+        if request.method == "GET" && route == "keys/@self" {
+            return self.key_itself(request);
+        }
         let caller = match self.authenticate(request) {
             Ok(caller) => caller,
             Err(answer) => return answer,
@@ -80,6 +83,35 @@ impl State {
             ("PUT", ["people", "delete"]) => self.delete_accounts(&reply, &caller),
             _ => empty(404),
         }
+    }
+
+    /// GET keys/@self (3.1+): any valid key may read its own record, whatever its
+    /// scopes; the record holds the key itself, which the tool must never print.
+    fn key_itself(&self, request: &Request) -> Answer {
+        if self.release() == Release::V3_0 {
+            return empty(404);
+        }
+        let header = request.header("authorization").unwrap_or_default();
+        let Some(key) = self
+            .keys
+            .iter()
+            .find(|k| header.strip_prefix("Bearer ") == Some(k.secret.as_str()))
+        else {
+            return empty(401);
+        };
+        let reply = Reply {
+            request,
+            base: self.base.clone(),
+        };
+        let record = json!({
+            "id": "7d0c5c8e-0000-4000-8000-00000000a11e",
+            "name": "ops",
+            "key": key.secret,
+            "keyPostfix": &key.secret[key.secret.len() - 4..],
+            "permissions": key.scopes,
+            "isActive": true,
+        });
+        reply.ok(record, 1)
     }
 
     fn release(&self) -> Release {
@@ -366,6 +398,11 @@ impl State {
             .filter(|u| status.is_none_or(|s| u.status == s))
             .filter(|u| activation.is_none_or(|a| u.activation == a))
             .collect();
+        let (start, extra) = match self.paging {
+            Paging::Honest => (start, 0),
+            Paging::IgnoresStartIndex => (0, 0),
+            Paging::InflatesTotal(extra) => (start, extra),
+        };
         let page: Vec<Value> = matching
             .iter()
             .skip(start)
@@ -373,7 +410,7 @@ impl State {
             .map(|u| self.shown(u, caller))
             .collect();
         let mut answer = reply.envelope(Some(json!(page)), page.len());
-        answer["total"] = json!(matching.len());
+        answer["total"] = json!(matching.len() + extra);
         Answer::Send(Response::json(200, &answer))
     }
 

@@ -158,6 +158,18 @@ struct State {
     release: Option<Release>,
     /// `settings/version/build` tells the release only when the deployment set it.
     version_configured: bool,
+    paging: Paging,
+}
+
+/// How `people/filter` pages: as DocSpace does, or as a broken cache in front of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Paging {
+    #[default]
+    Honest,
+    /// Every page is the first one, whatever `startIndex` asks.
+    IgnoresStartIndex,
+    /// `total` is this many more than there are.
+    InflatesTotal(usize),
 }
 
 pub struct Portal {
@@ -357,6 +369,10 @@ impl Portal {
         let mut state = self.state.lock().unwrap();
         state.release = Some(release);
         state.version_configured = configured;
+    }
+
+    pub fn set_paging(&self, paging: Paging) {
+        self.state.lock().unwrap().paging = paging;
     }
 
     pub fn set_lenient(&self, lenient: bool) {
