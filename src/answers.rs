@@ -206,7 +206,11 @@ struct Scope {
 /// or has it, so that the account's type is what refused; otherwise `guess`.
 fn unexplained_403(reply: &Reply, needed: Scope, action: &str, guess: &str) -> Error {
     Error::Denied(match &reply.key_scopes {
-        Some(scopes) if !scopes.iter().any(|s| needed.covered_by.contains(&s.as_str())) => {
+        Some(scopes)
+            if !scopes
+                .iter()
+                .any(|s| needed.covered_by.contains(&s.as_str())) =>
+        {
             let has = if scopes.is_empty() {
                 "none".to_string()
             } else {

@@ -378,8 +378,9 @@ fn whoami(portal: &Portal, out: &Printer) -> Result<(), Error> {
         (Some(scopes), _) if scopes.is_empty() => "none".to_string(),
         (Some(scopes), _) => scopes.join(", "),
         (None, true) => "not told (keys/@self came with DocSpace 3.1)".to_string(),
-        (None, false) => "none: not an API key (a token acts with all of its account's rights)"
-            .to_string(),
+        (None, false) => {
+            "none: not an API key (a token acts with all of its account's rights)".to_string()
+        }
     };
     out.say(&format!("{} <{}>", me.display_name, me.email))?;
     out.say(&format!("id: {}", me.id))?;

@@ -58,7 +58,9 @@ pub fn describe_reported(version: Option<&str>) -> String {
     match (version, rule_for(version)) {
         (None, _) => "not told (the portal's answer names no version)".to_string(),
         (Some(v), DeleteRule::MaySkip { release: None }) => {
-            format!("not named (the portal reports {v:?}, which deployments without a version also report)")
+            format!(
+                "not named (the portal reports {v:?}, which deployments without a version also report)"
+            )
         }
         (Some(v), _) => format!("DocSpace {v}"),
     }

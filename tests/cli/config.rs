@@ -118,7 +118,10 @@ fn key_files_and_variables_with_stray_characters_work_or_are_refused_clearly() {
             format!("# portal key, rotated 2026-11\n{key}\n").into_bytes(),
         ),
         // The comment after the key is never sent as part of it.
-        ("trailing-comment", format!("{key}  # ops key\n").into_bytes()),
+        (
+            "trailing-comment",
+            format!("{key}  # ops key\n").into_bytes(),
+        ),
         (
             "utf16",
             [0xFF, 0xFE]

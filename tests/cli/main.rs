@@ -11,6 +11,7 @@ mod delete; // delete in batches: --dry-run, --json, --permanent, interruptions
 mod docs; // --help, --version, the man page, completions, the README
 mod flow; // the example's run and approve
 mod from_files; // the list files --from reads
+mod hostile; // what hostile portals, guests, environments and files can and cannot do
 mod lifecycle; // review, expire, disable, enable
 mod links; // sharing links, share-link and whoami
 mod list; // paging, the table, JSON lines, filters

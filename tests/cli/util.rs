@@ -52,7 +52,7 @@ pub fn tool_as(portal: &Portal, key: &str, args: &[&str]) -> Tool {
 }
 
 impl Tool {
-    pub fn env(mut self, name: &str, value: &str) -> Tool {
+    pub fn env(mut self, name: &str, value: impl AsRef<std::ffi::OsStr>) -> Tool {
         self.command.env(name, value);
         self
     }
