@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::portal::{Portal, Release, Role};
-use crate::util::{Tool, api_requests, json_of, tool_as};
+use crate::util::{RELEASE_CHECK, Tool, api_requests, json_of, tool_as};
 
 /// A portal playing one release, with the two kinds of caller that remove guests.
 struct Staff {
@@ -112,6 +112,44 @@ fn run_is_exact_on_every_release() {
             staff.portal.guest_list(&staff.room_admin),
             vec![ann.clone()]
         );
+        // The approval of an active guest proves the removal: the release is not asked.
+        let sent = staff.portal.requests().len();
+        assert_eq!(sent, 3, "{release:?}: approve, then run's approve and delete");
+    }
+}
+
+/// Old releases refuse DocSpace admins at delete, so a 200 to one proves the removal;
+/// a 403 is explained by asking the release then, and only then.
+#[test]
+fn run_by_a_docspace_admin_asks_the_release_only_to_explain_a_refusal() {
+    for release in Release::ALL {
+        if release == Release::V3_0 {
+            continue;
+        }
+        let staff = staffed(release, true);
+        let guest = staff
+            .portal
+            .invite_guest(&staff.sharer, "Gina", "Guest", "gina@example.com");
+        let link = staff
+            .portal
+            .full_url(&staff.portal.share_guest(&staff.sharer, &guest));
+        let args = ["run", "--email", "gina@example.com", "--link", &link];
+        let out = staff.tool(&staff.admin_key, &args).run();
+        let asked = staff
+            .portal
+            .requests()
+            .iter()
+            .filter(|r| r.path == RELEASE_CHECK)
+            .count();
+        if release.delete_skips_silently() {
+            out.assert_error(4, "lets only room admins remove guests from their lists");
+            out.assert_stdout_has("Status Code (delete): 403");
+            assert_eq!(asked, 1, "{release:?}: asked to explain the 403");
+        } else {
+            out.assert_exit(0);
+            assert_eq!(asked, 0, "{release:?}");
+            assert_eq!(staff.portal.requests().len(), 2, "{release:?}");
+        }
     }
 }
 
