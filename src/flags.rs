@@ -466,7 +466,10 @@ pub const COMMANDS: &[CommandDef] = &[
 
 pub const EXIT_CODES: &[(u8, &str)] = &[
     (0, "ok"),
-    (1, "the server refused the request or answered unexpectedly"),
+    (
+        1,
+        "the portal refused the request or answered something unusable, or a local file or the output failed",
+    ),
     (2, "usage or invalid input (nothing was sent)"),
     (3, "network, TLS or timeout"),
     (4, "authentication or permission refused (401/403)"),

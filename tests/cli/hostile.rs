@@ -281,21 +281,21 @@ fn a_variable_that_is_not_utf8_is_named_never_skipped() {
     let demo = Portal::demo();
     let not_utf8 = OsStr::from_bytes(b"http://\xff.example");
     let out = tool(&["whoami"])
-        .env("DOCSPACE_URL", not_utf8)
+        .env_os("DOCSPACE_URL", not_utf8)
         .env("DOCSPACE_API_HOST", &demo.portal.url())
         .env("DOCSPACE_API_KEY", &demo.admin_key)
         .run();
     out.assert_usage_error("DOCSPACE_URL is set but is not valid UTF-8");
     let out = tool(&["whoami"])
         .env("DOCSPACE_URL", &demo.portal.url())
-        .env("DOCSPACE_API_KEY", OsStr::from_bytes(b"sk-\xff"))
+        .env_os("DOCSPACE_API_KEY", OsStr::from_bytes(b"sk-\xff"))
         .run();
     out.assert_usage_error("DOCSPACE_API_KEY is set but is not valid UTF-8");
     for proxy in ["no_proxy", "HTTP_PROXY", "all_proxy"] {
         let out = tool(&["whoami"])
             .env("DOCSPACE_URL", &demo.portal.url())
             .env("DOCSPACE_API_KEY", &demo.admin_key)
-            .env(proxy, OsStr::from_bytes(b"\xfe"))
+            .env_os(proxy, OsStr::from_bytes(b"\xfe"))
             .run();
         out.assert_usage_error(&format!("{proxy} is set but is not valid UTF-8"));
     }

@@ -114,7 +114,10 @@ fn run_is_exact_on_every_release() {
         );
         // The approval of an active guest proves the removal: the release is not asked.
         let sent = staff.portal.requests().len();
-        assert_eq!(sent, 3, "{release:?}: approve, then run's approve and delete");
+        assert_eq!(
+            sent, 3,
+            "{release:?}: approve, then run's approve and delete"
+        );
     }
 }
 

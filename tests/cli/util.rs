@@ -52,7 +52,13 @@ pub fn tool_as(portal: &Portal, key: &str, args: &[&str]) -> Tool {
 }
 
 impl Tool {
-    pub fn env(mut self, name: &str, value: impl AsRef<std::ffi::OsStr>) -> Tool {
+    pub fn env(mut self, name: &str, value: &str) -> Tool {
+        self.command.env(name, value);
+        self
+    }
+
+    /// A variable that need not be UTF-8.
+    pub fn env_os(mut self, name: &str, value: &std::ffi::OsStr) -> Tool {
         self.command.env(name, value);
         self
     }
