@@ -7,6 +7,10 @@ use std::io::{ErrorKind, Write};
 use std::time::{Duration, Instant};
 
 use ureq::Agent;
+use ureq::http::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, LOCATION, RETRY_AFTER, SET_COOKIE,
+};
+use ureq::http::{HeaderValue, Method};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
 use crate::config::Settings;
@@ -60,25 +64,6 @@ struct Failure {
     error: Error,
     /// No answer arrived, so trying again is worth it; with the short reason for it.
     retry_because: Option<String>,
-}
-
-#[derive(Clone, Copy)]
-enum Method {
-    Get,
-    Post,
-    Put,
-    Delete,
-}
-
-impl Method {
-    fn name(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Delete => "DELETE",
-        }
-    }
 }
 
 /// A request that changes something on the portal, built but not sent, so that
@@ -158,7 +143,7 @@ impl Portal {
     /// link's query string) names the guest; the email is only checked for form.
     pub fn approve_guest(&self, email: &str, confirm: &str) -> Change {
         Change {
-            method: Method::Post,
+            method: Method::POST,
             url: self.api_url("/people/guests/share/approve", &[]),
             confirm: Some(confirm.to_string()),
             json: serde_json::json!({ "email": email }).to_string(),
@@ -169,7 +154,7 @@ impl Portal {
     /// caller's guest list.
     pub fn delete_guests(&self, ids: &[&str]) -> Change {
         Change {
-            method: Method::Delete,
+            method: Method::DELETE,
             url: self.api_url("/people/guests", &[]),
             confirm: None,
             json: serde_json::json!({ "userIds": ids, "resendAll": false }).to_string(),
@@ -193,7 +178,7 @@ impl Portal {
 
     fn put_user_ids(&self, path: &str, ids: &[&str]) -> Change {
         Change {
-            method: Method::Put,
+            method: Method::PUT,
             url: self.api_url(path, &[]),
             confirm: None,
             json: serde_json::json!({ "userIds": ids }).to_string(),
@@ -202,7 +187,7 @@ impl Portal {
 
     pub fn send(&self, change: &Change) -> Result<Reply, Error> {
         let reply = self.exchange(Call {
-            method: change.method,
+            method: change.method.clone(),
             url: &change.url,
             with_credential: true,
             confirm: change.confirm.as_deref(),
@@ -224,7 +209,7 @@ impl Portal {
             return Ok(None);
         }
         let reply = self.exchange(Call {
-            method: Method::Get,
+            method: Method::GET,
             url: &self.api_url("/keys/@self", &[]),
             with_credential: true,
             confirm: None,
@@ -262,7 +247,7 @@ impl Portal {
         let body: serde_json::Value =
             serde_json::from_str(&change.json).unwrap_or_else(|_| change.json.clone().into());
         serde_json::json!({
-            "method": change.method.name(),
+            "method": change.method.as_str(),
             "url": change.url.to_string(),
             "headers": headers,
             "body": body,
@@ -277,7 +262,7 @@ impl Portal {
     /// GET /api/2.0/settings/version/build: anonymous, so sent without the credential.
     pub fn release(&self) -> Result<Reply, Error> {
         self.exchange(Call {
-            method: Method::Get,
+            method: Method::GET,
             url: &self.api_url("/settings/version/build", &[]),
             with_credential: false,
             confirm: None,
@@ -315,7 +300,7 @@ impl Portal {
 
     fn read(&self, path: &str, query: &[(&str, &str)]) -> Result<Reply, Error> {
         let reply = self.exchange(Call {
-            method: Method::Get,
+            method: Method::GET,
             url: &self.api_url(path, query),
             with_credential: true,
             confirm: None,
@@ -330,7 +315,7 @@ impl Portal {
         let mut current = link.clone();
         for _ in 0..MAX_LINK_REDIRECTS {
             let reply = self.exchange(Call {
-                method: Method::Get,
+                method: Method::GET,
                 url: &current,
                 with_credential: false,
                 confirm: None,
@@ -426,15 +411,15 @@ impl Portal {
 
     fn attempt(&self, call: &Call) -> Result<Reply, Failure> {
         let url = call.url.to_string();
-        let mut headers = vec![("accept", "application/json".to_string())];
+        let mut headers = vec![(ACCEPT, "application/json".to_string())];
         if call.with_credential {
-            headers.push(("authorization", self.authorization.clone()));
+            headers.push((AUTHORIZATION, self.authorization.clone()));
         }
         if let Some(confirm) = call.confirm {
-            headers.push(("confirm", confirm.to_string()));
+            headers.push((CONFIRM, confirm.to_string()));
         }
         if call.json.is_some() {
-            headers.push(("content-type", "application/json".to_string()));
+            headers.push((CONTENT_TYPE, "application/json".to_string()));
         }
         let agent = self.agent(call.url).map_err(|error| Failure {
             error,
@@ -443,24 +428,29 @@ impl Portal {
         self.trace_request(call, &url, &headers);
 
         let started = Instant::now();
-        let result = match (call.method, call.json) {
-            (Method::Get, _) => with_headers(agent.get(&url), &headers).call(),
-            (Method::Post, body) => {
-                with_headers(agent.post(&url), &headers).send(body.unwrap_or_default())
-            }
-            (Method::Put, body) => {
-                with_headers(agent.put(&url), &headers).send(body.unwrap_or_default())
-            }
-            (Method::Delete, body) => {
-                // DocSpace takes the ids of a DELETE in its body.
-                let request = agent.delete(&url).force_send_body();
-                with_headers(request, &headers).send(body.unwrap_or_default())
-            }
-        };
+        let mut request = ureq::http::Request::builder()
+            .method(call.method.clone())
+            .uri(&url);
+        for (name, value) in &headers {
+            request = request.header(name, value);
+        }
+        // `run` sends a body with any method that has one: DocSpace takes the ids of
+        // a DELETE in its body.
+        let result = match call.json {
+            Some(body) => request.body(body).map(|request| agent.run(request)),
+            None => request.body(()).map(|request| agent.run(request)),
+        }
+        .map_err(|err| Failure {
+            error: Error::Usage(format!(
+                "cannot make a request to {} of this input ({err})",
+                call.url.origin()
+            )),
+            retry_because: None,
+        })?;
         let mut response = result.map_err(|err| self.no_answer(err, call.url))?;
         let status = response.status().as_u16();
-        let location = header(&response, "location");
-        let retry_after = every_header(&response, "retry-after");
+        let location = header(&response, LOCATION);
+        let retry_after = every_header(&response, RETRY_AFTER);
         let body = response
             .body_mut()
             .with_config()
@@ -569,16 +559,18 @@ impl Portal {
         }
     }
 
-    fn trace_request(&self, call: &Call, url: &str, headers: &[(&str, String)]) {
+    fn trace_request(&self, call: &Call, url: &str, headers: &[(HeaderName, String)]) {
         if !self.trace {
             return;
         }
-        let mut lines = vec![format!("> {} {url}", call.method.name())];
+        let mut lines = vec![format!("> {} {url}", call.method)];
         for (name, value) in headers {
-            let shown = match *name {
-                "authorization" => self.redacted_authorization.clone(),
-                "confirm" => redact_link_key(value),
-                _ => value.clone(),
+            let shown = if name == AUTHORIZATION {
+                self.redacted_authorization.clone()
+            } else if name == CONFIRM {
+                redact_link_key(value)
+            } else {
+                value.clone()
             };
             lines.push(format!("> {name}: {shown}"));
         }
@@ -603,11 +595,13 @@ impl Portal {
             took.as_millis()
         )];
         for (name, value) in response.headers() {
-            let value = String::from_utf8_lossy(value.as_bytes());
-            let value = match name.as_str() {
-                "set-cookie" => "<redacted>".to_string(),
-                "location" => redact_link_key(&value),
-                _ => value.into_owned(),
+            let value = text_of(value);
+            let value = if name == SET_COOKIE {
+                "<redacted>".to_string()
+            } else if name == LOCATION {
+                redact_link_key(&value)
+            } else {
+                value
             };
             lines.push(format!("< {name}: {value}"));
         }
@@ -632,33 +626,27 @@ fn status_line(status: u16) -> String {
     format!("{status} {reason}").trim_end().to_string()
 }
 
-fn with_headers<B>(
-    mut request: ureq::RequestBuilder<B>,
-    headers: &[(&str, String)],
-) -> ureq::RequestBuilder<B> {
-    for (name, value) in headers {
-        request = request.header(*name, value);
-    }
-    request
+/// The header that carries a sharing link's query string to approve.
+const CONFIRM: HeaderName = HeaderName::from_static("confirm");
+
+/// A header's value as text, whatever bytes a server put in it.
+fn text_of(value: &HeaderValue) -> String {
+    String::from_utf8_lossy(value.as_bytes()).into_owned()
 }
 
 /// A header sent more than once, one value a line (a header value holds no line end).
-fn every_header(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
+fn every_header(response: &ureq::http::Response<ureq::Body>, name: HeaderName) -> Option<String> {
     let values: Vec<String> = response
         .headers()
         .get_all(name)
         .iter()
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .map(text_of)
         .collect();
     (!values.is_empty()).then(|| values.join("\n"))
 }
 
-fn header(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+fn header(response: &ureq::http::Response<ureq::Body>, name: HeaderName) -> Option<String> {
+    response.headers().get(name).map(text_of)
 }
 
 /// Query values: everything but the unreserved characters is %-escaped.
