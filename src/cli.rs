@@ -178,10 +178,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
     let mut options = Options::default();
 
     while let Some(arg) = parser.next()? {
-        let flag = match &arg {
+        let flag = match arg {
             Value(value) => {
                 let value = value
-                    .clone()
                     .into_string()
                     .map_err(|v| Error::Usage(format!("argument {v:?} is not valid UTF-8")))?;
                 match given.command {
@@ -197,7 +196,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
                         .into(),
                 ));
             }
-            Short(c) => flags::flag_by_short(*c),
+            Short(c) => flags::flag_by_short(c),
             Long(name) => flags::flag_by_long(name),
         };
         let Some(flag) = flag else {

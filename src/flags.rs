@@ -111,12 +111,9 @@ impl FlagId {
 
     /// The number the tool uses when this flag is not given.
     pub fn default_number(self) -> u64 {
-        match self.flag().kind {
-            Kind::Number {
-                default: Some(n), ..
-            } => n,
-            _ => panic!("--{} has no default in FLAGS", self.flag().long),
-        }
+        self.flag()
+            .default_value()
+            .expect("the flag has a default in FLAGS")
     }
 }
 
@@ -142,13 +139,19 @@ impl Flag {
         }
     }
 
+    /// The number the tool uses when this flag is not given, if it has one.
+    pub fn default_value(&self) -> Option<u64> {
+        match self.kind {
+            Kind::Number { default, .. } => default,
+            Kind::Switch | Kind::Text | Kind::File | Kind::Choice(_) => None,
+        }
+    }
+
     /// The help text, with the default filled in.
     pub fn help(&self) -> String {
-        match self.kind {
-            Kind::Number {
-                default: Some(n), ..
-            } => self.help.replace("{default}", &n.to_string()),
-            _ => self.help.to_string(),
+        match self.default_value() {
+            Some(n) => self.help.replace("{default}", &n.to_string()),
+            None => self.help.to_string(),
         }
     }
 }
