@@ -28,8 +28,9 @@ pub fn script() -> String {
             ("VERSION", VERSION),
             ("FILE_FLAGS", &alternatives(|kind| kind == Kind::File)),
             ("CHOICE_CASES", &choice_cases.join("\n")),
+            // Text and numbers: nothing to offer, but not a command either.
             (
-                "OTHER_VALUED_FLAGS",
+                "FREE_VALUE_FLAGS",
                 &alternatives(|kind| matches!(kind, Kind::Text | Kind::Number { .. })),
             ),
             ("VALUED_FLAGS", &alternatives(|kind| kind != Kind::Switch)),

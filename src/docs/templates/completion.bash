@@ -4,7 +4,7 @@ _docspace_guest() {
     case $prev in
         !FILE_FLAGS!) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 !CHOICE_CASES!
-        !OTHER_VALUED_FLAGS!) return ;;
+        !FREE_VALUE_FLAGS!) return ;;
     esac
     local i command=
     for ((i = 1; i < COMP_CWORD; i++)); do
