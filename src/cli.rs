@@ -289,12 +289,12 @@ fn apply(
 ) -> Result<(), Error> {
     match flag.id {
         FlagId::Url => options.url = Some(text(parser, flag)?),
-        FlagId::ApiKeyFile => options.api_key_file = Some(parser.value()?.into()),
+        FlagId::ApiKeyFile => options.api_key_file = Some(path(parser)?),
         FlagId::AllowHttp => options.allow_http = true,
         FlagId::Timeout => options.timeout = Duration::from_secs(number(parser, flag)?),
         FlagId::Retries => options.retries = number(parser, flag)? as u32,
         FlagId::MaxWait => options.max_wait = Duration::from_secs(number(parser, flag)?),
-        FlagId::CaCert => options.ca_cert = Some(parser.value()?.into()),
+        FlagId::CaCert => options.ca_cert = Some(path(parser)?),
         FlagId::Json => options.json = true,
         FlagId::DryRun => options.dry_run = true,
         FlagId::Quiet => options.verbosity = Verbosity::Quiet,
@@ -311,7 +311,7 @@ fn apply(
                 )));
             }
         }
-        FlagId::From => given.targets.from = Some(parser.value()?.into()),
+        FlagId::From => given.targets.from = Some(path(parser)?),
         FlagId::BatchSize => given.targets.batch_size = number(parser, flag)? as usize,
         FlagId::Permanent => given.targets.permanent = true,
         FlagId::Yes => given.yes = true,
@@ -324,7 +324,7 @@ fn apply(
         }
         FlagId::InviterGone => given.policy.inviter_gone = true,
         FlagId::Disabled => given.policy.disabled = true,
-        FlagId::Keep => given.policy.keep = Some(parser.value()?.into()),
+        FlagId::Keep => given.policy.keep = Some(path(parser)?),
         FlagId::Action => {
             let name = choice(parser, flag)?;
             given.action = ExpireAction::ALL.into_iter().find(|a| a.name() == name);
@@ -459,6 +459,11 @@ fn text(parser: &mut lexopt::Parser, flag: &Flag) -> Result<String, Error> {
         .value()?
         .into_string()
         .map_err(|_| Error::Usage(format!("--{} takes UTF-8 text", flag.long)))
+}
+
+/// A file's path: any bytes the system allows, `-` for stdin where the flag says so.
+fn path(parser: &mut lexopt::Parser) -> Result<PathBuf, Error> {
+    Ok(parser.value()?.into())
 }
 
 /// A whole number within the flag's range in the table.
