@@ -2,6 +2,63 @@
 //! this table says a command takes it, and `--help`, the man page and the shell
 //! completions (`docs`) are written from the same table, so none of them can drift
 //! from what the tool really does.
+//!
+//! Commands and flags are named by enums, not by strings: `cli` matches on them without
+//! a catch-all arm, so a command or flag added here and not handled there does not
+//! compile. A row missing for a new variant leaves it never constructed, which the
+//! dead-code lint reports.
+
+/// Every flag, one variant each; `FLAGS` holds its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagId {
+    Url,
+    ApiKeyFile,
+    AllowHttp,
+    Timeout,
+    Retries,
+    MaxWait,
+    CaCert,
+    Json,
+    DryRun,
+    Quiet,
+    Verbose,
+    Help,
+    Version,
+    Email,
+    Link,
+    From,
+    BatchSize,
+    Permanent,
+    Search,
+    Inviter,
+    Status,
+    OlderThan,
+    PendingOlderThan,
+    InviterGone,
+    Disabled,
+    Keep,
+    Action,
+    Max,
+    Yes,
+}
+
+/// Every command, one variant each; `COMMANDS` holds its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandId {
+    Approve,
+    Delete,
+    Run,
+    List,
+    ShareLink,
+    Whoami,
+    Review,
+    Expire,
+    Disable,
+    Enable,
+    Help,
+    Completions,
+    Man,
+}
 
 /// What a flag's value is, for the parser's checks and the shell's completion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,7 +66,13 @@ pub enum Kind {
     /// No value.
     Switch,
     Text,
-    Number,
+    /// A whole number from `min` to `max`. `default` is what the tool uses when the
+    /// flag is not given; the help shows it where its text says `{default}`.
+    Number {
+        min: u64,
+        max: u64,
+        default: Option<u64>,
+    },
     /// A path; `-` reads stdin where the help says so.
     File,
     Choice(&'static [&'static str]),
@@ -22,26 +85,49 @@ pub enum Scope {
     Connection,
     /// Every command: what is printed.
     Output,
-    Only(&'static [&'static str]),
+    Only(&'static [CommandId]),
 }
 
 pub struct Flag {
+    pub id: FlagId,
     pub long: &'static str,
     pub short: Option<char>,
     /// The value's name in help, e.g. `URL`; `None` for a switch.
     pub value: Option<&'static str>,
     pub kind: Kind,
     pub scope: Scope,
-    /// Lines of help, as `--help` prints them after the flag.
+    /// Lines of help, as `--help` prints them after the flag; `{default}` stands for
+    /// the default of a number. `help()` gives the text with it filled in.
     pub help: &'static str,
 }
 
+impl FlagId {
+    pub fn flag(self) -> &'static Flag {
+        FLAGS
+            .iter()
+            .find(|flag| flag.id == self)
+            .expect("every flag has a row in FLAGS")
+    }
+
+    /// The number the tool uses when this flag is not given.
+    pub fn default_number(self) -> u64 {
+        self.flag()
+            .default_value()
+            .expect("the flag has a default in FLAGS")
+    }
+}
+
 impl Flag {
-    pub fn takes(&self, command: &str) -> bool {
+    pub fn takes(&self, command: CommandId) -> bool {
         match self.scope {
             Scope::Connection | Scope::Output => true,
             Scope::Only(commands) => commands.contains(&command),
         }
+    }
+
+    /// Whether this flag belongs to `command` alone or to a few commands, not to all.
+    pub fn is_own_of(&self, command: CommandId) -> bool {
+        matches!(self.scope, Scope::Only(commands) if commands.contains(&command))
     }
 
     /// `--url URL`, `-q, --quiet`.
@@ -52,9 +138,26 @@ impl Flag {
             None => format!("{short}--{}", self.long),
         }
     }
+
+    /// The number the tool uses when this flag is not given, if it has one.
+    pub fn default_value(&self) -> Option<u64> {
+        match self.kind {
+            Kind::Number { default, .. } => default,
+            Kind::Switch | Kind::Text | Kind::File | Kind::Choice(_) => None,
+        }
+    }
+
+    /// The help text, with the default filled in.
+    pub fn help(&self) -> String {
+        match self.default_value() {
+            Some(n) => self.help.replace("{default}", &n.to_string()),
+            None => self.help.to_string(),
+        }
+    }
 }
 
 pub struct CommandDef {
+    pub id: CommandId,
     pub name: &'static str,
     /// One line, for the command list.
     pub summary: &'static str,
@@ -65,14 +168,24 @@ pub struct CommandDef {
     pub after: &'static str,
 }
 
-const DELETE_TARGETS: &[&str] = &["delete", "disable", "enable"];
-const POLICY: &[&str] = &["review", "expire"];
+impl CommandId {
+    pub fn command(self) -> &'static CommandDef {
+        COMMANDS
+            .iter()
+            .find(|command| command.id == self)
+            .expect("every command has a row in COMMANDS")
+    }
+}
+
+const DELETE_TARGETS: &[CommandId] = &[CommandId::Delete, CommandId::Disable, CommandId::Enable];
+const POLICY: &[CommandId] = &[CommandId::Review, CommandId::Expire];
 pub const ACTIONS: &[&str] = &["remove", "disable", "delete"];
 pub const STATUSES: &[&str] = &["active", "disabled", "pending"];
 pub const SHELLS: &[&str] = &["bash", "zsh", "fish"];
 
 pub const FLAGS: &[Flag] = &[
     Flag {
+        id: FlagId::Url,
         long: "url",
         short: None,
         value: Some("URL"),
@@ -82,6 +195,7 @@ pub const FLAGS: &[Flag] = &[
                [env: DOCSPACE_URL, or DOCSPACE_API_HOST]",
     },
     Flag {
+        id: FlagId::ApiKeyFile,
         long: "api-key-file",
         short: None,
         value: Some("PATH"),
@@ -92,6 +206,7 @@ pub const FLAGS: &[Flag] = &[
                a BOM and UTF-16 are fine [default: env DOCSPACE_API_KEY]",
     },
     Flag {
+        id: FlagId::AllowHttp,
         long: "allow-http",
         short: None,
         value: None,
@@ -100,34 +215,50 @@ pub const FLAGS: &[Flag] = &[
         help: "Allow http:// to a host that is not loopback",
     },
     Flag {
+        id: FlagId::Timeout,
         long: "timeout",
         short: None,
         value: Some("SECS"),
-        kind: Kind::Number,
+        kind: Kind::Number {
+            min: 1,
+            max: 86_400,
+            default: Some(30),
+        },
         scope: Scope::Connection,
-        help: "Give up on a request after SECS seconds [default: 30]",
+        help: "Give up on a request after SECS seconds [default: {default}]",
     },
     Flag {
+        id: FlagId::Retries,
         long: "retries",
         short: None,
         value: Some("N"),
-        kind: Kind::Number,
+        kind: Kind::Number {
+            min: 0,
+            max: 10,
+            default: Some(3),
+        },
         scope: Scope::Connection,
         help: "Try again after 429, 502, 503, 504 or a lost connection\n\
-               up to N times [default: 3]",
+               up to N times [default: {default}]",
     },
     Flag {
+        id: FlagId::MaxWait,
         long: "max-wait",
         short: None,
         value: Some("SECS"),
-        kind: Kind::Number,
+        kind: Kind::Number {
+            min: 1,
+            max: 3600,
+            default: Some(60),
+        },
         scope: Scope::Connection,
-        help: "The longest wait before a retry [default: 60]. The wait\n\
+        help: "The longest wait before a retry [default: {default}]. The wait\n\
                is what Retry-After asks, else 0.5 s, 1 s, 2 s... with\n\
                jitter. When Retry-After asks for longer than SECS, the\n\
                tool stops at once (exit 6) and says until when",
     },
     Flag {
+        id: FlagId::CaCert,
         long: "ca-cert",
         short: None,
         value: Some("PATH"),
@@ -139,6 +270,7 @@ pub const FLAGS: &[Flag] = &[
                distribution's bundle; SSL_CERT_DIR's hash-named files)",
     },
     Flag {
+        id: FlagId::Json,
         long: "json",
         short: None,
         value: None,
@@ -147,6 +279,7 @@ pub const FLAGS: &[Flag] = &[
         help: "One JSON object per line on stdout (op, ok, status, data)",
     },
     Flag {
+        id: FlagId::DryRun,
         long: "dry-run",
         short: None,
         value: None,
@@ -155,6 +288,7 @@ pub const FLAGS: &[Flag] = &[
         help: "Look up and check everything, print the writes, send none",
     },
     Flag {
+        id: FlagId::Quiet,
         long: "quiet",
         short: Some('q'),
         value: None,
@@ -163,6 +297,7 @@ pub const FLAGS: &[Flag] = &[
         help: "Print only the result (ids, the link)",
     },
     Flag {
+        id: FlagId::Verbose,
         long: "verbose",
         short: Some('v'),
         value: None,
@@ -171,6 +306,7 @@ pub const FLAGS: &[Flag] = &[
         help: "Trace each request and response on stderr (credential\nredacted)",
     },
     Flag {
+        id: FlagId::Help,
         long: "help",
         short: Some('h'),
         value: None,
@@ -179,6 +315,7 @@ pub const FLAGS: &[Flag] = &[
         help: "Show this help (or a command's: docspace-guest delete --help)",
     },
     Flag {
+        id: FlagId::Version,
         long: "version",
         short: Some('V'),
         value: None,
@@ -187,21 +324,29 @@ pub const FLAGS: &[Flag] = &[
         help: "Show the version",
     },
     Flag {
+        id: FlagId::Email,
         long: "email",
         short: None,
         value: Some("EMAIL"),
         kind: Kind::Text,
-        scope: Scope::Only(&["approve", "run", "delete", "disable", "enable"]),
+        scope: Scope::Only(&[
+            CommandId::Approve,
+            CommandId::Run,
+            CommandId::Delete,
+            CommandId::Disable,
+            CommandId::Enable,
+        ]),
         help: "approve, run: the guest's email address (checked for form;\n\
                a warning if the approved guest has another). delete,\n\
                disable, enable: a guest by email (repeatable), looked up",
     },
     Flag {
+        id: FlagId::Link,
         long: "link",
         short: None,
         value: Some("LINK"),
         kind: Kind::Text,
-        scope: Scope::Only(&["approve", "run"]),
+        scope: Scope::Only(&[CommandId::Approve, CommandId::Run]),
         help: "The guest sharing link, in any of these forms:\n\
                \x20 https://portal.example.com/s/AbCdEfGhIjKlMnO   (short)\n\
                \x20 https://portal.example.com/confirm/GuestShareLink?type=...\n\
@@ -209,6 +354,7 @@ pub const FLAGS: &[Flag] = &[
                A short link is resolved without sending the credential.",
     },
     Flag {
+        id: FlagId::From,
         long: "from",
         short: None,
         value: Some("FILE"),
@@ -222,64 +368,84 @@ pub const FLAGS: &[Flag] = &[
                with FILE:LINE and the reason",
     },
     Flag {
+        id: FlagId::BatchSize,
         long: "batch-size",
         short: None,
         value: Some("N"),
-        kind: Kind::Number,
+        kind: Kind::Number {
+            min: 1,
+            max: 1000,
+            default: Some(100),
+        },
         scope: Scope::Only(DELETE_TARGETS),
-        help: "Ids per request [default: 100]",
+        help: "Ids per request [default: {default}]",
     },
     Flag {
+        id: FlagId::Permanent,
         long: "permanent",
         short: None,
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Only(&["delete"]),
+        scope: Scope::Only(&[CommandId::Delete]),
         help: "Delete the guest accounts themselves: disable them, then\n\
                delete them. DocSpace admins only. Their rooms and files\n\
                pass to you. Cannot be undone.",
     },
     Flag {
+        id: FlagId::Search,
         long: "search",
         short: None,
         value: Some("TEXT"),
         kind: Kind::Text,
-        scope: Scope::Only(&["list"]),
+        scope: Scope::Only(&[CommandId::List]),
         help: "Only guests whose name or email contains TEXT",
     },
     Flag {
+        id: FlagId::Inviter,
         long: "inviter",
         short: None,
         value: Some("ID"),
         kind: Kind::Text,
-        scope: Scope::Only(&["list"]),
+        scope: Scope::Only(&[CommandId::List]),
         help: "Only guests invited by the user with this ID",
     },
     Flag {
+        id: FlagId::Status,
         long: "status",
         short: None,
         value: Some("STATUS"),
         kind: Kind::Choice(STATUSES),
-        scope: Scope::Only(&["list"]),
+        scope: Scope::Only(&[CommandId::List]),
         help: "active, disabled or pending",
     },
     Flag {
+        id: FlagId::OlderThan,
         long: "older-than",
         short: None,
         value: Some("DAYS"),
-        kind: Kind::Number,
+        kind: Kind::Number {
+            min: 1,
+            max: 36_500,
+            default: None,
+        },
         scope: Scope::Only(POLICY),
         help: "Policy: registered more than DAYS days ago",
     },
     Flag {
+        id: FlagId::PendingOlderThan,
         long: "pending-older-than",
         short: None,
         value: Some("DAYS"),
-        kind: Kind::Number,
+        kind: Kind::Number {
+            min: 1,
+            max: 36_500,
+            default: None,
+        },
         scope: Scope::Only(POLICY),
         help: "Policy: invited more than DAYS days ago, never signed up",
     },
     Flag {
+        id: FlagId::InviterGone,
         long: "inviter-gone",
         short: None,
         value: None,
@@ -289,6 +455,7 @@ pub const FLAGS: &[Flag] = &[
                (needs a DocSpace admin's credential)",
     },
     Flag {
+        id: FlagId::Disabled,
         long: "disabled",
         short: None,
         value: None,
@@ -297,6 +464,7 @@ pub const FLAGS: &[Flag] = &[
         help: "Policy: already disabled (the second stage of a clean-up)",
     },
     Flag {
+        id: FlagId::Keep,
         long: "keep",
         short: None,
         value: Some("FILE"),
@@ -306,31 +474,38 @@ pub const FLAGS: &[Flag] = &[
                --from is ('-' = stdin)",
     },
     Flag {
+        id: FlagId::Action,
         long: "action",
         short: None,
         value: Some("ACTION"),
         kind: Kind::Choice(ACTIONS),
-        scope: Scope::Only(&["expire"]),
+        scope: Scope::Only(&[CommandId::Expire]),
         help: "remove: take them off your guest list, as delete does;\n\
                disable: suspend their accounts (enable undoes it);\n\
                delete: delete their accounts for good, as delete\n\
                --permanent (needs --yes, or a terminal to ask on)",
     },
     Flag {
+        id: FlagId::Max,
         long: "max",
         short: None,
         value: Some("N"),
-        kind: Kind::Number,
-        scope: Scope::Only(&["expire"]),
+        kind: Kind::Number {
+            min: 0,
+            max: 1_000_000,
+            default: Some(50),
+        },
+        scope: Scope::Only(&[CommandId::Expire]),
         help: "Change nothing and exit 2 when the policy selects more\n\
-               than N guests [default: 50; 0 = no limit]",
+               than N guests [default: {default}; 0 = no limit]",
     },
     Flag {
+        id: FlagId::Yes,
         long: "yes",
         short: None,
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Only(&["delete", "expire"]),
+        scope: Scope::Only(&[CommandId::Delete, CommandId::Expire]),
         help: "Do not ask before --permanent or --action delete (needed\n\
                without a terminal)",
     },
@@ -338,6 +513,7 @@ pub const FLAGS: &[Flag] = &[
 
 pub const COMMANDS: &[CommandDef] = &[
     CommandDef {
+        id: CommandId::Approve,
         name: "approve",
         summary: "Approve a guest who was shared with you through a guest sharing link",
         usage: "docspace-guest approve --email EMAIL --link LINK [OPTIONS]",
@@ -348,6 +524,7 @@ pub const COMMANDS: &[CommandDef] = &[
                 With --quiet: only the guest's id.",
     },
     CommandDef {
+        id: CommandId::Delete,
         name: "delete",
         summary: "Remove guests from your guest list (the accounts stay), or --permanent",
         usage: "docspace-guest delete [ID...] [--email ADDR]... [--from FILE] [OPTIONS]",
@@ -363,14 +540,17 @@ pub const COMMANDS: &[CommandDef] = &[
                 were, 4 when all were refused for permission, 6 when the portal asked to wait.",
     },
     CommandDef {
+        id: CommandId::Run,
         name: "run",
-        summary: "approve, then delete the approved guest (the example script's flow)",
+        summary: "Approve a guest from their sharing link, then remove them",
         usage: "docspace-guest run --email EMAIL --link LINK [OPTIONS]",
-        about: "The example script's whole flow, with its output. If the approval fails,\n\
-                nothing is deleted. --email and --link are as for approve.",
+        about: "Approves the guest as approve does, then removes that guest from your guest\n\
+                list as delete does, printing both answers. If the approval fails, nothing is\n\
+                deleted. --email and --link are as for approve.",
         after: "",
     },
     CommandDef {
+        id: CommandId::List,
         name: "list",
         summary: "List the guests you can see",
         usage: "docspace-guest list [--search TEXT] [--inviter ID] [--status STATUS] [OPTIONS]",
@@ -380,6 +560,7 @@ pub const COMMANDS: &[CommandDef] = &[
                 With --json one object per guest.",
     },
     CommandDef {
+        id: CommandId::ShareLink,
         name: "share-link",
         summary: "Get a guest's sharing link, for another admin to approve",
         usage: "docspace-guest share-link ID [OPTIONS]",
@@ -388,6 +569,7 @@ pub const COMMANDS: &[CommandDef] = &[
         after: "",
     },
     CommandDef {
+        id: CommandId::Whoami,
         name: "whoami",
         summary: "Show who the credential acts as",
         usage: "docspace-guest whoami [OPTIONS]",
@@ -397,6 +579,7 @@ pub const COMMANDS: &[CommandDef] = &[
         after: "",
     },
     CommandDef {
+        id: CommandId::Review,
         name: "review",
         summary: "Show which guests a clean-up policy selects, and why (read-only)",
         usage: "docspace-guest review POLICY... [--keep FILE] [OPTIONS]",
@@ -409,6 +592,7 @@ pub const COMMANDS: &[CommandDef] = &[
                 only the selected ids, ready for: docspace-guest disable --from -",
     },
     CommandDef {
+        id: CommandId::Expire,
         name: "expire",
         summary: "Disable, remove or delete the guests a policy selects (for cron)",
         usage: "docspace-guest expire POLICY... --action ACTION [--keep FILE] [--max N] [--yes]",
@@ -421,6 +605,7 @@ pub const COMMANDS: &[CommandDef] = &[
                 \x20 docspace-guest expire --older-than 180 --inviter-gone --action disable",
     },
     CommandDef {
+        id: CommandId::Disable,
         name: "disable",
         summary: "Suspend guest accounts (reversible with enable)",
         usage: "docspace-guest disable [ID...] [--email ADDR]... [--from FILE] [OPTIONS]",
@@ -430,6 +615,7 @@ pub const COMMANDS: &[CommandDef] = &[
                 exit codes as for delete.",
     },
     CommandDef {
+        id: CommandId::Enable,
         name: "enable",
         summary: "Undo a disable",
         usage: "docspace-guest enable [ID...] [--email ADDR]... [--from FILE] [OPTIONS]",
@@ -439,6 +625,7 @@ pub const COMMANDS: &[CommandDef] = &[
         after: "Exit codes as for delete.",
     },
     CommandDef {
+        id: CommandId::Help,
         name: "help",
         summary: "Show the help of a command: docspace-guest help delete",
         usage: "docspace-guest help [COMMAND]",
@@ -447,6 +634,7 @@ pub const COMMANDS: &[CommandDef] = &[
         after: "",
     },
     CommandDef {
+        id: CommandId::Completions,
         name: "completions",
         summary: "Print the shell completion script: completions bash|zsh|fish",
         usage: "docspace-guest completions bash|zsh|fish",
@@ -455,6 +643,7 @@ pub const COMMANDS: &[CommandDef] = &[
         after: "",
     },
     CommandDef {
+        id: CommandId::Man,
         name: "man",
         summary: "Print the manual page (roff), as packages install it",
         usage: "docspace-guest man",
@@ -537,7 +726,7 @@ pub const FILE_RULES: &[(&str, &str)] = &[
 
 pub const EXAMPLES: &[(&str, &str)] = &[
     (
-        "Approve a guest shared with you, then remove it (the example script's flow):",
+        "Approve a guest shared with you, then remove it:",
         "docspace-guest run --email jane@example.com --link https://portal.example.com/s/AbCdEfGhIjKlMnO",
     ),
     (
@@ -560,8 +749,12 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("Check a cron job's credential:", "docspace-guest whoami"),
 ];
 
-pub fn flag(long: &str) -> Option<&'static Flag> {
+pub fn flag_by_long(long: &str) -> Option<&'static Flag> {
     FLAGS.iter().find(|f| f.long == long)
+}
+
+pub fn flag_by_short(short: char) -> Option<&'static Flag> {
+    FLAGS.iter().find(|f| f.short == Some(short))
 }
 
 pub fn command(name: &str) -> Option<&'static CommandDef> {

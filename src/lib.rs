@@ -1,24 +1,62 @@
-//! The modules of the docspace-guest binary, public so that the fuzz targets in
-//! `fuzz/` can reach the parsers. This is not a stable API; `main.rs` is the program.
+//! The modules of the docspace-guest binary. `main.rs` is the program and needs only
+//! `cli` (the command line), `commands` (running a command) and `error`; every other
+//! module is private, so that the dead-code lint sees what nothing uses.
 
-pub mod answers;
-pub mod api;
-pub mod batch;
 pub mod cli;
 pub mod commands;
-pub mod config;
-pub mod date;
-pub mod docs;
 pub mod error;
-pub mod flags;
-pub mod html;
-pub mod input;
-pub mod lifecycle;
-pub mod link;
-pub mod list;
-pub mod output;
-pub mod proxy;
-pub mod release;
-pub mod retry;
-pub mod tls;
-pub mod url;
+
+/// Public for the test portal (tests/portal), which writes its dates with `format_utc`.
+#[doc(hidden)]
+pub mod date;
+
+mod answers;
+mod api;
+mod batch;
+mod config;
+mod docs;
+mod flags;
+mod html;
+mod input;
+mod lifecycle;
+mod link;
+mod list;
+mod output;
+mod proxy;
+mod release;
+mod retry;
+mod tls;
+mod url;
+
+/// What the fuzz targets in `fuzz/` feed arbitrary input to, and nothing more: the
+/// readers of what servers answer and users type. Not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub mod answers {
+        pub use crate::answers::{
+            approved_guest, delete_refusal, is_access_denied, refusal, server_message,
+            success_envelope, unexpected,
+        };
+    }
+    pub mod api {
+        pub use crate::api::Reply;
+    }
+    pub mod html {
+        pub use crate::html::decode;
+    }
+    pub mod input {
+        pub use crate::input::{Target, clean_secret, decode, guid, is_email, parse_list, target};
+    }
+    pub mod link {
+        pub use crate::link::{GuestLink, parse};
+    }
+    pub mod release {
+        pub use crate::release::rule_for;
+    }
+    pub mod retry {
+        pub use crate::retry::retry_after_delay;
+    }
+    pub mod url {
+        pub use crate::url::Url;
+    }
+}

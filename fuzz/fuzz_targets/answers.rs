@@ -3,8 +3,8 @@
 //! as a success only with a GUID id in a DocSpace success envelope.
 #![no_main]
 
-use docspace_guest::answers;
-use docspace_guest::api::Reply;
+use docspace_guest::fuzzing::answers;
+use docspace_guest::fuzzing::api::Reply;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -27,12 +27,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = answers::refusal("the guest list", &reply).to_string();
     let _ = answers::unexpected("delete", &reply).to_string();
     if let Some(guest) = answers::approved_guest(&reply) {
-        assert!(docspace_guest::input::guid(&guest.id).is_some());
+        assert!(docspace_guest::fuzzing::input::guid(&guest.id).is_some());
         assert!(answers::success_envelope(&reply).is_some());
     }
-    let _ = docspace_guest::html::decode(&text);
-    let _ = docspace_guest::retry::retry_after_delay(&text, std::time::SystemTime::now());
-    let _ = docspace_guest::release::rule_for(Some(&text));
+    let _ = docspace_guest::fuzzing::html::decode(&text);
+    let _ = docspace_guest::fuzzing::retry::retry_after_delay(&text, std::time::SystemTime::now());
+    let _ = docspace_guest::fuzzing::release::rule_for(Some(&text));
     if let Some(when) = docspace_guest::date::parse_timestamp(&text) {
         let _ = docspace_guest::date::format_utc(when);
     }

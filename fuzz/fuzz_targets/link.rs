@@ -2,8 +2,8 @@
 //! what is accepted has the parts the portal needs.
 #![no_main]
 
-use docspace_guest::link::{self, GuestLink};
-use docspace_guest::url::Url;
+use docspace_guest::fuzzing::link::{self, GuestLink};
+use docspace_guest::fuzzing::url::Url;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -25,5 +25,5 @@ fuzz_target!(|data: &[u8]| {
         let _ = url.join(&text);
         let _ = url.is_loopback();
     }
-    let _ = docspace_guest::input::target(&text);
+    let _ = docspace_guest::fuzzing::input::target(&text);
 });

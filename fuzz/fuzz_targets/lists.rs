@@ -2,7 +2,7 @@
 //! never panics, and what is accepted is a well-formed id or email.
 #![no_main]
 
-use docspace_guest::input::{self, Target};
+use docspace_guest::fuzzing::input::{self, Target};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
