@@ -6,6 +6,9 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 
+/// How `main` writes an error: on stderr, after the tool's name, made inert.
+pub use output::notice;
+
 /// Public for the test portal (tests/portal), which writes its dates with `format_utc`.
 #[doc(hidden)]
 pub mod date;
@@ -50,11 +53,14 @@ pub mod fuzzing {
     pub mod link {
         pub use crate::link::{GuestLink, parse};
     }
+    pub mod list {
+        pub use crate::list::Pager;
+    }
     pub mod release {
         pub use crate::release::rule_for;
     }
     pub mod retry {
-        pub use crate::retry::retry_after_delay;
+        pub use crate::retry::{describe, retry_after_delay, until, wait};
     }
     pub mod url {
         pub use crate::url::Url;

@@ -11,7 +11,7 @@ fn main() {
         Ok(()) => 0,
         Err(Error::OutputClosed) => 0,
         Err(err) => {
-            docspace_guest::output::notice(&err.to_string());
+            docspace_guest::notice(&err.to_string());
             err.exit_code()
         }
     };

@@ -5,7 +5,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use docspace_guest::{date, retry};
+use docspace_guest::date;
+use docspace_guest::fuzzing::retry;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
