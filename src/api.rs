@@ -186,7 +186,7 @@ impl Portal {
     }
 
     pub fn send(&self, change: &Change) -> Result<Reply, Error> {
-        let reply = self.exchange(Call {
+        let reply = self.with_retries(Call {
             method: change.method.clone(),
             url: &change.url,
             with_credential: true,
@@ -208,7 +208,7 @@ impl Portal {
         if !self.api_key {
             return Ok(None);
         }
-        let reply = self.exchange(Call {
+        let reply = self.with_retries(Call {
             method: Method::GET,
             url: &self.api_url("/keys/@self", &[]),
             with_credential: true,
@@ -261,7 +261,7 @@ impl Portal {
 
     /// GET /api/2.0/settings/version/build: anonymous, so sent without the credential.
     pub fn release(&self) -> Result<Reply, Error> {
-        self.exchange(Call {
+        self.with_retries(Call {
             method: Method::GET,
             url: &self.api_url("/settings/version/build", &[]),
             with_credential: false,
@@ -299,7 +299,7 @@ impl Portal {
     }
 
     fn read(&self, path: &str, query: &[(&str, &str)]) -> Result<Reply, Error> {
-        let reply = self.exchange(Call {
+        let reply = self.with_retries(Call {
             method: Method::GET,
             url: &self.api_url(path, query),
             with_credential: true,
@@ -314,7 +314,7 @@ impl Portal {
     pub fn resolve_short_link(&self, link: &Url) -> Result<Url, Error> {
         let mut current = link.clone();
         for _ in 0..MAX_LINK_REDIRECTS {
-            let reply = self.exchange(Call {
+            let reply = self.with_retries(Call {
                 method: Method::GET,
                 url: &current,
                 with_credential: false,
@@ -372,7 +372,7 @@ impl Portal {
     /// Sends `call`, again after a rate limit, a proxy's 5xx or a lost connection, up
     /// to --retries times, saying on stderr when it waits. A `Retry-After` longer than
     /// --max-wait is not waited out: that answer is returned at once.
-    fn exchange(&self, call: Call) -> Result<Reply, Error> {
+    fn with_retries(&self, call: Call) -> Result<Reply, Error> {
         let attempts = self.retries + 1;
         let mut maybe_done_before = false;
         let mut attempt = 1;

@@ -72,7 +72,7 @@ struct Item {
 
 enum Outcome {
     Pending,
-    Removed,
+    Done,
     Failed(Error),
 }
 
@@ -97,12 +97,9 @@ enum Flow {
     Stop(Error),
 }
 
-pub fn remove(
-    portal: &Portal,
-    out: &Printer,
-    batch: Batch,
-    dry_run: bool,
-) -> Result<Report, Error> {
+/// Applies the batch's action to its guests, in chunks, and reports each guest as
+/// confirmed or not; with `dry_run`, shows the writes instead.
+pub fn apply(portal: &Portal, out: &Printer, batch: Batch, dry_run: bool) -> Result<Report, Error> {
     let mut report = Report {
         items: Vec::new(),
         action: batch.action,
@@ -320,7 +317,7 @@ impl Report {
         out.reply_lines(" (delete)", &reply)?;
         if reply.status == 200 && answers::success_envelope(&reply).is_some() {
             for &i in chunk {
-                self.done(out, i)?;
+                self.confirm(out, i)?;
             }
             return Ok(Flow::Continue);
         }
@@ -410,7 +407,7 @@ impl Report {
         for &i in chunk {
             let status = self.items[i].id.as_ref().and_then(|id| users.get(id));
             match status {
-                Some(Some(status)) if *status == wanted => self.done(out, i)?,
+                Some(Some(status)) if *status == wanted => self.confirm(out, i)?,
                 Some(_) => {
                     let error = Error::Server(format!(
                         "the portal answered without it {what} (its status is not {wanted})"
@@ -475,7 +472,7 @@ impl Report {
                 .as_ref()
                 .is_some_and(|id| deleted.contains_key(id))
             {
-                self.done(out, i)?;
+                self.confirm(out, i)?;
             } else {
                 let error =
                     Error::Server("disabled but NOT deleted: the portal left it out".into());
@@ -528,9 +525,9 @@ impl Report {
         )
     }
 
-    fn done(&mut self, out: &Printer, i: usize) -> Result<(), Error> {
+    fn confirm(&mut self, out: &Printer, i: usize) -> Result<(), Error> {
         let item = &mut self.items[i];
-        item.outcome = Outcome::Removed;
+        item.outcome = Outcome::Done;
         let id = item.id.as_deref().unwrap_or_default();
         let how = match self.action {
             Action::Remove => "deleted successfully",
@@ -581,16 +578,16 @@ impl Report {
         }
     }
 
-    fn removed(&self) -> usize {
+    fn done_count(&self) -> usize {
         self.items
             .iter()
-            .filter(|i| matches!(i.outcome, Outcome::Removed))
+            .filter(|i| matches!(i.outcome, Outcome::Done))
             .count()
     }
 
     /// The closing line: `N removed, M failed`.
     pub fn summarize(&self, out: &Printer) -> Result<(), Error> {
-        let removed = self.removed();
+        let removed = self.done_count();
         let failed = self.failures().count();
         let word = self.action.done_word();
         if self.dry_run {
@@ -620,7 +617,7 @@ impl Report {
             return Ok(());
         }
         let total = self.items.len();
-        let removed = self.removed();
+        let removed = self.done_count();
         let failed: Vec<Error> = self
             .items
             .into_iter()
@@ -648,7 +645,7 @@ impl Report {
         let message = format!("none of the {count} guests were {word} (see the lines above)");
         Err(if failed.iter().any(|e| matches!(e, Error::Later(_))) {
             Error::Later(format!("{message}: the portal asked to wait"))
-        } else if failed.iter().all(|e| matches!(e, Error::Denied(_))) {
+        } else if !failed.is_empty() && failed.iter().all(|e| matches!(e, Error::Denied(_))) {
             Error::Denied(format!("{message}: the portal refused them all"))
         } else if failed.iter().any(|e| matches!(e, Error::Network(_))) {
             Error::Network(message)
@@ -705,4 +702,66 @@ fn returned_users(reply: &Reply) -> Option<HashMap<String, Option<i64>>> {
             })
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(outcomes: Vec<Outcome>, dry_run: bool) -> Report {
+        let items = outcomes
+            .into_iter()
+            .enumerate()
+            .map(|(i, outcome)| Item {
+                input: format!("guest{i}"),
+                id: Some(format!("id{i}")),
+                outcome,
+            })
+            .collect();
+        Report {
+            items,
+            action: Action::Remove,
+            dry_run,
+            admin_on_old_release: None,
+            release_unasked: false,
+        }
+    }
+
+    /// The exit code of `verdict`, 0 for success.
+    fn exit_of(outcomes: Vec<Outcome>, dry_run: bool) -> i32 {
+        report(outcomes, dry_run)
+            .verdict()
+            .map_or_else(|e| e.exit_code(), |()| 0)
+    }
+
+    #[test]
+    fn every_mix_of_outcomes_has_its_exit_code() {
+        use Outcome::{Done, Failed, Pending};
+        let denied = || Failed(Error::Denied("403".into()));
+        let later = || Failed(Error::Later("429".into()));
+        let lost = || Failed(Error::Network("no answer".into()));
+        let refused = || Failed(Error::Server("400".into()));
+        let usage = || Failed(Error::Usage("bad".into()));
+        let cases: Vec<(&str, Vec<Outcome>, i32)> = vec![
+            ("all done", vec![Done, Done], 0),
+            ("nothing to do", vec![], 0),
+            ("some done, one refused", vec![Done, denied()], 5),
+            ("some done, one asked to wait", vec![Done, later()], 5),
+            ("some done, one unaccounted for", vec![Done, Pending], 5),
+            ("a lone failure keeps its code: denied", vec![denied()], 4),
+            ("a lone failure keeps its code: wait", vec![later()], 6),
+            ("a lone failure keeps its code: network", vec![lost()], 3),
+            ("a lone failure keeps its code: usage", vec![usage()], 2),
+            ("none done, all denied", vec![denied(), denied()], 4),
+            ("none done, one asked to wait", vec![denied(), later()], 6),
+            ("none done, a connection lost", vec![denied(), lost()], 3),
+            ("none done, refused otherwise", vec![denied(), refused()], 1),
+            ("none done, unaccounted for", vec![Pending, Pending], 1),
+            ("one unaccounted for", vec![Pending], 1),
+        ];
+        for (case, outcomes, code) in cases {
+            assert_eq!(exit_of(outcomes, false), code, "{case}");
+        }
+        assert_eq!(exit_of(vec![Pending, denied()], true), 0, "a dry run");
+    }
 }

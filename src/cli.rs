@@ -44,7 +44,12 @@ pub enum Command {
         email: String,
         link: String,
     },
-    Delete(DeleteArgs),
+    Delete {
+        targets: Targets,
+        /// Delete the accounts for good (disable, then delete), not only the relation.
+        permanent: bool,
+        yes: bool,
+    },
     List(ListArgs),
     ShareLink {
         id: String,
@@ -55,7 +60,7 @@ pub enum Command {
     /// `disable` or `enable`: the same targets as delete.
     SetStatus {
         enable: bool,
-        targets: DeleteArgs,
+        targets: Targets,
     },
 }
 
@@ -95,14 +100,13 @@ impl ExpireAction {
     }
 }
 
+/// The guests delete, disable and enable change, as the user named them.
 #[derive(Debug)]
-pub struct DeleteArgs {
+pub struct Targets {
     pub ids: Vec<String>,
     pub emails: Vec<String>,
     pub from: Option<PathBuf>,
     pub batch_size: usize,
-    pub permanent: bool,
-    pub yes: bool,
 }
 
 #[derive(Debug, Default)]
@@ -130,15 +134,13 @@ impl Default for Options {
     }
 }
 
-impl Default for DeleteArgs {
+impl Default for Targets {
     fn default() -> Self {
-        DeleteArgs {
+        Targets {
             ids: Vec::new(),
             emails: Vec::new(),
             from: None,
             batch_size: FlagId::BatchSize.default_number() as usize,
-            permanent: false,
-            yes: false,
         }
     }
 }
@@ -160,8 +162,9 @@ struct Given {
     help: bool,
     version: bool,
     /// delete's, disable's and enable's; --email is also approve's and run's guest.
-    targets: DeleteArgs,
+    targets: Targets,
     link: Option<String>,
+    permanent: bool,
     yes: bool,
     list: ListArgs,
     policy: PolicyArgs,
@@ -240,7 +243,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
             let (email, link) = one_guest(command, given)?;
             Command::Run { email, link }
         }
-        CommandId::Delete => Command::Delete(targets(command, given)?),
+        CommandId::Delete => {
+            let (permanent, yes) = (given.permanent, given.yes);
+            Command::Delete {
+                targets: targets(command, given)?,
+                permanent,
+                yes,
+            }
+        }
         CommandId::Disable => Command::SetStatus {
             enable: false,
             targets: targets(command, given)?,
@@ -313,7 +323,7 @@ fn apply(
         }
         FlagId::From => given.targets.from = Some(path(parser)?),
         FlagId::BatchSize => given.targets.batch_size = number(parser, flag)? as usize,
-        FlagId::Permanent => given.targets.permanent = true,
+        FlagId::Permanent => given.permanent = true,
         FlagId::Yes => given.yes = true,
         FlagId::Search => given.list.search = Some(text(parser, flag)?),
         FlagId::Inviter => given.list.inviter = Some(text(parser, flag)?),
@@ -362,11 +372,10 @@ fn one_guest(command: &CommandDef, mut given: Given) -> Result<(String, String),
 }
 
 /// The guests delete, disable and enable change.
-fn targets(command: &CommandDef, given: Given) -> Result<DeleteArgs, Error> {
+fn targets(command: &CommandDef, given: Given) -> Result<Targets, Error> {
     only_its_flags(command, &given)?;
-    let targets = DeleteArgs {
+    let targets = Targets {
         ids: given.positionals,
-        yes: given.yes,
         ..given.targets
     };
     if targets.ids.is_empty() && targets.emails.is_empty() && targets.from.is_none() {
@@ -566,11 +575,11 @@ mod tests {
         ),
         (
             &["delete", "id1", "--email", "a@b.c", "--email", "d@e.f"],
-            |c, _| matches!(c, Command::Delete(d) if d.ids == ["id1"] && d.emails == ["a@b.c", "d@e.f"]),
+            |c, _| matches!(c, Command::Delete { targets: d, .. } if d.ids == ["id1"] && d.emails == ["a@b.c", "d@e.f"]),
         ),
         (
             &["delete", "--from", "leavers.csv"],
-            |c, _| matches!(c, Command::Delete(d) if d.from == Some("leavers.csv".into())),
+            |c, _| matches!(c, Command::Delete { targets: d, .. } if d.from == Some("leavers.csv".into())),
         ),
         (
             &["disable", "id1", "--batch-size", "1000"],
@@ -580,10 +589,16 @@ mod tests {
             &["enable", "id1"],
             |c, _| matches!(c, Command::SetStatus { enable: true, targets } if targets.ids == ["id1"]),
         ),
-        (
-            &["delete", "id1", "--permanent", "--yes"],
-            |c, _| matches!(c, Command::Delete(d) if d.permanent && d.yes),
-        ),
+        (&["delete", "id1", "--permanent", "--yes"], |c, _| {
+            matches!(
+                c,
+                Command::Delete {
+                    permanent: true,
+                    yes: true,
+                    ..
+                }
+            )
+        }),
         (
             &[
                 "list",
@@ -818,7 +833,7 @@ mod tests {
         assert_eq!(options.max_wait, Duration::from_secs(60));
         assert_eq!(options.verbosity, Verbosity::Normal);
         assert!(options.url.is_none() && !options.json && !options.dry_run);
-        let Command::Delete(targets) = run(&["delete", "id1"]).0 else {
+        let Command::Delete { targets, .. } = run(&["delete", "id1"]).0 else {
             panic!("not delete");
         };
         assert_eq!(targets.batch_size, 100);

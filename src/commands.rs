@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::api::Portal;
 use crate::batch::{self, Action, Batch};
-use crate::cli::{Command, DeleteArgs, ExpireAction, ExpireArgs, ListArgs, Options};
+use crate::cli::{Command, ExpireAction, ExpireArgs, ListArgs, Options, Targets};
 use crate::error::Error;
 use crate::input::{self, Target};
 use crate::lifecycle::{self, Policy};
@@ -35,7 +35,7 @@ enum Job {
         link: GuestLink,
     },
     /// delete, disable or enable: a batch of guests to change.
-    Change(Batch),
+    Batch(Batch),
     List(Filter),
     ShareLink {
         id: String,
@@ -60,7 +60,7 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
                 return Ok(());
             };
             out.say(&format!("Guest ID: {}", guest.id))?;
-            out.result(&guest.id)
+            out.quiet_line(&guest.id)
         }
         Job::Run { email, link } => {
             out.say("Approving guest...")?;
@@ -72,7 +72,7 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
                 let change = portal.delete_guests(&["<id from the approval>"]);
                 return out.planned("delete", &portal.describe(&change));
             };
-            out.result(&guest.id)?;
+            out.quiet_line(&guest.id)?;
             let batch = Batch {
                 known_active_on_list: guest.active,
                 targets: vec![Target::Id(guest.id)],
@@ -81,10 +81,10 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
                 ask_first: false,
                 known_guests: false,
             };
-            batch::remove(&portal, &out, batch, dry_run)?.verdict()
+            batch::apply(&portal, &out, batch, dry_run)?.verdict()
         }
-        Job::Change(batch) => {
-            let report = batch::remove(&portal, &out, batch, dry_run)?;
+        Job::Batch(batch) => {
+            let report = batch::apply(&portal, &out, batch, dry_run)?;
             report.summarize(&out)?;
             report.verdict()
         }
@@ -118,7 +118,11 @@ fn check(command: Command, options: &Options) -> Result<Job, Error> {
             let (email, link) = approval(email, link)?;
             Job::Run { email, link }
         }
-        Command::Delete(args) => Job::Change(check_delete(args, options)?),
+        Command::Delete {
+            targets,
+            permanent,
+            yes,
+        } => Job::Batch(check_delete(targets, permanent, yes, options)?),
         Command::List(args) => Job::List(check_list(args)?),
         Command::ShareLink { id } => Job::ShareLink { id: guest_id(&id)? },
         Command::Whoami => Job::Whoami,
@@ -135,7 +139,7 @@ fn check(command: Command, options: &Options) -> Result<Job, Error> {
         }
         Command::SetStatus { enable, targets } => {
             let batch_size = targets.batch_size;
-            Job::Change(Batch {
+            Job::Batch(Batch {
                 targets: targets_of(&targets, options)?,
                 batch_size,
                 action: if enable {
@@ -175,27 +179,32 @@ fn must_be_able_to_ask(list: Option<&Path>, options: &Options, what: &str) -> Re
     )))
 }
 
-fn check_delete(args: DeleteArgs, options: &Options) -> Result<Batch, Error> {
-    let targets = targets_of(&args, options)?;
-    if args.permanent && !args.yes {
-        must_be_able_to_ask(args.from.as_deref(), options, "--permanent")?;
+fn check_delete(
+    given: Targets,
+    permanent: bool,
+    yes: bool,
+    options: &Options,
+) -> Result<Batch, Error> {
+    let targets = targets_of(&given, options)?;
+    if permanent && !yes {
+        must_be_able_to_ask(given.from.as_deref(), options, "--permanent")?;
     }
     Ok(Batch {
         targets,
-        batch_size: args.batch_size,
-        action: if args.permanent {
+        batch_size: given.batch_size,
+        action: if permanent {
             Action::DeleteAccounts
         } else {
             Action::Remove
         },
-        ask_first: args.permanent && !args.yes,
+        ask_first: permanent && !yes,
         known_guests: false,
         known_active_on_list: false,
     })
 }
 
 /// The guests named by ids, `--email` and `--from`, all checked.
-fn targets_of(args: &DeleteArgs, options: &Options) -> Result<Vec<Target>, Error> {
+fn targets_of(args: &Targets, options: &Options) -> Result<Vec<Target>, Error> {
     let mut targets = Vec::new();
     for id in &args.ids {
         targets.push(Target::Id(guest_id(id)?));
@@ -358,7 +367,7 @@ fn share_link(portal: &Portal, out: &Printer, id: &str) -> Result<(), Error> {
     out.say(
         "Send it to the other admin, who runs: docspace-guest approve --email EMAIL --link LINK",
     )?;
-    out.result(&link)?;
+    out.quiet_line(&link)?;
     out.record(
         "share-link",
         true,
@@ -391,7 +400,7 @@ fn whoami(portal: &Portal, out: &Printer) -> Result<(), Error> {
         "release: {}",
         release::describe_reported(version.as_deref())
     ))?;
-    out.result(&me.id)?;
+    out.quiet_line(&me.id)?;
     out.record(
         "whoami",
         true,

@@ -131,7 +131,7 @@ pub fn expire(
         known_guests: true,
         known_active_on_list: false,
     };
-    let report = batch::remove(portal, out, batch, dry_run)?;
+    let report = batch::apply(portal, out, batch, dry_run)?;
     report.summarize(out)?;
     report.verdict()
 }
@@ -190,7 +190,7 @@ fn select(
             } else {
                 selection.ids.push(row.id.clone());
                 if list_ids {
-                    out.result(&row.id)?;
+                    out.quiet_line(&row.id)?;
                 }
             }
             show(out, &mut table, row)?;

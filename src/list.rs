@@ -52,7 +52,7 @@ pub fn list(portal: &Portal, out: &Printer, filter: &Filter) -> Result<(), Error
                 let data = json!({ "id": id, "email": email, "displayName": name, "state": state, "guest": guest });
                 out.record("list", true, Some(200), data)?;
             } else {
-                out.result(guest["id"].as_str().unwrap_or_default())?;
+                out.quiet_line(guest["id"].as_str().unwrap_or_default())?;
             }
         }
         Ok(())

@@ -44,7 +44,7 @@ impl Printer {
     }
 
     /// What a script wants from --quiet (the default output says it in words).
-    pub fn result(&self, line: &str) -> Result<(), Error> {
+    pub fn quiet_line(&self, line: &str) -> Result<(), Error> {
         if self.json || self.verbosity != Verbosity::Quiet {
             return Ok(());
         }
