@@ -35,6 +35,17 @@ fn staffed(release: Release, configured: bool) -> Staff {
 }
 
 impl Staff {
+    /// A guest the sharer invited, and the full sharing link the sharer made for them.
+    fn shared_guest(&self, first: &str, email: &str) -> (String, String) {
+        let guest = self
+            .portal
+            .invite_guest(&self.sharer, first, "Guest", email);
+        let link = self
+            .portal
+            .full_url(&self.portal.share_guest(&self.sharer, &guest));
+        (guest, link)
+    }
+
     fn tool(&self, key: &str, args: &[&str]) -> Tool {
         tool_as(&self.portal, key, args)
     }
@@ -60,20 +71,10 @@ fn named(release: Release) -> String {
 fn run_is_exact_on_every_release() {
     for release in Release::ALL {
         let staff = staffed(release, true);
-        let guest = staff
-            .portal
-            .invite_guest(&staff.sharer, "Gina", "Guest", "gina@example.com");
-        let link = staff
-            .portal
-            .full_url(&staff.portal.share_guest(&staff.sharer, &guest));
+        let (guest, link) = staff.shared_guest("Gina", "gina@example.com");
         let args = ["run", "--email", "gina@example.com", "--link", &link];
         // approve alone, with another guest.
-        let ann = staff
-            .portal
-            .invite_guest(&staff.sharer, "Ann", "Other", "ann@example.com");
-        let ann_link = staff
-            .portal
-            .full_url(&staff.portal.share_guest(&staff.sharer, &ann));
+        let (ann, ann_link) = staff.shared_guest("Ann", "ann@example.com");
         let approved = staff
             .tool(
                 &staff.room_key,
@@ -130,12 +131,7 @@ fn run_by_a_docspace_admin_asks_the_release_only_to_explain_a_refusal() {
             continue;
         }
         let staff = staffed(release, true);
-        let guest = staff
-            .portal
-            .invite_guest(&staff.sharer, "Gina", "Guest", "gina@example.com");
-        let link = staff
-            .portal
-            .full_url(&staff.portal.share_guest(&staff.sharer, &guest));
+        let (guest, link) = staff.shared_guest("Gina", "gina@example.com");
         let args = ["run", "--email", "gina@example.com", "--link", &link];
         let out = staff.tool(&staff.admin_key, &args).run();
         let asked = staff
