@@ -129,11 +129,14 @@ deb: assets package-tools
 		$(CARGO) deb --no-build --no-strip --target $$target --output dist/ || exit 1; \
 	done
 
-# dist/docspace-guest-<version>-1.{x86_64,aarch64}.rpm
+# dist/docspace-guest-<version>-1.{x86_64,aarch64}.rpm. cargo-generate-rpm marks files
+# as documentation at most; rpm-license.py makes LICENSE and THIRD-PARTY %license files.
 rpm: assets package-tools
 	mkdir -p dist
 	for target in $(TARGETS); do \
 		$(CARGO) generate-rpm --target $$target --output dist/ || exit 1; \
+		python3 tests/rpm-license.py dist/docspace-guest-$(VERSION)-1.$${target%%-*}.rpm \
+			/usr/share/licenses/docspace-guest || exit 1; \
 	done
 
 # The .deb installs, works and removes cleanly here; so does the x86_64 .rpm, into a

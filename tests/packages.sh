@@ -55,6 +55,7 @@ for arch in x86_64 aarch64; do
         /usr/share/fish/vendor_completions.d/docspace-guest.fish; do
         has "$files" "^$file\$" "$rpm"
     done
+    has "$(rpm -K "$rpm" 2>&1)" "digests OK" "$rpm (rpm -K)"
     # %license files: what `rpm -qL` lists and what --excludedocs keeps.
     licences=$(rpm -qLp "$rpm" 2>/dev/null)
     for file in /usr/share/licenses/docspace-guest/LICENSE /usr/share/licenses/docspace-guest/THIRD-PARTY; do
