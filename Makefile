@@ -86,7 +86,7 @@ assets: static
 # The archives are reproducible: sorted names, the commit's time, no owner, fixed modes,
 # gzip -n; so are the SBOMs: the commit's time and a serial number from their content.
 dist: assets dist-deps
-	rm -rf target/dist target/sbom && mkdir -p dist target/sbom
+	rm -rf target/dist && mkdir -p dist
 	rm -f dist/docspace-guest-*.tar.gz dist/docspace-guest-*.cdx.json dist/SHA256SUMS dist/SHA256SUMS.sig
 	for target in $(TARGETS); do \
 		name=docspace-guest-$(VERSION)-$$target; dir=target/dist/$$name; \
