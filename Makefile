@@ -15,34 +15,44 @@ export SOURCE_DATE_EPOCH
 # any checkout, by any user, builds the same bytes (added to .cargo/config.toml's flags).
 REMAP := ['--remap-path-prefix=$(CARGO_HOME)=/cargo', '--remap-path-prefix=$(CURDIR)=/build']
 
-.PHONY: build test test-deps lint demo static static-deps static-test assets dist deb rpm \
-	package-tools package-test reproducible-check bench fuzz install clean
+.PHONY: build test test-deps lint lint-deps demo static static-deps static-test assets dist \
+	dist-deps deb rpm package-tools package-test supply-test sign reproducible-check bench \
+	fuzz install clean
 
 build:
 	$(CARGO) build --release --locked
 
-lint:
+# cargo-deny checks licences, duplicate crates and sources by deny.toml, offline: no
+# advisory database is fetched (advisories are not among the checks).
+lint: lint-deps
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
+	$(CARGO) deny --offline --locked check licenses bans sources
+
+lint-deps:
+	command -v cargo-deny >/dev/null || $(CARGO) install --locked cargo-deny
 
 test: lint test-deps
 	$(CARGO) test --locked
 	$(MAKE) package-test
+	$(MAKE) supply-test
 
 # Beyond cargo, the tests run openssl (a throwaway CA for the TLS tests), tinyproxy
 # (a real CONNECT proxy), zsh and fish (the completions load) and man (the manual reads).
 test-deps:
 	@sh tests/need.sh openssl:openssl tinyproxy:tinyproxy zsh:zsh fish:fish man:man-db \
-		groff:groff-base rpm:rpm
+		groff:groff-base rpm:rpm ssh-keygen:openssh-client
 
 demo:
 	$(CARGO) build --release --locked --bin docspace-guest --example portal
 	sh tests/demo.sh $(BIN) target/release/examples/portal
 
-# Fully static binaries for any Linux: musl, +crt-static (.cargo/config.toml).
+# Fully static binaries for any Linux: musl, +crt-static (.cargo/config.toml). cargo
+# auditable embeds the list of crates compiled in (a .dep-v0 section, ~600 bytes) that
+# scanners read (Trivy, Grype, Syft, osv-scanner, cargo audit bin).
 static: static-deps
 	for target in $(TARGETS); do \
-		$(CARGO) build --release --locked --target $$target \
+		$(CARGO) auditable build --release --locked --target $$target \
 			--config "target.$$target.rustflags=$(REMAP)" || exit 1; \
 	done
 	@ls -l $(foreach t,$(TARGETS),target/$(t)/release/docspace-guest)
@@ -51,36 +61,61 @@ static-deps:
 	rustup target add $(TARGETS)
 	@sh tests/need.sh musl-gcc:musl-tools aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu \
 		qemu-aarch64-static:qemu-user-static file:file
+	command -v cargo-auditable >/dev/null || $(CARGO) install --locked cargo-auditable
 
 # Proves them static, within budget, and running the demo flow (aarch64 under qemu).
 static-test: static
 	$(CARGO) build --release --locked --example portal
 	sh tests/static.sh target/release/examples/portal $(TARGETS)
 
-# The man page and the completions, written by the binary from its flag table.
+# The man page and the completions, written by the binary from its flag table; for each
+# target, THIRD-PARTY: the licence texts of the crates compiled in, from cargo's registry.
 assets: static
 	rm -rf $(ASSETS) && mkdir -p $(ASSETS)/completions
+	for target in $(TARGETS); do \
+		python3 tests/crates.py third-party $$target > target/$$target/release/THIRD-PARTY || exit 1; \
+	done
 	$(HOST_STATIC) man > $(ASSETS)/docspace-guest.1
 	gzip -9n < $(ASSETS)/docspace-guest.1 > $(ASSETS)/docspace-guest.1.gz
 	$(HOST_STATIC) completions bash > $(ASSETS)/completions/docspace-guest.bash
 	$(HOST_STATIC) completions zsh > $(ASSETS)/completions/_docspace-guest
 	$(HOST_STATIC) completions fish > $(ASSETS)/completions/docspace-guest.fish
 
-# dist/docspace-guest-<version>-<target>.tar.gz and SHA256SUMS. The archives are
-# reproducible: sorted names, the commit's time, no owner, fixed modes, gzip -n.
-dist: assets
-	rm -rf dist target/dist && mkdir -p dist
+# dist/docspace-guest-<version>-<target>.tar.gz, a CycloneDX SBOM beside each
+# (<name>.cdx.json: the crates compiled in, build-only crates left out) and SHA256SUMS.
+# The archives are reproducible: sorted names, the commit's time, no owner, fixed modes,
+# gzip -n; so are the SBOMs: the commit's time and a serial number from their content.
+dist: assets dist-deps
+	rm -rf target/dist && mkdir -p dist
+	rm -f dist/docspace-guest-*.tar.gz dist/docspace-guest-*.cdx.json dist/SHA256SUMS dist/SHA256SUMS.sig
 	for target in $(TARGETS); do \
 		name=docspace-guest-$(VERSION)-$$target; dir=target/dist/$$name; \
 		mkdir -p $$dir/completions || exit 1; \
-		cp target/$$target/release/docspace-guest $$dir/ || exit 1; \
+		cp target/$$target/release/docspace-guest target/$$target/release/THIRD-PARTY $$dir/ || exit 1; \
 		cp $(ASSETS)/docspace-guest.1 README.md LICENSE $$dir/; \
 		cp $(ASSETS)/completions/* $$dir/completions/; \
 		tar --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numeric-owner \
 			--mode=u=rwX,go=rX --format=gnu -C target/dist -cf - $$name \
 			| gzip -9n > dist/$$name.tar.gz || exit 1; \
+		$(CARGO) cyclonedx --format json --spec-version 1.5 --target $$target --no-build-deps \
+			--override-filename sbom || exit 1; \
+		python3 tests/crates.py sbom $$target sbom.json dist/$$name.cdx.json || exit 1; \
+		rm -f sbom.json; \
 	done
-	cd dist && sha256sum *.tar.gz > SHA256SUMS && cat SHA256SUMS
+	cd dist && sha256sum docspace-guest-*.tar.gz docspace-guest-*.cdx.json > SHA256SUMS && cat SHA256SUMS
+
+dist-deps:
+	command -v cargo-cyclonedx >/dev/null || $(CARGO) install --locked cargo-cyclonedx
+
+# Signs dist/SHA256SUMS (dist/SHA256SUMS.sig) with an SSH key the release maintainer
+# holds: make sign SIGNING_KEY=~/.ssh/release_ed25519. Users verify it against
+# allowed_signers (README, "Supply chain").
+sign:
+	@test -n "$(SIGNING_KEY)" || { echo "usage: make sign SIGNING_KEY=path/to/private/key" >&2; exit 1; }
+	@test -s dist/SHA256SUMS || { echo "no dist/SHA256SUMS: make dist first" >&2; exit 1; }
+	@sh tests/need.sh ssh-keygen:openssh-client
+	rm -f dist/SHA256SUMS.sig
+	ssh-keygen -Y sign -f "$(SIGNING_KEY)" -n file dist/SHA256SUMS
 
 # cargo-deb and cargo-generate-rpm, from crates.io.
 package-tools:
@@ -94,16 +129,27 @@ deb: assets package-tools
 		$(CARGO) deb --no-build --no-strip --target $$target --output dist/ || exit 1; \
 	done
 
-# dist/docspace-guest-<version>-1.{x86_64,aarch64}.rpm
+# dist/docspace-guest-<version>-1.{x86_64,aarch64}.rpm. cargo-generate-rpm marks files
+# as documentation at most; rpm-license.py makes LICENSE and THIRD-PARTY %license files.
 rpm: assets package-tools
 	mkdir -p dist
 	for target in $(TARGETS); do \
 		$(CARGO) generate-rpm --target $$target --output dist/ || exit 1; \
+		python3 tests/rpm-license.py dist/docspace-guest-$(VERSION)-1.$${target%%-*}.rpm \
+			/usr/share/licenses/docspace-guest || exit 1; \
 	done
 
-# The .deb installs, works and removes cleanly here; the .rpm's files and metadata.
+# The .deb installs, works and removes cleanly here; so does the x86_64 .rpm, into a
+# scratch root; the other packages' files and metadata.
 package-test: deb rpm
 	sh tests/packages.sh $(VERSION)
+
+# What scanners read in the binaries (rust-audit-info), the SBOMs, THIRD-PARTY, and
+# make sign with a throwaway key.
+supply-test: dist
+	command -v rust-audit-info >/dev/null || $(CARGO) install --locked rust-audit-info
+	sh tests/supply.sh $(VERSION) $(TARGETS)
+	MAKE="$(MAKE)" sh tests/sign.sh
 
 # Builds this commit twice, in two directories, and compares the x86_64 binary and
 # archive byte for byte.
@@ -115,7 +161,9 @@ reproducible-check:
 			SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) || exit 1; \
 	done
 	cmp target/reproducible/first/$(HOST_STATIC) target/reproducible/second-place/$(HOST_STATIC)
-	cmp target/reproducible/first/dist/SHA256SUMS target/reproducible/second-place/dist/SHA256SUMS
+	cd target/reproducible && for file in first/dist/*.tar.gz first/dist/*.cdx.json first/dist/SHA256SUMS; do \
+		cmp $$file second-place/$${file#first/} || exit 1; \
+	done
 	@echo "reproducible: the same bytes from two directories:"; \
 		cat target/reproducible/first/dist/SHA256SUMS
 

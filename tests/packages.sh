@@ -1,7 +1,9 @@
 #!/bin/sh
 # `make package-test`: the .deb installs with dpkg on this machine, the installed tool
 # runs and its man page and completions are where the distribution looks, and it
-# removes cleanly; both .debs and both .rpms carry the right files and metadata.
+# removes cleanly; the x86_64 .rpm does the same with rpm, into a scratch root; both
+# .debs and both .rpms carry the right files and metadata, and the licence texts of
+# the crates compiled in (THIRD-PARTY).
 # Usage: packages.sh VERSION
 set -eu
 version=$1
@@ -22,9 +24,12 @@ dpkg -i "$deb" >/dev/null
 man docspace-guest 2>/dev/null | grep -q "EXIT STATUS" || fail "the man page does not read"
 for file in /usr/share/bash-completion/completions/docspace-guest \
     /usr/share/zsh/vendor-completions/_docspace-guest \
-    /usr/share/fish/vendor_completions.d/docspace-guest.fish; do
+    /usr/share/fish/vendor_completions.d/docspace-guest.fish \
+    /usr/share/doc/docspace-guest/THIRD-PARTY; do
     [ -s "$file" ] || fail "$file is not installed"
 done
+grep -q '^ring [0-9.]*: Apache-2.0 AND ISC$' /usr/share/doc/docspace-guest/THIRD-PARTY ||
+    fail "/usr/share/doc/docspace-guest/THIRD-PARTY lacks ring's licence"
 dpkg -r docspace-guest >/dev/null
 dpkg -s docspace-guest >/dev/null 2>&1 && fail "still installed after dpkg -r"
 [ ! -e /usr/bin/docspace-guest ] && [ ! -e /usr/share/man/man1/docspace-guest.1.gz ] ||
@@ -34,6 +39,7 @@ echo "packages: $deb installs, runs, reads as man docspace-guest, and removes cl
 arm=dist/docspace-guest_${version}-1_arm64.deb
 has "$(dpkg-deb --info "$arm")" "Architecture: arm64" "$arm"
 has "$(dpkg-deb --contents "$arm")" "./usr/bin/docspace-guest" "$arm"
+has "$(dpkg-deb --contents "$arm")" "./usr/share/doc/docspace-guest/THIRD-PARTY" "$arm"
 
 for arch in x86_64 aarch64; do
     rpm=dist/docspace-guest-${version}-1.$arch.rpm
@@ -49,5 +55,44 @@ for arch in x86_64 aarch64; do
         /usr/share/fish/vendor_completions.d/docspace-guest.fish; do
         has "$files" "^$file\$" "$rpm"
     done
-    echo "packages: $rpm: $arch, MIT, the binary, the man page and three completions"
+    has "$(rpm -K "$rpm" 2>&1)" "digests OK" "$rpm (rpm -K)"
+    # %license files: what `rpm -qL` lists and what --excludedocs keeps.
+    licences=$(rpm -qLp "$rpm" 2>/dev/null)
+    for file in /usr/share/licenses/docspace-guest/LICENSE /usr/share/licenses/docspace-guest/THIRD-PARTY; do
+        has "$licences" "^$file\$" "$rpm (%license)"
+    done
+    echo "packages: $rpm: $arch, MIT, the binary, the man page, three completions, two %license files"
 done
+
+# The x86_64 .rpm installs into a scratch root (its own database there; --nodeps: the
+# scratch root has no rpmlib packages), runs, and removes cleanly.
+rpm=dist/docspace-guest-${version}-1.x86_64.rpm
+[ "$(uname -m)" = x86_64 ] || fail "installing $rpm needs an x86_64 host"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+installed="/usr/bin/docspace-guest /usr/share/man/man1/docspace-guest.1.gz
+    /usr/share/bash-completion/completions/docspace-guest
+    /usr/share/zsh/site-functions/_docspace-guest
+    /usr/share/fish/vendor_completions.d/docspace-guest.fish
+    /usr/share/licenses/docspace-guest/LICENSE /usr/share/licenses/docspace-guest/THIRD-PARTY"
+# rpm reads --dbpath inside --root: /db is $scratch/db.
+rpm -i --root "$scratch" --dbpath /db --nodeps "$rpm" 2>"$scratch/rpm.err" ||
+    fail "rpm -i $rpm: $(cat "$scratch/rpm.err")"
+rm -f "$scratch/rpm.err"
+[ "$(rpm -q --root "$scratch" --dbpath /db docspace-guest 2>&1)" = "docspace-guest-${version}-1.x86_64" ] ||
+    fail "rpm -q does not find docspace-guest in the scratch database"
+[ "$("$scratch/usr/bin/docspace-guest" --version)" = "docspace-guest $version" ] ||
+    fail "the tool installed from $rpm does not run"
+gzip -dc "$scratch/usr/share/man/man1/docspace-guest.1.gz" | grep -q '^\.SH "\{0,1\}EXIT STATUS' ||
+    fail "the man page installed from $rpm has no EXIT STATUS section"
+for file in $installed; do
+    [ -s "$scratch$file" ] || fail "$file is not installed from $rpm"
+done
+rpm -e --root "$scratch" --dbpath /db docspace-guest ||
+    fail "rpm -e docspace-guest failed in the scratch root"
+rpm -q --root "$scratch" --dbpath /db docspace-guest >/dev/null 2>&1 &&
+    fail "docspace-guest is still in the scratch database after rpm -e"
+for file in $installed; do
+    [ ! -e "$scratch$file" ] || fail "$file is left after rpm -e"
+done
+echo "packages: $rpm installs into a scratch root, runs, has its man page and completions, and removes cleanly"
