@@ -36,6 +36,7 @@ pub enum FlagId {
     PendingOlderThan,
     InviterGone,
     Disabled,
+    Inactive,
     Keep,
     Action,
     Max,
@@ -462,6 +463,22 @@ pub const FLAGS: &[Flag] = &[
         kind: Kind::Switch,
         scope: Scope::Only(POLICY),
         help: "Policy: already disabled (the second stage of a clean-up)",
+    },
+    Flag {
+        id: FlagId::Inactive,
+        long: "inactive",
+        short: None,
+        value: Some("DAYS"),
+        // Portals keep at most 180 days of login history.
+        kind: Kind::Number {
+            min: 1,
+            max: 180,
+            default: None,
+        },
+        scope: Scope::Only(POLICY),
+        help: "Policy: no sign-in in the last DAYS days (registered\n\
+               before), from the portal's login history. Needs a\n\
+               DocSpace admin and a plan with login history",
     },
     Flag {
         id: FlagId::Keep,
