@@ -81,6 +81,11 @@ impl State {
                 self.set_status(&reply, &caller, if *status == "1" { 1 } else { 2 })
             }
             ("PUT", ["people", "delete"]) => self.delete_accounts(&reply, &caller),
+            ("GET", ["portal", "quota"]) => self.quota(&reply, &caller),
+            ("GET", ["security", "audit", "settings", "lifetime"]) => {
+                self.audit_lifetime(&reply, &caller)
+            }
+            ("GET", ["security", "audit", "login", "filter"]) => self.login_events(&reply, &caller),
             _ => empty(404),
         }
     }
@@ -114,7 +119,7 @@ impl State {
         reply.ok(record, 1)
     }
 
-    fn release(&self) -> Release {
+    pub(super) fn release(&self) -> Release {
         self.release.unwrap_or(Release::V3_7_2)
     }
 
@@ -182,7 +187,13 @@ impl State {
             return Ok(user.clone());
         };
         let scopes = |wanted: &[&str]| key.scopes.iter().any(|s| wanted.contains(&s.as_str()));
-        let allowed = if request.method == "GET" {
+        // No area's scope covers the login history or the plan (§5.1): only *:read or *:write.
+        let every_area = ["/api/2.0/security/", "/api/2.0/portal/"]
+            .iter()
+            .any(|area| request.path.starts_with(area));
+        let allowed = if every_area {
+            scopes(&["*:read", "*:write"])
+        } else if request.method == "GET" {
             scopes(&["accounts:read", "accounts:write", "*:read", "*:write"])
         } else {
             scopes(&["accounts:write", "*:write"])
@@ -465,8 +476,8 @@ impl State {
 }
 
 /// Builds the success envelopes of one request.
-struct Reply<'a> {
-    request: &'a Request,
+pub(super) struct Reply<'a> {
+    pub(super) request: &'a Request,
     base: String,
 }
 
@@ -488,7 +499,7 @@ impl Reply<'_> {
         envelope
     }
 
-    fn ok(&self, response: Value, count: usize) -> Answer {
+    pub(super) fn ok(&self, response: Value, count: usize) -> Answer {
         Answer::Send(Response::json(200, &self.envelope(Some(response), count)))
     }
 
@@ -502,7 +513,7 @@ fn empty(status: u16) -> Answer {
     Answer::Send(Response::new(status, ""))
 }
 
-fn error(status: u16, message: &str) -> Answer {
+pub(super) fn error(status: u16, message: &str) -> Answer {
     let kind = if status == 403 {
         "System.Security.SecurityException"
     } else {
