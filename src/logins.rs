@@ -232,7 +232,8 @@ struct Reader {
     /// A page reached past the cutoff: the history covers the whole window.
     covered: bool,
     oldest: Option<SystemTime>,
-    previous: HashSet<i64>,
+    /// Event ids as u128, the set type the guest pager uses: one copy of its code.
+    previous: HashSet<u128>,
     read: u64,
     last: HashMap<u128, Option<SystemTime>>,
 }
@@ -259,7 +260,7 @@ impl Reader {
         let mut ids = HashSet::new();
         let mut fresh = false;
         for event in page {
-            let id = event["id"].as_i64();
+            let id = event["id"].as_u64().map(u128::from);
             if let Some(id) = id {
                 // Kept for the next page whether read now or not.
                 let new = ids.insert(id);

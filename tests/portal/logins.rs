@@ -223,7 +223,8 @@ impl State {
         }
         let logins = &self.logins;
         let kept_from = now().saturating_sub(u64::from(logins.lifetime) * 86_400);
-        let newest_first = logins.events.iter().rev().filter(|e| e.at >= kept_from);
+        let kept = logins.events.partition_point(|e| e.at < kept_from);
+        let newest_first = logins.events[kept..].iter().rev();
         let fallback = !logins.audit || logins.hidden == Hidden::Fallback;
         if logins.hidden == Hidden::PaymentRequired {
             return error(402, "Your pricing plan does not support this option");
