@@ -682,7 +682,7 @@ fn inactive(tool: &Path, work: &Path, report: &mut String) {
         .count();
     let connections: BTreeSet<usize> = sent.iter().map(|r| r.connection).collect();
     // `run` gives stdout and stderr together: count the ids.
-    let selected = run(&mut command.arg("-q"))
+    let selected = run(command.arg("-q"))
         .lines()
         .filter(|line| line.len() == 36)
         .count();
