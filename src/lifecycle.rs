@@ -385,31 +385,12 @@ enum Listing {
 
 impl Listing {
     fn new(sign_ins: bool) -> Listing {
-        let [id, email, name, status, registered, inviter, why] = [
-            "ID",
-            "EMAIL",
-            "NAME",
-            "STATUS",
-            "REGISTERED",
-            "INVITER",
-            "WHY",
-        ];
+        // The six columns every review has, then LAST SIGN-IN where shown, then WHY.
+        let [a, b, c, d, e, f] = ["ID", "EMAIL", "NAME", "STATUS", "REGISTERED", "INVITER"];
         if sign_ins {
-            let header = [
-                id,
-                email,
-                name,
-                status,
-                registered,
-                inviter,
-                "LAST SIGN-IN",
-                why,
-            ];
-            Listing::SignIns(Table::new(header))
+            Listing::SignIns(Table::new([a, b, c, d, e, f, "LAST SIGN-IN", "WHY"]))
         } else {
-            Listing::Plain(Table::new([
-                id, email, name, status, registered, inviter, why,
-            ]))
+            Listing::Plain(Table::new([a, b, c, d, e, f, "WHY"]))
         }
     }
 
@@ -421,24 +402,13 @@ impl Listing {
         last_sign_in: Option<String>,
         why: String,
     ) -> Result<(), Error> {
-        let [id, email, name, status, registered, inviter] = cells;
+        let [a, b, c, d, e, f] = cells;
         match self {
-            Listing::Plain(table) => {
-                table.push(out, [id, email, name, status, registered, inviter, why])
+            Listing::Plain(table) => table.push(out, [a, b, c, d, e, f, why]),
+            Listing::SignIns(table) => {
+                let last = last_sign_in.unwrap_or_default();
+                table.push(out, [a, b, c, d, e, f, last, why])
             }
-            Listing::SignIns(table) => table.push(
-                out,
-                [
-                    id,
-                    email,
-                    name,
-                    status,
-                    registered,
-                    inviter,
-                    last_sign_in.unwrap_or_default(),
-                    why,
-                ],
-            ),
         }
     }
 

@@ -392,16 +392,7 @@ fn scale(tool: &Path, work: &Path, report: &mut String) {
     let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
     let key = portal.add_api_key(&admin, &["*:write"]);
     let key_file = write(work, "scale-key", &key);
-    let guests: Vec<String> = (0..SCALE)
-        .map(|i| {
-            portal.invite_guest(
-                &admin,
-                "Guest",
-                &format!("{i}"),
-                &format!("g{i}@example.com"),
-            )
-        })
-        .collect();
+    let guests = invite_many(&portal, &admin);
     let ids = write(work, "ids", &guests.join("\n"));
     let ours = |args: &[&str]| {
         let mut command = Command::new(tool);
@@ -650,16 +641,7 @@ fn inactive(tool: &Path, work: &Path, report: &mut String) {
         "inactive-key",
         &portal.add_api_key(&admin, &["*:read"]),
     );
-    let guests: Vec<String> = (0..SCALE)
-        .map(|i| {
-            portal.invite_guest(
-                &admin,
-                "Guest",
-                &format!("{i}"),
-                &format!("g{i}@example.com"),
-            )
-        })
-        .collect();
+    let guests = invite_many(&portal, &admin);
     // Half of the guests signed in during the last 89 days; an older sign-in of the
     // admin takes the history past the cutoff.
     portal.many_sign_ins(
@@ -705,4 +687,18 @@ fn inactive(tool: &Path, work: &Path, report: &mut String) {
         history == EVENTS / 100 + 1 && connections.len() == 1,
     );
     target(report, "half the guests selected", selected == SCALE / 2);
+}
+
+/// `SCALE` guests invited by `admin`.
+fn invite_many(portal: &Portal, admin: &str) -> Vec<String> {
+    (0..SCALE)
+        .map(|i| {
+            portal.invite_guest(
+                admin,
+                "Guest",
+                &format!("{i}"),
+                &format!("g{i}@example.com"),
+            )
+        })
+        .collect()
 }

@@ -7,29 +7,38 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Value, json};
 
 use crate::portal::{
-    FAILED, Hidden, LOGOUT, Paging, Portal, Release, Request, Role, SESSION_STARTED,
-    SIGN_IN_VIA_API, SIGN_IN_VIA_SSO,
+    FAILED, Hidden, LOGOUT, Paging, Release, Request, Role, SESSION_STARTED, SIGN_IN_VIA_API,
+    SIGN_IN_VIA_SSO,
 };
-use crate::util::{Outcome, Tool, json_of, tool_as};
+use crate::util::{Crowd, Outcome, crowd, json_of, tool_as};
 
 const HISTORY: &str = "/api/2.0/security/audit/login/filter";
 const DAY: u64 = 86_400;
 
 /// A portal with a DocSpace admin whose key may read the login history.
-struct Site {
-    portal: Portal,
-    admin: String,
-    key: String,
+fn site() -> Crowd {
+    let mut site = crowd(0);
+    site.key = site.portal.add_api_key(&site.admin, &["*:write"]);
+    site
 }
 
-fn site() -> Site {
-    let portal = Portal::start();
-    let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
-    let key = portal.add_api_key(&admin, &["*:write"]);
-    Site { portal, admin, key }
+/// What these tests do with such a portal.
+trait Site {
+    fn guest(&self, name: &str, days: u64) -> String;
+    fn busy_admin(&self, n: u64, days: u64);
+    fn history_since(&self, days: u64);
+    fn requests_where(&self, keep: fn(&Request) -> bool) -> Vec<Request>;
+
+    fn history_requests(&self) -> Vec<Request> {
+        self.requests_where(|r| r.path == HISTORY)
+    }
+
+    fn writes(&self) -> Vec<Request> {
+        self.requests_where(|r| r.method != "GET")
+    }
 }
 
-impl Site {
+impl Site for Crowd {
     /// A guest who signed up, registered `days` days ago.
     fn guest(&self, name: &str, days: u64) -> String {
         let email = format!("{}@example.com", name.to_lowercase());
@@ -53,24 +62,8 @@ impl Site {
         self.portal.signed_in_days_ago(&self.admin, days);
     }
 
-    fn tool(&self, args: &[&str]) -> Tool {
-        tool_as(&self.portal, &self.key, args)
-    }
-
-    fn history_requests(&self) -> Vec<Request> {
-        self.portal
-            .requests()
-            .into_iter()
-            .filter(|r| r.path == HISTORY)
-            .collect()
-    }
-
-    fn writes(&self) -> Vec<Request> {
-        self.portal
-            .requests()
-            .into_iter()
-            .filter(|r| r.method != "GET")
-            .collect()
+    fn requests_where(&self, keep: fn(&Request) -> bool) -> Vec<Request> {
+        self.portal.requests().into_iter().filter(keep).collect()
     }
 }
 
@@ -228,7 +221,7 @@ fn the_last_sign_in_column_and_the_json_reasons() {
 }
 
 /// No guest selected, every guest not evaluated with the reason; expire changes none.
-fn assert_no_history(site: &Site, guests: &[&String], reason: &str) {
+fn assert_no_history(site: &Crowd, guests: &[&String], reason: &str) {
     let review = site.tool(&["review", "--inactive", "90", "--json"]).run();
     review.assert_exit(0);
     let rows = rows(&review);

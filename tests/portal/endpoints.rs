@@ -366,15 +366,10 @@ impl State {
 
     fn filter(&self, reply: &Reply, caller: &str) -> Answer {
         let request = reply.request;
-        let count: usize = match request.param("count").map(|c| c.parse::<usize>()) {
-            None => 100,
-            Some(Ok(count @ 1..=100)) => count,
-            Some(_) => return invalid("count", "The field count must be between 1 and 100."),
+        let (start, count) = match paging(request, false) {
+            Ok(paging) => paging,
+            Err(answer) => return answer,
         };
-        let start: usize = request
-            .param("startIndex")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
         // Without an area: the users who are not guests.
         let guests = match request.param("area").as_deref() {
             Some("Guests") => true,
@@ -527,6 +522,29 @@ pub(super) fn error(status: u16, message: &str) -> Answer {
             "statusCode": status,
         }),
     ))
+}
+
+/// `startIndex` and `count` as the server binds them: `count` 1..100, default 100, else
+/// 400; or, where the `ApiContext` still pages (`clamps`: before 3.2), default 1,000
+/// and anything larger silently cut to 1,000.
+pub(super) fn paging(request: &Request, clamps: bool) -> Result<(usize, usize), Answer> {
+    let count = match request.param("count").map(|c| c.parse::<usize>()) {
+        None if clamps => 1000,
+        None => 100,
+        Some(Ok(count)) if clamps => count.clamp(1, 1000),
+        Some(Ok(count @ 1..=100)) => count,
+        Some(_) => {
+            return Err(invalid(
+                "count",
+                "The field count must be between 1 and 100.",
+            ));
+        }
+    };
+    let start = request
+        .param("startIndex")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Ok((start, count))
 }
 
 /// ASP.NET model validation: the problem details inside `response`.

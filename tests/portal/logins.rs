@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use super::endpoints::{Reply, error, invalid};
+use super::endpoints::{Reply, error, paging};
 use super::http::Answer;
 use super::{Paging, Portal, Release, Role, State};
 
@@ -204,19 +204,11 @@ impl State {
             return error(403, "Access denied");
         }
         let request = reply.request;
-        let old = self.release() < Release::V3_5;
-        let count = match request.param("count").map(|c| c.parse::<usize>()) {
-            None if old => 1000,
-            None => 100,
-            // Before 3.2 the ApiContext clamps, silently.
-            Some(Ok(count)) if old => count.clamp(1, 1000),
-            Some(Ok(count @ 1..=100)) => count,
-            Some(_) => return invalid("count", "The field count must be between 1 and 100."),
+        // 3.0 and 3.1 (the releases before 3.2 the fake plays) page by the ApiContext.
+        let (start, count) = match paging(request, self.release() < Release::V3_5) {
+            Ok(paging) => paging,
+            Err(answer) => return answer,
         };
-        let start: usize = request
-            .param("startIndex")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
         for _ in 0..self.logins.arriving {
             let other = format!("00000000-0000-4000-8000-{:012x}", self.logins.next_id);
             self.logins.push(&other, now(), SIGN_IN);
