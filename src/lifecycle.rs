@@ -100,6 +100,10 @@ struct Selection {
 
 pub fn review(portal: &Portal, out: &Printer, mut policy: Policy) -> Result<(), Error> {
     let facts = facts(portal, &policy)?;
+    // Said on stderr too, so that `review -q | disable --from -` in cron is not silent.
+    if let Some(History::Missing(why)) = &facts.history {
+        crate::output::warn(&format!("--inactive selects no one: {why}"));
+    }
     select(portal, out, &mut policy, &facts, true)?;
     Ok(())
 }

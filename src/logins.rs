@@ -86,10 +86,11 @@ impl SignIns {
     /// Why a guest is unknown, for the row that says it.
     pub fn unknown_reason(&self) -> String {
         format!(
-            "not evaluated: the login history reaches back only to {}, not {} days; \
-             last sign-in unknown, never changed",
+            "not evaluated: the login history reaches back only to {}, not {} days (to \
+             {}); last sign-in unknown, never changed",
             date::utc_date(self.reach),
-            self.days
+            self.days,
+            self.cutoff_date()
         )
     }
 }

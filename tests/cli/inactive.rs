@@ -223,7 +223,9 @@ fn the_last_sign_in_column_and_the_json_reasons() {
 /// No guest selected, every guest not evaluated with the reason; expire changes none.
 fn assert_no_history(site: &Crowd, guests: &[&String], reason: &str) {
     let review = site.tool(&["review", "--inactive", "90", "--json"]).run();
-    review.assert_exit(0);
+    review
+        .assert_exit(0)
+        .assert_stderr_has("--inactive selects no one: this portal keeps no login history");
     let rows = rows(&review);
     assert_eq!(rows.len(), guests.len(), "{}", review.stdout);
     for id in guests {
