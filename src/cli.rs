@@ -643,6 +643,10 @@ mod tests {
             |c, _| matches!(c, Command::Review(p) if p.disabled),
         ),
         (
+            &["expire", "--inactive", "180", "--action", "disable"],
+            |c, _| matches!(c, Command::Expire(p, _) if p.inactive == Some(180)),
+        ),
+        (
             &["expire", "--disabled", "--action", "remove", "--max", "0"],
             |c, _| matches!(c, Command::Expire(_, e) if e.action == ExpireAction::Remove && e.max == 0),
         ),
