@@ -197,11 +197,14 @@ fn is_fallback(portal: &Portal, first: &[Value]) -> Result<bool, Error> {
     })
 }
 
-/// A full page that brought no event not already read: the paging ignores
-/// `startIndex` (a cache in front of the portal?).
+/// Why the history cannot be read by pages.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Broken {
+    /// A full page that brought no event not already read: the paging ignores
+    /// `startIndex` (a cache in front of the portal?).
     Paging,
+    /// A page not newest first: where it ends says nothing about the cutoff.
+    Order,
     TooMany,
 }
 
@@ -212,6 +215,11 @@ impl Broken {
                 "the portal's paging of the login history is broken: a full page (from \
                  startIndex {start}) brought no event not already read, so it ignores \
                  startIndex (a cache in front of the portal?); stopped, nothing was changed"
+            ),
+            Broken::Order => format!(
+                "the portal's login history is not newest first (the page from startIndex \
+                 {start} has an event newer than the one before it), so the window cannot \
+                 be told from it; stopped, nothing was changed"
             ),
             Broken::TooMany => format!(
                 "the login history holds more than {MAX_EVENTS} events in the window; \
@@ -260,7 +268,16 @@ impl Reader {
     fn take(&mut self, page: &[Value]) -> Result<(), Broken> {
         let mut ids = HashSet::new();
         let mut fresh = false;
+        let mut before = None;
         for event in page {
+            let at = event["date"].as_str().and_then(date::parse_timestamp);
+            if let Some(at) = at {
+                if before.is_some_and(|before| at > before) {
+                    self.ended = true;
+                    return Err(Broken::Order);
+                }
+                before = Some(at);
+            }
             let id = event["id"].as_u64().map(u128::from);
             if let Some(id) = id {
                 // Kept for the next page whether read now or not.
@@ -271,7 +288,7 @@ impl Reader {
                 fresh = true;
             }
             self.read += 1;
-            self.note(event);
+            self.note(event, at);
         }
         self.previous = ids;
         let full = page.len() >= PAGE_SIZE;
@@ -288,8 +305,7 @@ impl Reader {
         Ok(())
     }
 
-    fn note(&mut self, event: &Value) {
-        let at = event["date"].as_str().and_then(date::parse_timestamp);
+    fn note(&mut self, event: &Value, at: Option<SystemTime>) {
         if let Some(at) = at {
             self.oldest = Some(self.oldest.map_or(at, |oldest| oldest.min(at)));
             self.covered |= at < self.cutoff;
@@ -391,6 +407,15 @@ mod tests {
         reader.take(&others(90..190, 1)).unwrap();
         assert_eq!(reader.read, 190);
         assert_eq!(reader.take(&others(90..190, 1)), Err(Broken::Paging));
+        assert_eq!(reader.next_start(), None);
+    }
+
+    #[test]
+    fn a_page_not_newest_first_is_refused() {
+        let mut reader = Reader::new(at(90));
+        let mut page = others(0..3, 100);
+        page.push(event(3, GUEST, 1000, 1));
+        assert_eq!(reader.take(&page), Err(Broken::Order));
         assert_eq!(reader.next_start(), None);
     }
 

@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Value, json};
 
 use crate::portal::{
-    FAILED, Hidden, LOGOUT, Paging, Release, Request, Role, SESSION_STARTED, SIGN_IN_VIA_API,
-    SIGN_IN_VIA_SSO,
+    Answer, FAILED, Hidden, LOGOUT, Paging, Release, Request, Response, Role, SESSION_STARTED,
+    SIGN_IN_VIA_API, SIGN_IN_VIA_SSO,
 };
 use crate::util::{Crowd, Outcome, crowd, json_of, tool_as};
 
@@ -485,4 +485,31 @@ fn expire_changes_exactly_the_inactive_guests() {
     assert_eq!(writes[0].path, "/api/2.0/people/status/2");
     assert_eq!(json_of(&writes[0].body), json!({ "userIds": [idle] }));
     assert_eq!(site.portal.user(&young).unwrap().status, 1);
+}
+
+#[test]
+fn a_history_not_newest_first_stops_before_any_change() {
+    let site = site();
+    let idle = site.guest("Ida", 200);
+    // Oldest first, as a proxy that reorders might answer: the first event is already
+    // past the cutoff, and the guest's sign-in yesterday comes last.
+    let events: Vec<Value> = (0..25)
+        .map(|i| {
+            let user = if i == 24 {
+                idle.as_str()
+            } else {
+                site.admin.as_str()
+            };
+            let ago = if i == 24 { 1 } else { 120 - i };
+            json!({ "id": i + 1, "userId": user, "actionId": 1000,
+                    "date": format!("{}T12:00:00Z", date_ago(ago, 0)) })
+        })
+        .collect();
+    let page = json!({ "response": events, "count": 25, "status": 0, "statusCode": 200 });
+    site.portal
+        .fault(HISTORY, 0, 1, Answer::Send(Response::json(200, &page)));
+    site.tool(&["expire", "--inactive", "90", "--action", "disable"])
+        .run()
+        .assert_error(1, "login history is not newest first");
+    assert!(site.writes().is_empty());
 }
