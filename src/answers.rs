@@ -186,6 +186,28 @@ pub fn refusal(action: &str, reply: &Reply) -> Error {
     }
 }
 
+/// For the login history and the plan behind it, which only DocSpace admins may read,
+/// with a key whose scope covers every area: no narrower scope covers `security`.
+pub fn history_refusal(action: &str, reply: &Reply) -> Error {
+    match (reply.status, server_message(&reply.body)) {
+        (403, Some(reason)) => Error::Denied(format!(
+            "the portal refused {action} (403 {reason}): it takes a DocSpace admin"
+        )),
+        (403, None) => unexplained_403(
+            reply,
+            EVERY_AREA,
+            action,
+            "the key may lack the *:read scope it needs",
+        ),
+        _ => unexpected(action, reply),
+    }
+}
+
+const EVERY_AREA: Scope = Scope {
+    name: "*:read",
+    covered_by: &["*:read", "*:write"],
+};
+
 /// The scopes that let a key read people, and those that let it change them.
 const READ: Scope = Scope {
     name: "accounts:read",

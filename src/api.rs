@@ -298,6 +298,28 @@ impl Portal {
         self.read(&format!("/people/guests/{id}/share"), &[])
     }
 
+    /// GET /api/2.0/security/audit/login/filter?count=…&startIndex=…: one page of the
+    /// portal's login events, newest first. No filter is sent: the server cuts the page
+    /// before it filters (docspace-rooms-and-logins.md §5.1).
+    pub fn login_events(&self, start: usize, count: usize) -> Result<Reply, Error> {
+        let (start, count) = (start.to_string(), count.to_string());
+        self.read(
+            "/security/audit/login/filter",
+            &[("count", count.as_str()), ("startIndex", start.as_str())],
+        )
+    }
+
+    /// GET /api/2.0/portal/quota: the plan's features (`audit`: a login history).
+    pub fn portal_quota(&self) -> Result<Reply, Error> {
+        self.read("/portal/quota", &[])
+    }
+
+    /// GET /api/2.0/security/audit/settings/lifetime: how many days the login history
+    /// keeps (`loginHistoryLifeTime`).
+    pub fn audit_lifetime(&self) -> Result<Reply, Error> {
+        self.read("/security/audit/settings/lifetime", &[])
+    }
+
     fn read(&self, path: &str, query: &[(&str, &str)]) -> Result<Reply, Error> {
         let reply = self.with_retries(Call {
             method: Method::GET,

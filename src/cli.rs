@@ -71,6 +71,8 @@ pub struct PolicyArgs {
     pub inviter_gone: bool,
     pub disabled: bool,
     pub keep: Option<PathBuf>,
+    /// `--inactive DAYS`: no sign-in in the last DAYS days.
+    pub inactive: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -334,6 +336,7 @@ fn apply(
         }
         FlagId::InviterGone => given.policy.inviter_gone = true,
         FlagId::Disabled => given.policy.disabled = true,
+        FlagId::Inactive => given.policy.inactive = Some(number(parser, flag)? as u32),
         FlagId::Keep => given.policy.keep = Some(path(parser)?),
         FlagId::Action => {
             let name = choice(parser, flag)?;
@@ -393,11 +396,12 @@ fn policy(command: &CommandDef, given: Given) -> Result<PolicyArgs, Error> {
         && policy.pending_older_than.is_none()
         && !policy.inviter_gone
         && !policy.disabled
+        && policy.inactive.is_none()
     {
         return Err(missing(
             command,
-            "a policy: --older-than DAYS, --pending-older-than DAYS, --inviter-gone \
-             or --disabled",
+            "a policy: --older-than DAYS, --pending-older-than DAYS, --inviter-gone, \
+             --disabled or --inactive DAYS",
         ));
     }
     Ok(policy)
@@ -639,6 +643,10 @@ mod tests {
             |c, _| matches!(c, Command::Review(p) if p.disabled),
         ),
         (
+            &["expire", "--inactive", "180", "--action", "disable"],
+            |c, _| matches!(c, Command::Expire(p, _) if p.inactive == Some(180)),
+        ),
+        (
             &["expire", "--disabled", "--action", "remove", "--max", "0"],
             |c, _| matches!(c, Command::Expire(_, e) if e.action == ExpireAction::Remove && e.max == 0),
         ),
@@ -779,7 +787,7 @@ mod tests {
         (
             &["review", "--keep", "k"],
             "review needs a policy: --older-than DAYS, --pending-older-than DAYS, \
-             --inviter-gone or --disabled (see docspace-guest review --help)",
+             --inviter-gone, --disabled or --inactive DAYS (see docspace-guest review --help)",
         ),
         (
             &["expire", "--disabled"],

@@ -36,6 +36,7 @@ pub enum FlagId {
     PendingOlderThan,
     InviterGone,
     Disabled,
+    Inactive,
     Keep,
     Action,
     Max,
@@ -464,6 +465,22 @@ pub const FLAGS: &[Flag] = &[
         help: "Policy: already disabled (the second stage of a clean-up)",
     },
     Flag {
+        id: FlagId::Inactive,
+        long: "inactive",
+        short: None,
+        value: Some("DAYS"),
+        // Portals keep at most 180 days of login history.
+        kind: Kind::Number {
+            min: 1,
+            max: 180,
+            default: None,
+        },
+        scope: Scope::Only(POLICY),
+        help: "Policy: no sign-in in the last DAYS days (registered\n\
+               before), from the portal's login history. Needs a\n\
+               DocSpace admin and a plan with login history",
+    },
+    Flag {
         id: FlagId::Keep,
         long: "keep",
         short: None,
@@ -583,13 +600,17 @@ pub const COMMANDS: &[CommandDef] = &[
         name: "review",
         summary: "Show which guests a clean-up policy selects, and why (read-only)",
         usage: "docspace-guest review POLICY... [--keep FILE] [OPTIONS]",
-        about: "Reads the guests (and, for --inviter-gone, the disabled users) and changes\n\
-                nothing. A guest is selected when it matches any rule of the policy (at least\n\
-                one is needed).",
+        about: "Reads the guests (and, for --inviter-gone, the disabled users; for --inactive,\n\
+                the login history, once) and changes nothing. A guest is selected when it\n\
+                matches any rule of the policy (at least one is needed).",
         after: "Days count in UTC from this machine's clock. A guest whose registration date\n\
                 cannot be read is listed as not evaluated and never selected. Prints a table\n\
                 (ID, EMAIL, NAME, STATUS, REGISTERED, INVITER, WHY) and a count; with --quiet\n\
-                only the selected ids, ready for: docspace-guest disable --from -",
+                only the selected ids, ready for: docspace-guest disable --from -\n\
+                --inactive adds LAST SIGN-IN: a date, 'none since' the cutoff, 'never', or\n\
+                'unknown' where the history does not reach back (not evaluated, never\n\
+                selected). A portal without login history selects no one by it; expire\n\
+                then exits 1 before any change.",
     },
     CommandDef {
         id: CommandId::Expire,

@@ -24,6 +24,7 @@ mod input;
 mod lifecycle;
 mod link;
 mod list;
+mod logins;
 mod output;
 mod proxy;
 mod release;

@@ -19,6 +19,7 @@ use crate::error::Error;
 use crate::html;
 use crate::input::{self, Target};
 use crate::list;
+use crate::logins::{self, History, Verdict};
 use crate::output::{Printer, Table};
 
 /// The id DocSpace puts in `createdBy` once the inviting user was deleted.
@@ -31,6 +32,7 @@ pub struct Policy {
     pending_older_than: Option<u32>,
     inviter_gone: bool,
     disabled: bool,
+    inactive: Option<u32>,
     keep_ids: HashSet<String>,
     /// Lowercased emails, and whether a guest had it (the others are warned about).
     keep_emails: HashMap<String, bool>,
@@ -43,6 +45,7 @@ pub fn policy(args: PolicyArgs) -> Result<Policy, Error> {
         pending_older_than: args.pending_older_than,
         inviter_gone: args.inviter_gone,
         disabled: args.disabled,
+        inactive: args.inactive,
         keep_ids: HashSet::new(),
         keep_emails: HashMap::new(),
     };
@@ -62,7 +65,7 @@ pub fn policy(args: PolicyArgs) -> Result<Policy, Error> {
 
 impl Policy {
     fn needs_dates(&self) -> bool {
-        self.older_than.is_some() || self.pending_older_than.is_some()
+        self.older_than.is_some() || self.pending_older_than.is_some() || self.inactive.is_some()
     }
 }
 
@@ -79,6 +82,8 @@ struct Row {
     state: &'static str,
     registered: String,
     inviter: String,
+    /// With --inactive: the last sign-in's date, "none since …", "never" or "unknown".
+    last_sign_in: Option<String>,
     /// Empty when the guest was not evaluated.
     reasons: Vec<Reason>,
     not_evaluated: Option<String>,
@@ -94,7 +99,12 @@ struct Selection {
 }
 
 pub fn review(portal: &Portal, out: &Printer, mut policy: Policy) -> Result<(), Error> {
-    select(portal, out, &mut policy, true)?;
+    let facts = facts(portal, &policy)?;
+    // Said on stderr too, so that `review -q | disable --from -` in cron is not silent.
+    if let Some(History::Missing(why)) = &facts.history {
+        crate::output::warn(&format!("--inactive selects no one: {why}"));
+    }
+    select(portal, out, &mut policy, &facts, true)?;
     Ok(())
 }
 
@@ -105,7 +115,13 @@ pub fn expire(
     args: &ExpireArgs,
     dry_run: bool,
 ) -> Result<(), Error> {
-    let selection = select(portal, out, &mut policy, false)?;
+    let facts = facts(portal, &policy)?;
+    if let Some(History::Missing(why)) = &facts.history {
+        return Err(Error::Server(format!(
+            "--inactive cannot be evaluated: {why}; no guest was selected and nothing was changed"
+        )));
+    }
+    let selection = select(portal, out, &mut policy, &facts, false)?;
     let count = selection.ids.len();
     if args.max != 0 && count > args.max {
         return Err(Error::Usage(format!(
@@ -136,50 +152,69 @@ pub fn expire(
     report.verdict()
 }
 
-/// Reads what the policy needs and evaluates every guest as its page comes, printing
-/// each listed one: the guest pages, and for `--inviter-gone` the pages of disabled
-/// users first; nothing per guest. `list_ids`: `--quiet` prints the selected ids.
-fn select(
-    portal: &Portal,
-    out: &Printer,
-    policy: &mut Policy,
-    list_ids: bool,
-) -> Result<Selection, Error> {
+/// What the policy needs besides the guests, read before them: for `--inviter-gone`
+/// the disabled users, for `--inactive` the login history; nothing per guest.
+struct Facts {
+    now: SystemTime,
+    disabled_users: HashSet<String>,
+    history: Option<History>,
+}
+
+fn facts(portal: &Portal, policy: &Policy) -> Result<Facts, Error> {
+    let now = SystemTime::now();
+    let me = if policy.inviter_gone || policy.inactive.is_some() {
+        Some(answers::account(&portal.whoami()?)?)
+    } else {
+        None
+    };
+    if let Some(me) = &me
+        && policy.inviter_gone
+        && !me.kind.is_docspace_admin()
+    {
+        return Err(Error::Usage(format!(
+            "--inviter-gone needs a DocSpace admin's credential: the portal tells who \
+             invited a guest only to DocSpace admins, and this one acts as a {}",
+            me.kind.describe()
+        )));
+    }
+    let history = match (&me, policy.inactive) {
+        (Some(me), Some(days)) => Some(logins::read(portal, me, days, now)?),
+        _ => None,
+    };
     let disabled_users = if policy.inviter_gone {
-        let me = answers::account(&portal.whoami()?)?;
-        if !me.kind.is_docspace_admin() {
-            return Err(Error::Usage(format!(
-                "--inviter-gone needs a DocSpace admin's credential: the portal tells who \
-                 invited a guest only to DocSpace admins, and this one acts as a {}",
-                me.kind.describe()
-            )));
-        }
         list::ids(portal, None, &[("employeeStatus", "2")])?
     } else {
         HashSet::new()
     };
-    let now = SystemTime::now();
+    Ok(Facts {
+        now,
+        disabled_users,
+        history,
+    })
+}
+
+/// Evaluates every guest as its page comes, printing each listed one.
+/// `list_ids`: `--quiet` prints the selected ids.
+fn select(
+    portal: &Portal,
+    out: &Printer,
+    policy: &mut Policy,
+    facts: &Facts,
+    list_ids: bool,
+) -> Result<Selection, Error> {
     let mut selection = Selection {
         ids: Vec::new(),
         guests: 0,
         spared: 0,
         not_evaluated: 0,
     };
-    let mut table = Table::new([
-        "ID",
-        "EMAIL",
-        "NAME",
-        "STATUS",
-        "REGISTERED",
-        "INVITER",
-        "WHY",
-    ]);
+    let mut table = Listing::new(facts.history.is_some());
     list::each_page(portal, &[], |page| {
         for guest in page {
             selection.guests += 1;
             // Asked of every guest, so that a kept email is known to exist.
             let kept = policy.keeps(guest);
-            let Some(row) = evaluate(guest, policy, &disabled_users, now) else {
+            let Some(row) = evaluate(guest, policy, facts) else {
                 continue;
             };
             if row.not_evaluated.is_some() {
@@ -238,12 +273,7 @@ impl Policy {
 }
 
 /// The row of a guest the policy selects or cannot evaluate; `None` for the others.
-fn evaluate(
-    guest: &Value,
-    policy: &Policy,
-    disabled_users: &HashSet<String>,
-    now: SystemTime,
-) -> Option<Row> {
+fn evaluate(guest: &Value, policy: &Policy, facts: &Facts) -> Option<Row> {
     let text = |field: &str| guest[field].as_str().unwrap_or_default().to_string();
     let registration = text("registrationDate");
     let registered_at = date::parse_timestamp(&registration);
@@ -263,9 +293,15 @@ fn evaluate(
         state: list::state(guest),
         registered: registered_at.map_or_else(|| registration.clone(), date::utc_date),
         inviter,
+        last_sign_in: None,
         reasons: Vec::new(),
         not_evaluated: None,
     };
+    if let Some(History::Missing(why)) = &facts.history {
+        row.last_sign_in = Some("unknown".into());
+        row.not_evaluated = Some(format!("not evaluated: {why}; never changed"));
+        return Some(row);
+    }
     if policy.needs_dates() && registered_at.is_none() {
         row.not_evaluated = Some(format!(
             "not evaluated: the registration date {registration:?} cannot be read; never changed"
@@ -273,7 +309,7 @@ fn evaluate(
         return Some(row);
     }
     let age = registered_at.map_or(Duration::ZERO, |at| {
-        now.duration_since(at).unwrap_or(Duration::ZERO)
+        facts.now.duration_since(at).unwrap_or(Duration::ZERO)
     });
     let older = |days: u32| age > Duration::from_secs(u64::from(days) * DAY);
     if let Some(days) = policy.older_than
@@ -299,7 +335,7 @@ fn evaluate(
                 rule: "inviter-gone",
                 detail: "inviter deleted".into(),
             }),
-            Some(id) if disabled_users.contains(id) => row.reasons.push(Reason {
+            Some(id) if facts.disabled_users.contains(id) => row.reasons.push(Reason {
                 rule: "inviter-gone",
                 detail: "inviter disabled".into(),
             }),
@@ -312,11 +348,84 @@ fn evaluate(
             detail: "disabled".into(),
         });
     }
+    let mut unknown = None;
+    if let (Some(History::Read(sign_ins)), Some(registered)) = (&facts.history, registered_at) {
+        let verdict = sign_ins.judge(&row.id, registered);
+        row.last_sign_in = Some(match verdict {
+            Verdict::SignedIn(at) => date::utc_date(at),
+            Verdict::NoneSince => format!("none since {}", sign_ins.cutoff_date()),
+            Verdict::Never => "never".into(),
+            Verdict::Unknown => "unknown".into(),
+        });
+        match verdict {
+            Verdict::NoneSince => row.reasons.push(Reason {
+                rule: "inactive",
+                detail: format!(
+                    "no sign-in since {} ({} days)",
+                    sign_ins.cutoff_date(),
+                    sign_ins.days
+                ),
+            }),
+            // Unknown only matters to a guest the rule could select.
+            Verdict::Unknown if registered < sign_ins.cutoff => {
+                unknown = Some(sign_ins.unknown_reason())
+            }
+            _ => {}
+        }
+    }
+    // A guest another rule selects is selected; the rule itself never guesses.
+    if row.reasons.is_empty() && unknown.is_some() {
+        row.not_evaluated = unknown;
+        return Some(row);
+    }
     (!row.reasons.is_empty()).then_some(row)
 }
 
+/// The review's table: with a LAST SIGN-IN column when --inactive is used.
+enum Listing {
+    Plain(Table<7>),
+    SignIns(Table<8>),
+}
+
+impl Listing {
+    fn new(sign_ins: bool) -> Listing {
+        // The six columns every review has, then LAST SIGN-IN where shown, then WHY.
+        let [a, b, c, d, e, f] = ["ID", "EMAIL", "NAME", "STATUS", "REGISTERED", "INVITER"];
+        if sign_ins {
+            Listing::SignIns(Table::new([a, b, c, d, e, f, "LAST SIGN-IN", "WHY"]))
+        } else {
+            Listing::Plain(Table::new([a, b, c, d, e, f, "WHY"]))
+        }
+    }
+
+    /// The cells before WHY, then the last sign-in (where shown) and WHY.
+    fn push(
+        &mut self,
+        out: &Printer,
+        cells: [String; 6],
+        last_sign_in: Option<String>,
+        why: String,
+    ) -> Result<(), Error> {
+        let [a, b, c, d, e, f] = cells;
+        match self {
+            Listing::Plain(table) => table.push(out, [a, b, c, d, e, f, why]),
+            Listing::SignIns(table) => {
+                let last = last_sign_in.unwrap_or_default();
+                table.push(out, [a, b, c, d, e, f, last, why])
+            }
+        }
+    }
+
+    fn finish(self, out: &Printer) -> Result<(), Error> {
+        match self {
+            Listing::Plain(table) => table.finish(out),
+            Listing::SignIns(table) => table.finish(out),
+        }
+    }
+}
+
 /// One review line: a table row, or a `--json` line.
-fn show(out: &Printer, table: &mut Table<7>, row: Row) -> Result<(), Error> {
+fn show(out: &Printer, table: &mut Listing, row: Row) -> Result<(), Error> {
     let (why, reasons): (String, Vec<Value>) = match &row.not_evaluated {
         Some(why) => (
             why.clone(),
@@ -334,11 +443,14 @@ fn show(out: &Printer, table: &mut Table<7>, row: Row) -> Result<(), Error> {
                 .collect(),
         ),
     };
-    let data = json!({
+    let mut data = json!({
         "id": row.id, "email": row.email, "displayName": row.name, "state": row.state,
         "registered": row.registered, "inviter": row.inviter, "reasons": reasons,
         "selected": row.not_evaluated.is_none(),
     });
+    if let Some(last) = &row.last_sign_in {
+        data["lastSignIn"] = json!(last);
+    }
     out.record("review", true, None, data)?;
     if out.is_human() {
         let Row {
@@ -348,11 +460,14 @@ fn show(out: &Printer, table: &mut Table<7>, row: Row) -> Result<(), Error> {
             state,
             registered,
             inviter,
+            last_sign_in,
             ..
         } = row;
         table.push(
             out,
-            [id, email, name, state.to_string(), registered, inviter, why],
+            [id, email, name, state.to_string(), registered, inviter],
+            last_sign_in,
+            why,
         )?;
     }
     Ok(())

@@ -246,7 +246,7 @@ impl Pager {
 }
 
 /// A GUID's 128 bits, for a set of ids that costs 16 bytes each.
-fn guid_number(text: &str) -> Option<u128> {
+pub fn guid_number(text: &str) -> Option<u128> {
     let guid = crate::input::guid(text)?;
     u128::from_str_radix(&guid.replace('-', ""), 16).ok()
 }

@@ -37,6 +37,7 @@ fn main() {
     https_flow(&tool, &work, &mut report);
     startup(&tool, &mut report);
     scale(&tool, &work, &mut report);
+    inactive(&tool, &work, &mut report);
     print!("{report}");
     let _ = std::fs::write("target/bench.md", &report);
     let _ = std::fs::remove_dir_all(&work);
@@ -391,16 +392,7 @@ fn scale(tool: &Path, work: &Path, report: &mut String) {
     let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
     let key = portal.add_api_key(&admin, &["*:write"]);
     let key_file = write(work, "scale-key", &key);
-    let guests: Vec<String> = (0..SCALE)
-        .map(|i| {
-            portal.invite_guest(
-                &admin,
-                "Guest",
-                &format!("{i}"),
-                &format!("g{i}@example.com"),
-            )
-        })
-        .collect();
+    let guests = invite_many(&portal, &admin);
     let ids = write(work, "ids", &guests.join("\n"));
     let ours = |args: &[&str]| {
         let mut command = Command::new(tool);
@@ -636,4 +628,77 @@ fn machine(tool: &Path) -> String {
         "Machine: {cpu}, {cores} cores. Tool: {} ({size} bytes). Portal: the local fake portal on 127.0.0.1, in the bench process.",
         tool.display()
     )
+}
+
+/// `review --inactive 90` over 10,000 guests and 200,000 sign-ins in the window: the
+/// history is read once, 100 events a request, whatever the number of guests.
+fn inactive(tool: &Path, work: &Path, report: &mut String) {
+    const EVENTS: usize = 200_000;
+    let portal = Portal::start();
+    let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
+    let key_file = write(
+        work,
+        "inactive-key",
+        &portal.add_api_key(&admin, &["*:read"]),
+    );
+    let guests = invite_many(&portal, &admin);
+    // Half of the guests signed in during the last 89 days; an older sign-in of the
+    // admin takes the history past the cutoff.
+    portal.many_sign_ins(
+        &guests[..SCALE / 2],
+        EVENTS,
+        Duration::from_secs(89 * 86_400),
+    );
+    portal.signed_in_days_ago(&admin, 95);
+    let mut command = Command::new(tool);
+    command
+        .args(["review", "--inactive", "90", "--api-key-file"])
+        .arg(&key_file)
+        .env_clear()
+        .env("DOCSPACE_URL", portal.url());
+    let used = measure(&mut command);
+    let sent = portal.requests();
+    let history = sent
+        .iter()
+        .filter(|r| r.path == "/api/2.0/security/audit/login/filter")
+        .count();
+    let connections: BTreeSet<usize> = sent.iter().map(|r| r.connection).collect();
+    // `run` gives stdout and stderr together: count the ids.
+    let selected = run(command.arg("-q"))
+        .lines()
+        .filter(|line| line.len() == 36)
+        .count();
+    writeln!(report, "\n## Inactive guests\n").unwrap();
+    writeln!(
+        report,
+        "`review --inactive 90`, {SCALE} guests, {EVENTS} sign-ins in the window: {} wall, \
+         {} tool CPU, {} requests ({history} of the login history), {} TCP connection(s), \
+         peak RSS {} KiB; {selected} guests selected.",
+        ms(used.wall),
+        ms(used.cpu),
+        sent.len(),
+        connections.len(),
+        used.rss_kib
+    )
+    .unwrap();
+    target(
+        report,
+        "the history read once: 200,000 events in 2,001 requests over 1 connection",
+        history == EVENTS / 100 + 1 && connections.len() == 1,
+    );
+    target(report, "half the guests selected", selected == SCALE / 2);
+}
+
+/// `SCALE` guests invited by `admin`.
+fn invite_many(portal: &Portal, admin: &str) -> Vec<String> {
+    (0..SCALE)
+        .map(|i| {
+            portal.invite_guest(
+                admin,
+                "Guest",
+                &format!("{i}"),
+                &format!("g{i}@example.com"),
+            )
+        })
+        .collect()
 }

@@ -12,6 +12,7 @@ mod docs; // --help, --version, the man page, completions, the README
 mod flow; // the example's run and approve
 mod from_files; // the list files --from reads
 mod hostile; // what hostile portals, guests, environments and files can and cannot do
+mod inactive; // review and expire --inactive: the login history and its traps
 mod lifecycle; // review, expire, disable, enable
 mod links; // sharing links, share-link and whoami
 mod list; // paging, the table, JSON lines, filters

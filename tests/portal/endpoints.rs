@@ -81,6 +81,11 @@ impl State {
                 self.set_status(&reply, &caller, if *status == "1" { 1 } else { 2 })
             }
             ("PUT", ["people", "delete"]) => self.delete_accounts(&reply, &caller),
+            ("GET", ["portal", "quota"]) => self.quota(&reply, &caller),
+            ("GET", ["security", "audit", "settings", "lifetime"]) => {
+                self.audit_lifetime(&reply, &caller)
+            }
+            ("GET", ["security", "audit", "login", "filter"]) => self.login_events(&reply, &caller),
             _ => empty(404),
         }
     }
@@ -114,7 +119,7 @@ impl State {
         reply.ok(record, 1)
     }
 
-    fn release(&self) -> Release {
+    pub(super) fn release(&self) -> Release {
         self.release.unwrap_or(Release::V3_7_2)
     }
 
@@ -182,7 +187,13 @@ impl State {
             return Ok(user.clone());
         };
         let scopes = |wanted: &[&str]| key.scopes.iter().any(|s| wanted.contains(&s.as_str()));
-        let allowed = if request.method == "GET" {
+        // No area's scope covers the login history or the plan (§5.1): only *:read or *:write.
+        let every_area = ["/api/2.0/security/", "/api/2.0/portal/"]
+            .iter()
+            .any(|area| request.path.starts_with(area));
+        let allowed = if every_area {
+            scopes(&["*:read", "*:write"])
+        } else if request.method == "GET" {
             scopes(&["accounts:read", "accounts:write", "*:read", "*:write"])
         } else {
             scopes(&["accounts:write", "*:write"])
@@ -355,15 +366,10 @@ impl State {
 
     fn filter(&self, reply: &Reply, caller: &str) -> Answer {
         let request = reply.request;
-        let count: usize = match request.param("count").map(|c| c.parse::<usize>()) {
-            None => 100,
-            Some(Ok(count @ 1..=100)) => count,
-            Some(_) => return invalid("count", "The field count must be between 1 and 100."),
+        let (start, count) = match paging(request, false) {
+            Ok(paging) => paging,
+            Err(answer) => return answer,
         };
-        let start: usize = request
-            .param("startIndex")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
         // Without an area: the users who are not guests.
         let guests = match request.param("area").as_deref() {
             Some("Guests") => true,
@@ -465,8 +471,8 @@ impl State {
 }
 
 /// Builds the success envelopes of one request.
-struct Reply<'a> {
-    request: &'a Request,
+pub(super) struct Reply<'a> {
+    pub(super) request: &'a Request,
     base: String,
 }
 
@@ -488,7 +494,7 @@ impl Reply<'_> {
         envelope
     }
 
-    fn ok(&self, response: Value, count: usize) -> Answer {
+    pub(super) fn ok(&self, response: Value, count: usize) -> Answer {
         Answer::Send(Response::json(200, &self.envelope(Some(response), count)))
     }
 
@@ -502,7 +508,7 @@ fn empty(status: u16) -> Answer {
     Answer::Send(Response::new(status, ""))
 }
 
-fn error(status: u16, message: &str) -> Answer {
+pub(super) fn error(status: u16, message: &str) -> Answer {
     let kind = if status == 403 {
         "System.Security.SecurityException"
     } else {
@@ -516,6 +522,29 @@ fn error(status: u16, message: &str) -> Answer {
             "statusCode": status,
         }),
     ))
+}
+
+/// `startIndex` and `count` as the server binds them: `count` 1..100, default 100, else
+/// 400; or, where the `ApiContext` still pages (`clamps`: before 3.2), default 1,000
+/// and anything larger silently cut to 1,000.
+pub(super) fn paging(request: &Request, clamps: bool) -> Result<(usize, usize), Answer> {
+    let count = match request.param("count").map(|c| c.parse::<usize>()) {
+        None if clamps => 1000,
+        None => 100,
+        Some(Ok(count)) if clamps => count.clamp(1, 1000),
+        Some(Ok(count @ 1..=100)) => count,
+        Some(_) => {
+            return Err(invalid(
+                "count",
+                "The field count must be between 1 and 100.",
+            ));
+        }
+    };
+    let start = request
+        .param("startIndex")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Ok((start, count))
 }
 
 /// ASP.NET model validation: the problem details inside `response`.

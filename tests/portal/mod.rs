@@ -18,6 +18,7 @@
 mod certs;
 mod endpoints;
 pub mod http;
+mod logins;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -28,6 +29,10 @@ pub use certs::{EC_KEY, make_ca, openssl};
 #[allow(unused_imports)]
 pub use endpoints::invalid;
 pub use http::{Answer, Request, Response};
+#[allow(unused_imports)]
+pub use logins::{
+    FAILED, Hidden, LOGOUT, SESSION_STARTED, SIGN_IN, SIGN_IN_VIA_API, SIGN_IN_VIA_SSO,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -159,6 +164,7 @@ struct State {
     /// `settings/version/build` tells the release only when the deployment set it.
     version_configured: bool,
     paging: Paging,
+    logins: logins::Logins,
 }
 
 /// How `people/filter` pages: as DocSpace does, or as a broken cache in front of it.
