@@ -122,6 +122,17 @@ pub fn expire(
         ExpireAction::Remove => Action::Remove,
         ExpireAction::Disable => Action::Disable,
         ExpireAction::Delete => Action::DeleteAccounts,
+        // Out of every room they are in; the accounts stay. --max counted guests.
+        ExpireAction::Revoke => {
+            let job = crate::revoke::Job {
+                guests: selection.ids.into_iter().map(Target::Id).collect(),
+                rooms: Vec::new(),
+                max: 0,
+                record: None,
+                force: false,
+            };
+            return crate::revoke::revoke(portal, out, job, dry_run);
+        }
     };
     let batch = Batch {
         targets: selection.ids.into_iter().map(Target::Id).collect(),
@@ -340,7 +351,7 @@ fn show(out: &Printer, table: &mut Table<7>, row: Row) -> Result<(), Error> {
         "selected": row.not_evaluated.is_none(),
     });
     out.record("review", true, None, data)?;
-    if out.is_human() {
+    if out.shows_tables() {
         let Row {
             id,
             email,

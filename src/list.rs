@@ -45,7 +45,7 @@ pub fn list(portal: &Portal, out: &Printer, filter: &Filter) -> Result<(), Error
     let mut table = Table::new(["ID", "EMAIL", "NAME", "STATUS", "REGISTERED"]);
     let total = each_page(portal, &filter.query(), |page| {
         for guest in page {
-            if out.is_human() {
+            if out.shows_tables() {
                 table.push(out, row(guest))?;
             } else if out.is_json() {
                 let [id, email, name, state, _] = row(guest);
@@ -58,6 +58,7 @@ pub fn list(portal: &Portal, out: &Printer, filter: &Filter) -> Result<(), Error
         Ok(())
     })?;
     if total == 0 {
+        table.finish(out)?;
         return out.say("No guests.");
     }
     table.finish(out)?;
@@ -246,7 +247,7 @@ impl Pager {
 }
 
 /// A GUID's 128 bits, for a set of ids that costs 16 bytes each.
-fn guid_number(text: &str) -> Option<u128> {
+pub fn guid_number(text: &str) -> Option<u128> {
     let guid = crate::input::guid(text)?;
     u128::from_str_radix(&guid.replace('-', ""), 16).ok()
 }

@@ -81,6 +81,7 @@ impl State {
                 self.set_status(&reply, &caller, if *status == "1" { 1 } else { 2 })
             }
             ("PUT", ["people", "delete"]) => self.delete_accounts(&reply, &caller),
+            (method, ["files", "rooms", rest @ ..]) => self.rooms(&reply, &caller, method, rest),
             _ => empty(404),
         }
     }
@@ -114,7 +115,7 @@ impl State {
         reply.ok(record, 1)
     }
 
-    fn release(&self) -> Release {
+    pub(super) fn release(&self) -> Release {
         self.release.unwrap_or(Release::V3_7_2)
     }
 
@@ -182,10 +183,17 @@ impl State {
             return Ok(user.clone());
         };
         let scopes = |wanted: &[&str]| key.scopes.iter().any(|s| wanted.contains(&s.as_str()));
-        let allowed = if request.method == "GET" {
-            scopes(&["accounts:read", "accounts:write", "*:read", "*:write"])
+        // Rooms are the `rooms` area's, people the `accounts` area's.
+        let area = if request.path.starts_with("/api/2.0/files/") {
+            "rooms"
         } else {
-            scopes(&["accounts:write", "*:write"])
+            "accounts"
+        };
+        let (read, write) = (format!("{area}:read"), format!("{area}:write"));
+        let allowed = if request.method == "GET" {
+            scopes(&[&read, &write, "*:read", "*:write"])
+        } else {
+            scopes(&[&write, "*:write"])
         };
         if !allowed {
             return Err(empty(403));
@@ -465,13 +473,13 @@ impl State {
 }
 
 /// Builds the success envelopes of one request.
-struct Reply<'a> {
-    request: &'a Request,
+pub(super) struct Reply<'a> {
+    pub(super) request: &'a Request,
     base: String,
 }
 
 impl Reply<'_> {
-    fn envelope(&self, response: Option<Value>, count: usize) -> Value {
+    pub(super) fn envelope(&self, response: Option<Value>, count: usize) -> Value {
         let mut href = format!("{}{}", self.base, self.request.path);
         if !self.request.query.is_empty() {
             href = format!("{href}?{}", self.request.query);
@@ -488,7 +496,7 @@ impl Reply<'_> {
         envelope
     }
 
-    fn ok(&self, response: Value, count: usize) -> Answer {
+    pub(super) fn ok(&self, response: Value, count: usize) -> Answer {
         Answer::Send(Response::json(200, &self.envelope(Some(response), count)))
     }
 
@@ -498,11 +506,11 @@ impl Reply<'_> {
     }
 }
 
-fn empty(status: u16) -> Answer {
+pub(super) fn empty(status: u16) -> Answer {
     Answer::Send(Response::new(status, ""))
 }
 
-fn error(status: u16, message: &str) -> Answer {
+pub(super) fn error(status: u16, message: &str) -> Answer {
     let kind = if status == 403 {
         "System.Security.SecurityException"
     } else {
@@ -535,7 +543,7 @@ pub fn invalid(field: &str, message: &str) -> Answer {
     ))
 }
 
-fn body_json(request: &Request) -> Result<Value, Answer> {
+pub(super) fn body_json(request: &Request) -> Result<Value, Answer> {
     serde_json::from_str(&request.body)
         .map_err(|e| invalid("$", &format!("The JSON value could not be converted: {e}")))
 }
@@ -575,7 +583,7 @@ fn valid_email(text: &str) -> bool {
     matches!(text.split_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@'))
 }
 
-fn user_json(user: &User) -> Value {
+pub(super) fn user_json(user: &User) -> Value {
     let admin = matches!(user.role, Role::Owner | Role::Admin);
     let value = json!({
         "id": user.id,

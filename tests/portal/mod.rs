@@ -18,9 +18,13 @@
 mod certs;
 mod endpoints;
 pub mod http;
+mod rooms;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+#[allow(unused_imports)]
+pub use rooms::RoomType;
 
 // Re-exported where they always were; not every user of this module needs them.
 #[allow(unused_imports)]
@@ -159,6 +163,8 @@ struct State {
     /// `settings/version/build` tells the release only when the deployment set it.
     version_configured: bool,
     paging: Paging,
+    /// Rooms, their members and what the room endpoints were asked (tests/portal/rooms.rs).
+    rooms: rooms::Rooms,
 }
 
 /// How `people/filter` pages: as DocSpace does, or as a broken cache in front of it.
