@@ -6,7 +6,7 @@
 //! write; each line is printed as the portal confirms it, so an interrupted run says
 //! exactly which rooms were done.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -167,12 +167,13 @@ pub fn restore(portal: &Portal, out: &Printer, from: &Path, dry_run: bool) -> Re
     run.apply(plans)
 }
 
-/// The lines of a `--record` file, by room; each guest once per room.
-fn read_records(path: &Path) -> Result<BTreeMap<u64, Vec<Item>>, Error> {
+/// The lines of a `--record` file, by room (in the order of their first line); each
+/// guest once per room.
+fn read_records(path: &Path) -> Result<Vec<(u64, Vec<Item>)>, Error> {
     let name = path.display();
     let text = input::read_text(path, MAX_RECORD_BYTES)
         .map_err(|why| Error::Usage(format!("--from {name}: {why}")))?;
-    let mut rooms: BTreeMap<u64, Vec<Item>> = BTreeMap::new();
+    let mut rooms: Vec<(u64, Vec<Item>)> = Vec::new();
     let mut seen = HashSet::new();
     for (number, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -195,11 +196,18 @@ fn read_records(path: &Path) -> Result<BTreeMap<u64, Vec<Item>>, Error> {
             .and_then(|n| u8::try_from(n).ok())
             .filter(|n| (1..=11).contains(n))
             .ok_or_else(|| bad("\"role\" is not a role number from 1 to 11"))?;
-        if !seen.insert((guest.clone(), room)) {
+        if !seen.insert(format!("{guest} {room}")) {
             continue;
         }
         let email = value["email"].as_str().unwrap_or_default().to_string();
-        rooms.entry(room).or_default().push(Item {
+        let at = match rooms.iter().position(|(id, _)| *id == room) {
+            Some(at) => at,
+            None => {
+                rooms.push((room, Vec::new()));
+                rooms.len() - 1
+            }
+        };
+        rooms[at].1.push(Item {
             guest: Person {
                 id: guest,
                 email,
@@ -236,19 +244,17 @@ impl<'a> Run<'a> {
     /// `--room`: each room and the named guests' roles in it; a guest who is not a
     /// member, or is the owner, is reported and not sent.
     fn named_rooms(&mut self, guests: &[String], ids: &[u64]) -> Result<Vec<Plan>, Error> {
-        let mut seen = HashSet::new();
-        let rooms: Vec<Room> = ids
-            .iter()
-            .filter(|id| seen.insert(**id))
-            .map(|&id| rooms::room(self.portal, id))
+        let rooms: Vec<Room> = rooms::unique(ids)
+            .into_iter()
+            .map(|id| rooms::room(self.portal, id))
             .collect::<Result<_, _>>()?;
+        let wanted: HashSet<String> = guests.iter().cloned().collect();
         let mut plans = Vec::new();
         for room in rooms {
-            let mut plan = self.members_of(room, guests)?;
-            let found: HashSet<&str> = plan.items.iter().map(|i| i.guest.id.as_str()).collect();
+            let plan = self.members_of(room, &wanted)?;
             let missing: Vec<&String> = guests
                 .iter()
-                .filter(|g| !found.contains(g.as_str()))
+                .filter(|g| !plan.items.iter().any(|i| i.guest.id == **g))
                 .collect();
             for id in missing {
                 let why = if *id == plan.room.owner.id {
@@ -265,7 +271,6 @@ impl<'a> Run<'a> {
                 };
                 self.fail(&plan.room, &item, None, Error::Server(why.into()))?;
             }
-            plan.items.retain(|i| guests.contains(&i.guest.id));
             plans.push(plan);
         }
         Ok(plans)
@@ -275,30 +280,39 @@ impl<'a> Run<'a> {
     /// whole map, read once. Only rooms holding one of them are kept.
     fn every_room_of(&mut self, guests: &[String]) -> Result<Vec<Plan>, Error> {
         let portal = self.portal;
+        let wanted: HashSet<String> = guests.iter().cloned().collect();
         let mut plans = Vec::new();
         if guests.len() <= rooms::HANDFUL {
-            let mut found: BTreeMap<u64, Room> = BTreeMap::new();
+            let mut found: Vec<Room> = Vec::new();
             for guest in guests {
-                rooms::each_room(portal, Some(guest), |room| {
-                    found.entry(room.id).or_insert(room);
+                rooms::each_room(portal, Some(guest), &mut |room| {
+                    if !found.iter().any(|r| r.id == room.id) {
+                        found.push(room);
+                    }
                     Ok(())
                 })?;
             }
-            for room in found.into_values() {
-                plans.push(self.members_of(room, guests)?);
+            for room in found {
+                plans.push(self.members_of(room, &wanted)?);
             }
         } else {
-            rooms::each_room(portal, None, |room| {
-                plans.push(self.members_of(room, guests)?);
+            // Only the rooms that hold one of them are kept: memory follows the
+            // memberships to remove, not the portal's rooms.
+            rooms::each_room(portal, None, &mut |room| {
+                let plan = self.members_of(room, &wanted)?;
+                if !plan.items.is_empty() {
+                    plans.push(plan);
+                }
                 Ok(())
             })?;
         }
         plans.retain(|p| !p.items.is_empty());
-        let members: HashSet<&str> = plans
-            .iter()
-            .flat_map(|p| p.items.iter().map(|i| i.guest.id.as_str()))
-            .collect();
-        for guest in guests.iter().filter(|g| !members.contains(g.as_str())) {
+        let is_member = |guest: &String| {
+            plans
+                .iter()
+                .any(|p| p.items.iter().any(|i| i.guest.id == *guest))
+        };
+        for guest in guests.iter().filter(|g| !is_member(g)) {
             self.out.say(&format!(
                 "Guest {guest}: a direct member of no room you can see; nothing to remove."
             ))?;
@@ -308,12 +322,11 @@ impl<'a> Run<'a> {
 
     /// The room's members among `guests`, with their roles. One named who is a member
     /// but not a guest is reported and left alone.
-    fn members_of(&mut self, room: Room, guests: &[String]) -> Result<Plan, Error> {
-        let wanted: HashSet<&str> = guests.iter().map(String::as_str).collect();
+    fn members_of(&mut self, room: Room, wanted: &HashSet<String>) -> Result<Plan, Error> {
         let mut items = Vec::new();
         let mut users = Vec::new();
-        rooms::each_member(self.portal, room.id, |member| {
-            if wanted.contains(member.person.id.as_str()) {
+        rooms::each_member(self.portal, room.id, &mut |member| {
+            if wanted.contains(&member.person.id) {
                 let item = Item {
                     guest: member.person,
                     role: member.role,
@@ -449,15 +462,12 @@ impl<'a> Run<'a> {
             self.fail_all(plan, items, Some(200), &error)?;
             return Ok(Flow::Continue);
         };
-        let roles: HashMap<String, Option<u8>> = members
+        let roles: HashMap<String, Option<i64>> = members
             .iter()
             .filter_map(|entry| {
                 let user = rooms::subject(entry);
                 let id = user["id"].as_str().and_then(input::guid)?;
-                Some((
-                    id,
-                    entry["access"].as_u64().and_then(|n| u8::try_from(n).ok()),
-                ))
+                Some((id, entry["access"].as_i64()))
             })
             .collect();
         for &i in items {
@@ -465,7 +475,7 @@ impl<'a> Run<'a> {
             let now = roles.get(&item.guest.id);
             match (self.mode, now) {
                 (Mode::Revoke, None) => self.confirm(plan, item)?,
-                (Mode::Restore, Some(Some(role))) if *role == item.role => {
+                (Mode::Restore, Some(Some(role))) if *role == i64::from(item.role) => {
                     self.confirm(plan, item)?
                 }
                 (Mode::Revoke, Some(_)) => {
@@ -475,7 +485,8 @@ impl<'a> Run<'a> {
                 (Mode::Restore, Some(role)) => {
                     let error = Error::Server(format!(
                         "the portal kept the guest's role {} instead",
-                        role.map_or_else(|| "(unreadable)".into(), rooms::role_name)
+                        role.and_then(|n| u8::try_from(n).ok())
+                            .map_or_else(|| "(unreadable)".into(), rooms::role_name)
                     ));
                     self.fail(&plan.room, item, Some(200), error)?
                 }

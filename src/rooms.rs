@@ -168,7 +168,7 @@ pub fn caller(portal: &Portal) -> Result<Account, Error> {
 pub fn each_room(
     portal: &Portal,
     subject: Option<&str>,
-    mut each: impl FnMut(Room) -> Result<(), Error>,
+    each: &mut dyn FnMut(Room) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let mut pager = Pager::new(PAGE_SIZE);
     while let Some(start) = pager.next_start() {
@@ -223,7 +223,7 @@ pub fn room(portal: &Portal, id: u64) -> Result<Room, Error> {
 pub fn each_member(
     portal: &Portal,
     room: u64,
-    mut each: impl FnMut(Member) -> Result<(), Error>,
+    each: &mut dyn FnMut(Member) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let what = format!("the members of room {room}");
     let mut pager = Pager::new(PAGE_SIZE);
@@ -252,6 +252,17 @@ pub fn each_member(
         }
     }
     Ok(())
+}
+
+/// The room ids, each once, in the order given.
+pub fn unique(ids: &[u64]) -> Vec<u64> {
+    let mut once = Vec::new();
+    for &id in ids {
+        if !once.contains(&id) {
+            once.push(id);
+        }
+    }
+    once
 }
 
 /// A refusal of a rooms call: a 403 without a body is the key's scope.
@@ -367,15 +378,14 @@ pub fn access(portal: &Portal, out: &Printer, query: Query) -> Result<(), Error>
         only: None,
     };
     let in_room = |listing: &mut Listing, room: Room| {
-        each_member(portal, room.id, |member| listing.show(out, &room, &member))
+        each_member(portal, room.id, &mut |member| {
+            listing.show(out, &room, &member)
+        })
     };
     if !query.rooms.is_empty() {
-        let mut seen = HashSet::new();
-        let rooms: Vec<Room> = query
-            .rooms
-            .iter()
-            .filter(|id| seen.insert(**id))
-            .map(|&id| room(portal, id))
+        let rooms: Vec<Room> = unique(&query.rooms)
+            .into_iter()
+            .map(|id| room(portal, id))
             .collect::<Result<_, _>>()?;
         for room in rooms {
             in_room(&mut listing, room)?;
@@ -383,10 +393,10 @@ pub fn access(portal: &Portal, out: &Printer, query: Query) -> Result<(), Error>
     } else if !guests.is_empty() && guests.len() <= HANDFUL {
         for guest in &guests {
             listing.only = Some(guest.clone());
-            each_room(portal, Some(guest), |room| in_room(&mut listing, room))?;
+            each_room(portal, Some(guest), &mut |room| in_room(&mut listing, room))?;
         }
     } else {
-        each_room(portal, None, |room| in_room(&mut listing, room))?;
+        each_room(portal, None, &mut |room| in_room(&mut listing, room))?;
     }
     let Listing {
         table,

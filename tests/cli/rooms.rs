@@ -826,3 +826,25 @@ fn every_release_from_3_0_reads_members_and_proves_removals() {
         assert_wire_is_clean(&estate);
     }
 }
+
+#[test]
+fn form_roles_block_removals_from_3_1_and_not_on_3_0() {
+    for (release, blocked) in [(Release::V3_0, false), (Release::V3_1, true)] {
+        let estate = estate(1);
+        estate.portal.set_release(release, true);
+        let vdr = estate.room("Deal", RoomType::VirtualDataRoom, &[0], READ);
+        estate.portal.add_form_role(vdr, &estate.guests[0]);
+        let out = estate
+            .tool(&["revoke", &estate.guests[0], "--room", &vdr.to_string()])
+            .run();
+        if blocked {
+            out.assert_error(1, "blocks the removal: pass --drop-form-roles");
+            assert_eq!(estate.members(vdr), [estate.guests[0].clone()]);
+        } else {
+            // 3.0's answer has no `error` field, and nothing blocks.
+            out.assert_exit(0);
+            assert!(estate.members(vdr).is_empty());
+        }
+        assert_eq!(estate.puts().len(), 1, "{release:?}");
+    }
+}
