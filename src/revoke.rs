@@ -25,6 +25,7 @@ use crate::rooms::{self, Person, Room};
 
 const ARCHIVED: &str = "archived rooms cannot be changed: restore the room, or have the person \
                         who added the guest remove them from their list";
+const ARCHIVED_RESTORE: &str = "archived rooms cannot be changed: restore the room first";
 const NOT_MANAGER: &str = "only the room's owner or a room manager can remove members";
 const NOT_MANAGER_RESTORE: &str = "only the room's owner or a room manager can add members";
 const ROOM_ADMIN_SKIP: &str = "the portal skipped it: on DocSpace 3.7.1 and later a room \
@@ -372,7 +373,7 @@ impl<'a> Run<'a> {
             return Ok(Flow::Continue);
         }
         if plan.room.archived {
-            self.fail_all(plan, &all, None, &Error::Denied(ARCHIVED.into()))?;
+            self.fail_all(plan, &all, None, &self.archived())?;
             return Ok(Flow::Continue);
         }
         if !plan.room.edit_access {
@@ -514,6 +515,16 @@ impl<'a> Run<'a> {
         }
     }
 
+    fn archived(&self) -> Error {
+        Error::Denied(
+            match self.mode {
+                Mode::Revoke => ARCHIVED,
+                Mode::Restore => ARCHIVED_RESTORE,
+            }
+            .into(),
+        )
+    }
+
     fn not_manager(&self) -> Error {
         Error::Denied(
             match self.mode {
@@ -531,7 +542,7 @@ impl<'a> Run<'a> {
                 reply,
                 "rooms:write",
             ),
-            403 if plan.room.archived => Error::Denied(ARCHIVED.into()),
+            403 if plan.room.archived => self.archived(),
             403 => self.not_manager(),
             404 => Error::Server(format!("room {} was not found (404)", plan.room.id)),
             _ => answers::unexpected(&format!("the change of room {}", plan.room.id), reply),

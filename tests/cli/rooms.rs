@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::portal::{Answer, Portal, Release, Request, Role, RoomType};
+use crate::portal::{Answer, Portal, Release, Request, Response, Role, RoomType};
 use crate::util::{Tool, json_of, tool_as, write_temp};
 
 const READ: u8 = 2;
@@ -847,4 +847,37 @@ fn form_roles_block_removals_from_3_1_and_not_on_3_0() {
         }
         assert_eq!(estate.puts().len(), 1, "{release:?}");
     }
+}
+
+#[test]
+fn a_put_refused_by_the_portal_is_worded_by_its_cause_and_the_next_room_goes_on() {
+    let estate = estate(1);
+    let rooms: Vec<u64> = (0..3)
+        .map(|i| estate.room(&format!("R{i}"), RoomType::Custom, &[0], READ))
+        .collect();
+    let path = |i: usize| format!("/api/2.0/files/rooms/{}/share", rooms[i]);
+    let denied = json!({ "error": { "message": "Access denied" }, "status": 1, "statusCode": 403 });
+    estate
+        .portal
+        .fault(&path(0), 1, 1, Answer::Send(Response::json(403, &denied)));
+    // The auth layer's 403 has no body: the key's scope.
+    estate
+        .portal
+        .fault(&path(1), 1, 1, Answer::Send(Response::new(403, "")));
+    let out = estate
+        .tool(&["revoke", &estate.guests[0], "--all-rooms"])
+        .run();
+    out.assert_error(5, "2 of 3 room memberships were not removed");
+    out.assert_stdout_has(&format!(
+        "not removed from room {} \"R0\": only the room's owner or a room manager can remove members",
+        rooms[0]
+    ));
+    out.assert_stdout_has(&format!(
+        "not removed from room {} \"R1\": the portal refused the change of room {} (403) without a reason: the API key may lack the rooms:write scope",
+        rooms[1], rooms[1]
+    ));
+    out.assert_stdout_has(&format!(
+        "removed from room {} \"R2\" (was Read).",
+        rooms[2]
+    ));
 }
