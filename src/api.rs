@@ -293,6 +293,65 @@ impl Portal {
         self.read("/people/filter", &query)
     }
 
+    /// GET /api/2.0/files/rooms: one page of the rooms the caller sees, active and
+    /// archived (`searchArea=2`); with `subject`, only those it owns or is a direct
+    /// member of. `subjectFilter=1` always: before 3.7 an omitted filter means "owns".
+    /// No `sortBy`: a valid one would become the caller's saved sort order.
+    pub fn rooms_page(
+        &self,
+        subject: Option<&str>,
+        start: usize,
+        count: usize,
+    ) -> Result<Reply, Error> {
+        let (start, count) = (start.to_string(), count.to_string());
+        let mut query = vec![
+            ("searchArea", "2"),
+            ("count", count.as_str()),
+            ("startIndex", start.as_str()),
+        ];
+        if let Some(subject) = subject {
+            query.extend([("subjectId", subject), ("subjectFilter", "1")]);
+        }
+        self.read("/files/rooms", &query)
+    }
+
+    /// GET /api/2.0/files/rooms/{id}: one room, with the caller's `security`.
+    pub fn room(&self, id: u64) -> Result<Reply, Error> {
+        self.read(&format!("/files/rooms/{id}"), &[])
+    }
+
+    /// GET /api/2.0/files/rooms/{id}/share?filterType=16: one page of its users.
+    pub fn room_members(&self, id: u64, start: usize, count: usize) -> Result<Reply, Error> {
+        let (start, count) = (start.to_string(), count.to_string());
+        let query = [
+            ("filterType", "16"),
+            ("count", count.as_str()),
+            ("startIndex", start.as_str()),
+        ];
+        self.read(&format!("/files/rooms/{id}/share"), &query)
+    }
+
+    /// PUT /api/2.0/files/rooms/{id}/share: sets each user's role (`0` removes them).
+    /// Roles go as numbers (the server turns an unknown name into a removal), users by
+    /// id only (an email invites), with `notify: false` (a removal that reaches a
+    /// non-member mails them an invitation). `force` also drops VDR form roles.
+    pub fn set_room_roles(&self, room: u64, roles: &[(&str, u8)], force: bool) -> Change {
+        let invitations: Vec<serde_json::Value> = roles
+            .iter()
+            .map(|(id, access)| serde_json::json!({ "id": id, "access": access }))
+            .collect();
+        let mut body = serde_json::json!({ "invitations": invitations, "notify": false });
+        if force {
+            body["force"] = true.into();
+        }
+        Change {
+            method: Method::PUT,
+            url: self.api_url(&format!("/files/rooms/{room}/share"), &[]),
+            confirm: None,
+            json: body.to_string(),
+        }
+    }
+
     /// GET /api/2.0/people/guests/{id}/share: the guest's short sharing link.
     pub fn sharing_link(&self, id: &str) -> Result<Reply, Error> {
         self.read(&format!("/people/guests/{id}/share"), &[])

@@ -618,6 +618,7 @@ impl Report {
         }
         let total = self.items.len();
         let removed = self.done_count();
+        let word = self.action.done_word();
         let failed: Vec<Error> = self
             .items
             .into_iter()
@@ -626,38 +627,50 @@ impl Report {
                 _ => None,
             })
             .collect();
-        // Counted from what was removed, so that nothing unaccounted for passes as done.
-        let count = total - removed;
-        if count == 0 {
-            return Ok(());
-        }
-        let word = self.action.done_word();
-        if removed > 0 {
-            return Err(Error::Partial(format!(
-                "{count} of {total} guests were not {word} (see the lines above); the other {removed} were"
-            )));
-        }
-        if let [only] = failed.as_slice()
-            && count == 1
-        {
-            return Err(only.clone());
-        }
-        let message = format!("none of the {count} guests were {word} (see the lines above)");
-        Err(if failed.iter().any(|e| matches!(e, Error::Later(_))) {
-            Error::Later(format!("{message}: the portal asked to wait"))
-        } else if !failed.is_empty() && failed.iter().all(|e| matches!(e, Error::Denied(_))) {
-            Error::Denied(format!("{message}: the portal refused them all"))
-        } else if failed.iter().any(|e| matches!(e, Error::Network(_))) {
-            Error::Network(message)
-        } else {
-            Error::Server(message)
-        })
+        verdict_of(total, removed, failed, "guests", word)
     }
+}
+
+/// The exit of a batch of `total` items of which `done` were done and `failed` failed
+/// (`what`: "guests"): 0 all done, 5 some, 4 all refused for permission, 6 none because
+/// the portal asked to wait; a lone failure keeps its own message and code.
+pub fn verdict_of(
+    total: usize,
+    done: usize,
+    failed: Vec<Error>,
+    what: &str,
+    word: &str,
+) -> Result<(), Error> {
+    // Counted from what was done, so that nothing unaccounted for passes as done.
+    let count = total - done;
+    if count == 0 {
+        return Ok(());
+    }
+    if done > 0 {
+        return Err(Error::Partial(format!(
+            "{count} of {total} {what} were not {word} (see the lines above); the other {done} were"
+        )));
+    }
+    if let [only] = failed.as_slice()
+        && count == 1
+    {
+        return Err(only.clone());
+    }
+    let message = format!("none of the {count} {what} were {word} (see the lines above)");
+    Err(if failed.iter().any(|e| matches!(e, Error::Later(_))) {
+        Error::Later(format!("{message}: the portal asked to wait"))
+    } else if !failed.is_empty() && failed.iter().all(|e| matches!(e, Error::Denied(_))) {
+        Error::Denied(format!("{message}: the portal refused them all"))
+    } else if failed.iter().any(|e| matches!(e, Error::Network(_))) {
+        Error::Network(message)
+    } else {
+        Error::Server(message)
+    })
 }
 
 /// Looks an email up. `Err` inside is this item's failure; the outer `Err` stops the
 /// whole command (nothing has been written yet).
-fn lookup(portal: &Portal, email: &str) -> Result<Result<String, (Option<u16>, Error)>, Error> {
+pub fn lookup(portal: &Portal, email: &str) -> Result<Result<String, (Option<u16>, Error)>, Error> {
     let reply = portal.user_by_email(email)?;
     let fails = |error: Error| Ok(Err((Some(reply.status), error)));
     match reply.status {

@@ -32,6 +32,8 @@ pub struct Options {
     pub verbosity: Verbosity,
     pub json: bool,
     pub dry_run: bool,
+    /// `--csv`: list, review and access write CSV instead of the table.
+    pub csv: bool,
 }
 
 #[derive(Debug)]
@@ -62,6 +64,30 @@ pub enum Command {
         enable: bool,
         targets: Targets,
     },
+    /// Boxed: the largest of the commands' arguments.
+    Access(Box<RoomArgs>),
+    Revoke(Box<RoomArgs>, RevokeArgs),
+    Restore {
+        from: PathBuf,
+    },
+}
+
+/// access's and revoke's guests and rooms; either may be empty for access.
+#[derive(Debug, Default)]
+pub struct RoomArgs {
+    pub targets: Targets,
+    pub rooms: Vec<u64>,
+}
+
+#[derive(Debug)]
+pub struct RevokeArgs {
+    /// Every room the guests are direct members of, instead of `RoomArgs::rooms`.
+    pub all_rooms: bool,
+    /// The most memberships removed; 0 = no limit.
+    pub max: usize,
+    pub record: Option<PathBuf>,
+    /// `force: true`: a form role in a virtual data room does not keep the guest in.
+    pub drop_form_roles: bool,
 }
 
 #[derive(Debug, Default)]
@@ -87,10 +113,12 @@ pub enum ExpireAction {
     Remove,
     Disable,
     Delete,
+    /// Out of every room; the accounts stay.
+    Revoke,
 }
 
 impl ExpireAction {
-    const ALL: [ExpireAction; 3] = [Self::Remove, Self::Disable, Self::Delete];
+    const ALL: [ExpireAction; 4] = [Self::Remove, Self::Disable, Self::Delete, Self::Revoke];
 
     /// The value of --action that asks for it (the table's choices: a test checks).
     fn name(self) -> &'static str {
@@ -98,6 +126,7 @@ impl ExpireAction {
             Self::Remove => "remove",
             Self::Disable => "disable",
             Self::Delete => "delete",
+            Self::Revoke => "revoke",
         }
     }
 }
@@ -132,6 +161,7 @@ impl Default for Options {
             verbosity: Verbosity::Normal,
             json: false,
             dry_run: false,
+            csv: false,
         }
     }
 }
@@ -172,6 +202,10 @@ struct Given {
     policy: PolicyArgs,
     action: Option<ExpireAction>,
     max: Option<usize>,
+    rooms: Vec<u64>,
+    all_rooms: bool,
+    record: Option<PathBuf>,
+    drop_form_roles: bool,
 }
 
 /// Options may stand before or after the command name, as scripts write them.
@@ -225,6 +259,11 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
         )));
     };
     let command = flags::command(&name).ok_or_else(|| unknown_command(&name))?;
+    if options.csv && options.json {
+        return Err(Error::Usage(
+            "--csv and --json cannot be combined: choose one".into(),
+        ));
+    }
     // `help --help` is help's own business: `help delete --help` shows delete's.
     if given.help && command.id != CommandId::Help {
         return Ok(Parsed::Print(docs::command_help(command)));
@@ -287,6 +326,46 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
             let max = max.unwrap_or(FlagId::Max.default_number() as usize);
             Command::Expire(policy, ExpireArgs { action, max, yes })
         }
+        CommandId::Access => {
+            only_its_flags(command, &given)?;
+            let rooms = std::mem::take(&mut given.rooms);
+            let targets = Targets {
+                ids: given.positionals,
+                ..given.targets
+            };
+            Command::Access(Box::new(RoomArgs { targets, rooms }))
+        }
+        CommandId::Revoke => {
+            let rooms = std::mem::take(&mut given.rooms);
+            let revoke = RevokeArgs {
+                all_rooms: given.all_rooms,
+                max: given.max.unwrap_or(FlagId::Max.default_number() as usize),
+                record: given.record.take(),
+                drop_form_roles: given.drop_form_roles,
+            };
+            match (rooms.is_empty(), revoke.all_rooms) {
+                (true, false) => return Err(missing(command, "--room ID or --all-rooms")),
+                (false, true) => {
+                    return Err(Error::Usage(
+                        "--room and --all-rooms cannot be combined: name the rooms, or take \
+                         every room"
+                            .into(),
+                    ));
+                }
+                _ => {}
+            }
+            let targets = targets(command, given)?;
+            Command::Revoke(Box::new(RoomArgs { targets, rooms }), revoke)
+        }
+        CommandId::Restore => {
+            only_its_flags(command, &given)?;
+            no_positionals(command, &given.positionals)?;
+            let from = given
+                .targets
+                .from
+                .ok_or_else(|| missing(command, "--from FILE (what revoke --record wrote)"))?;
+            Command::Restore { from }
+        }
     };
     Ok(Parsed::Run(run, options))
 }
@@ -343,6 +422,11 @@ fn apply(
             given.action = ExpireAction::ALL.into_iter().find(|a| a.name() == name);
         }
         FlagId::Max => given.max = Some(number(parser, flag)? as usize),
+        FlagId::Room => given.rooms.push(number(parser, flag)?),
+        FlagId::AllRooms => given.all_rooms = true,
+        FlagId::Record => given.record = Some(path(parser)?),
+        FlagId::DropFormRoles => given.drop_form_roles = true,
+        FlagId::Csv => options.csv = true,
     }
     Ok(())
 }
@@ -658,6 +742,33 @@ mod tests {
             &["expire", "--disabled", "--action", "delete", "--yes"],
             |c, _| matches!(c, Command::Expire(_, e) if e.action == ExpireAction::Delete && e.yes),
         ),
+        (
+            &["access", "id1", "--room", "12", "--room", "40", "--csv"],
+            |c, o| {
+                o.csv
+                    && matches!(c, Command::Access(a) if a.rooms == [12, 40] && a.targets.ids == ["id1"])
+            },
+        ),
+        (
+            &[
+                "revoke",
+                "id1",
+                "--all-rooms",
+                "--record",
+                "r.jsonl",
+                "--drop-form-roles",
+                "--max",
+                "0",
+            ],
+            |c, _| {
+                matches!(c, Command::Revoke(_, r) if r.all_rooms && r.max == 0
+                    && r.drop_form_roles && r.record == Some("r.jsonl".into()))
+            },
+        ),
+        (
+            &["restore", "--from", "r.jsonl"],
+            |c, _| matches!(c, Command::Restore { from } if from.as_path() == std::path::Path::new("r.jsonl")),
+        ),
     ];
 
     #[test]
@@ -743,7 +854,35 @@ mod tests {
         ),
         (
             &["expire", "--disabled", "--action", "purge"],
-            "--action takes remove, disable or delete, not 'purge'",
+            "--action takes remove, disable, delete or revoke, not 'purge'",
+        ),
+        (
+            &["revoke", "id1"],
+            "revoke needs --room ID or --all-rooms (see docspace-guest revoke --help)",
+        ),
+        (
+            &["revoke", "id1", "--room", "1", "--all-rooms"],
+            "--room and --all-rooms cannot be combined: name the rooms, or take every room",
+        ),
+        (
+            &["revoke", "--all-rooms"],
+            "revoke needs guest IDs, --email ADDR or --from FILE (see docspace-guest revoke --help)",
+        ),
+        (
+            &["access", "--room", "0"],
+            "--room takes a whole number from 1 to 2147483647, not '0'",
+        ),
+        (
+            &["restore"],
+            "restore needs --from FILE (what revoke --record wrote) (see docspace-guest restore --help)",
+        ),
+        (
+            &["access", "--csv", "--json"],
+            "--csv and --json cannot be combined: choose one",
+        ),
+        (
+            &["delete", "x", "--csv"],
+            "--csv is not an option of delete (see docspace-guest delete --help)",
         ),
         (
             &["review", "--older-than", "1", "--action", "delete"],
@@ -812,17 +951,17 @@ mod tests {
         (
             &["--json"],
             "no command given: use approve, delete, run, list, share-link, whoami, review, \
-             expire, disable, enable, help, completions or man (see docspace-guest --help)",
+             expire, disable, enable, access, revoke, restore, help, completions or man (see docspace-guest --help)",
         ),
         (
             &["frobnicate"],
             "unknown command 'frobnicate': use approve, delete, run, list, share-link, whoami, \
-             review, expire, disable, enable, help, completions or man (see docspace-guest --help)",
+             review, expire, disable, enable, access, revoke, restore, help, completions or man (see docspace-guest --help)",
         ),
         (
             &["help", "frobnicate"],
             "unknown command 'frobnicate': use approve, delete, run, list, share-link, whoami, \
-             review, expire, disable, enable, help, completions or man (see docspace-guest --help)",
+             review, expire, disable, enable, access, revoke, restore, help, completions or man (see docspace-guest --help)",
         ),
     ];
 

@@ -8,13 +8,15 @@ use serde_json::{Value, json};
 
 use crate::api::Portal;
 use crate::batch::{self, Action, Batch};
-use crate::cli::{Command, ExpireAction, ExpireArgs, ListArgs, Options, Targets};
+use crate::cli::{Command, ExpireAction, ExpireArgs, ListArgs, Options, RoomArgs, Targets};
 use crate::error::Error;
 use crate::input::{self, Target};
 use crate::lifecycle::{self, Policy};
 use crate::link::{self, GuestLink};
 use crate::list::{self, Filter};
 use crate::output::{self, Printer};
+use crate::revoke;
+use crate::rooms;
 use crate::url::Url;
 use crate::{answers, config, release};
 
@@ -43,17 +45,20 @@ enum Job {
     Whoami,
     Review(Policy),
     Expire(Policy, ExpireArgs),
+    Access(rooms::Query),
+    Revoke(revoke::Job),
+    Restore(std::path::PathBuf),
 }
 
 pub fn execute(command: Command, options: Options) -> Result<(), Error> {
-    let dry_run = options.dry_run;
+    let (dry_run, csv) = (options.dry_run, options.csv);
     let job = check(command, &options)?;
     let settings = config::resolve(options)?;
     if let Job::Approve { link, .. } | Job::Run { link, .. } = &job {
         check_link_host(link, &settings.portal)?;
     }
     let portal = Portal::new(&settings)?;
-    let out = Printer::new(settings.verbosity, settings.json);
+    let out = Printer::new(settings.verbosity, settings.json).with_csv(csv);
     match job {
         Job::Approve { email, link } => {
             let Some(guest) = approve(&portal, &out, &email, &link, dry_run)? else {
@@ -93,6 +98,9 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
         Job::List(filter) => list::list(&portal, &out, &filter),
         Job::ShareLink { id } => share_link(&portal, &out, &id),
         Job::Whoami => whoami(&portal, &out),
+        Job::Access(query) => rooms::access(&portal, &out, query),
+        Job::Revoke(job) => revoke::revoke(&portal, &out, job, dry_run),
+        Job::Restore(from) => revoke::restore(&portal, &out, &from, dry_run),
     }
 }
 
@@ -136,6 +144,34 @@ fn check(command: Command, options: &Options) -> Result<Job, Error> {
                 must_be_able_to_ask(args.keep.as_deref(), options, "--action delete")?;
             }
             Job::Expire(lifecycle::policy(args)?, expire)
+        }
+        Command::Access(args) => {
+            let RoomArgs { targets, rooms } = *args;
+            let guests =
+                if targets.ids.is_empty() && targets.emails.is_empty() && targets.from.is_none() {
+                    Vec::new()
+                } else {
+                    targets_of(&targets, options)?
+                };
+            Job::Access(rooms::Query { guests, rooms })
+        }
+        Command::Revoke(room_args, args) => {
+            let RoomArgs { targets, rooms } = *room_args;
+            if let Some(record) = &args.record {
+                // Checked now, so that a removal is never made without its record.
+                revoke::open_record(record)?;
+            }
+            Job::Revoke(revoke::Job {
+                guests: targets_of(&targets, options)?,
+                rooms,
+                max: args.max,
+                record: args.record,
+                force: args.drop_form_roles,
+            })
+        }
+        Command::Restore { from } => {
+            stdin_once(Some(&from), "--from", options)?;
+            Job::Restore(from)
         }
         Command::SetStatus { enable, targets } => {
             let batch_size = targets.batch_size;

@@ -41,6 +41,11 @@ pub enum FlagId {
     Action,
     Max,
     Yes,
+    Room,
+    AllRooms,
+    Record,
+    DropFormRoles,
+    Csv,
 }
 
 /// Every command, one variant each; `COMMANDS` holds its row.
@@ -56,6 +61,9 @@ pub enum CommandId {
     Expire,
     Disable,
     Enable,
+    Access,
+    Revoke,
+    Restore,
     Help,
     Completions,
     Man,
@@ -180,7 +188,8 @@ impl CommandId {
 
 const DELETE_TARGETS: &[CommandId] = &[CommandId::Delete, CommandId::Disable, CommandId::Enable];
 const POLICY: &[CommandId] = &[CommandId::Review, CommandId::Expire];
-pub const ACTIONS: &[&str] = &["remove", "disable", "delete"];
+const ROOMS: &[CommandId] = &[CommandId::Access, CommandId::Revoke];
+pub const ACTIONS: &[&str] = &["remove", "disable", "delete", "revoke"];
 pub const STATUSES: &[&str] = &["active", "disabled", "pending"];
 pub const SHELLS: &[&str] = &["bash", "zsh", "fish"];
 
@@ -336,10 +345,13 @@ pub const FLAGS: &[Flag] = &[
             CommandId::Delete,
             CommandId::Disable,
             CommandId::Enable,
+            CommandId::Access,
+            CommandId::Revoke,
         ]),
         help: "approve, run: the guest's email address (checked for form;\n\
                a warning if the approved guest has another). delete,\n\
-               disable, enable: a guest by email (repeatable), looked up",
+               disable, enable, access, revoke: a guest by email\n\
+               (repeatable), looked up",
     },
     Flag {
         id: FlagId::Link,
@@ -360,8 +372,16 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("FILE"),
         kind: Kind::File,
-        scope: Scope::Only(DELETE_TARGETS),
-        help: "IDs or email addresses, one per line ('-' = stdin);\n\
+        scope: Scope::Only(&[
+            CommandId::Delete,
+            CommandId::Disable,
+            CommandId::Enable,
+            CommandId::Access,
+            CommandId::Revoke,
+            CommandId::Restore,
+        ]),
+        help: "restore: the file revoke --record wrote. The others:\n\
+               IDs or email addresses, one per line ('-' = stdin);\n\
                blank lines and # comments are skipped. Spreadsheet and\n\
                Windows files work: UTF-8 (BOM or not) or UTF-16 with a\n\
                BOM, CRLF, quotes, a one-column CSV with a title line,\n\
@@ -500,7 +520,9 @@ pub const FLAGS: &[Flag] = &[
         help: "remove: take them off your guest list, as delete does;\n\
                disable: suspend their accounts (enable undoes it);\n\
                delete: delete their accounts for good, as delete\n\
-               --permanent (needs --yes, or a terminal to ask on)",
+               --permanent (needs --yes, or a terminal to ask on);\n\
+               revoke: take them out of every room, as revoke\n\
+               --all-rooms does (the accounts stay)",
     },
     Flag {
         id: FlagId::Max,
@@ -512,9 +534,10 @@ pub const FLAGS: &[Flag] = &[
             max: 1_000_000,
             default: Some(50),
         },
-        scope: Scope::Only(&[CommandId::Expire]),
+        scope: Scope::Only(&[CommandId::Expire, CommandId::Revoke]),
         help: "Change nothing and exit 2 when the policy selects more\n\
-               than N guests [default: {default}; 0 = no limit]",
+               than N guests (revoke: would remove more than N room\n\
+               memberships) [default: {default}; 0 = no limit]",
     },
     Flag {
         id: FlagId::Yes,
@@ -525,6 +548,61 @@ pub const FLAGS: &[Flag] = &[
         scope: Scope::Only(&[CommandId::Delete, CommandId::Expire]),
         help: "Do not ask before --permanent or --action delete (needed\n\
                without a terminal)",
+    },
+    Flag {
+        id: FlagId::Room,
+        long: "room",
+        short: None,
+        value: Some("ID"),
+        kind: Kind::Number {
+            min: 1,
+            max: 2_147_483_647,
+            default: None,
+        },
+        scope: Scope::Only(ROOMS),
+        help: "A room by its ID (repeatable): access lists its guests,\n\
+               revoke takes the guests out of it",
+    },
+    Flag {
+        id: FlagId::AllRooms,
+        long: "all-rooms",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Only(&[CommandId::Revoke]),
+        help: "Every room the guests are direct members of, as access\n\
+               lists them",
+    },
+    Flag {
+        id: FlagId::Record,
+        long: "record",
+        short: None,
+        value: Some("FILE"),
+        kind: Kind::File,
+        scope: Scope::Only(&[CommandId::Revoke]),
+        help: "Append each membership removed to FILE, one JSON line\n\
+               (guest, room, role, time), for restore --from FILE",
+    },
+    Flag {
+        id: FlagId::DropFormRoles,
+        long: "drop-form-roles",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Only(&[CommandId::Revoke]),
+        help: "Remove a guest who holds a form role in a virtual data\n\
+               room too (force: true); without it such a guest stays",
+    },
+    Flag {
+        id: FlagId::Csv,
+        long: "csv",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        scope: Scope::Only(&[CommandId::List, CommandId::Review, CommandId::Access]),
+        help: "CSV (RFC 4180) with a header row, for a spreadsheet; a\n\
+               cell starting with = + - @, a tab or a CR gets a leading '\n\
+               so that it shows as text (--json stays exact)",
     },
 ];
 
@@ -644,6 +722,46 @@ pub const COMMANDS: &[CommandDef] = &[
                 signed up becomes pending again. Guests are named as for delete; only guests\n\
                 are touched. Takes a DocSpace admin.",
         after: "Exit codes as for delete.",
+    },
+    CommandDef {
+        id: CommandId::Access,
+        name: "access",
+        summary: "Show the rooms guests can open, or the guests of rooms (read-only)",
+        usage: "docspace-guest access [ID...] [--email ADDR]... [--from FILE] [--room ID]... [OPTIONS]",
+        about: "For each guest (named as for delete), every room they are a direct member of,\n\
+                active or archived, with their role, the room's owner and whether the room is\n\
+                archived. With --room, the guests who are members of those rooms. With neither,\n\
+                the whole map: every room you can see and the guests in it, a page at a time.\n\
+                Direct memberships only: rooms with external links (anyone holding the link\n\
+                gets in) are flagged, and shares inside personal documents cannot be listed.",
+        after: "A room admin sees only their own rooms (the tool says so); a DocSpace admin\n\
+                sees every room. Prints a table (GUEST, EMAIL, NAME, ROOM, TITLE, ROLE, OWNER,\n\
+                STATE, LINKS); --json one object per guest and room; --csv for a spreadsheet.",
+    },
+    CommandDef {
+        id: CommandId::Revoke,
+        name: "revoke",
+        summary: "Take guests out of rooms, proven room by room (--room ID or --all-rooms)",
+        usage: "docspace-guest revoke [ID...] [--email ADDR]... [--from FILE] (--room ID... | --all-rooms) [OPTIONS]",
+        about: "Takes the guests out of the rooms: one request per room, with every guest of\n\
+                that room in it (PUT files/rooms/ID/share, access 0, notify false). The\n\
+                accounts stay; restore --from undoes it with what --record wrote.",
+        after: "A membership is reported removed only when the portal's answer no longer lists\n\
+                the guest in the room; otherwise it is reported not removed, with the reason\n\
+                (an archived room, a caller who is not the room's owner or room manager, a\n\
+                guest not on a room admin's list, a form role in a virtual data room, not a\n\
+                member). One line per guest and room as the portal confirms it, a summary, and\n\
+                the exit codes of delete (0, 4, 5, 6).",
+    },
+    CommandDef {
+        id: CommandId::Restore,
+        name: "restore",
+        summary: "Put back the room memberships revoke --record wrote",
+        usage: "docspace-guest restore --from FILE [OPTIONS]",
+        about: "Adds each guest of FILE (revoke --record's JSON lines) back to its room with\n\
+                the recorded role (notify false), one request per room.",
+        after: "A membership is reported restored only when the portal's answer lists the\n\
+                guest in the room with that role. Exit codes as for delete.",
     },
     CommandDef {
         id: CommandId::Help,

@@ -29,6 +29,8 @@ mod output;
 mod proxy;
 mod release;
 mod retry;
+mod revoke;
+mod rooms;
 mod tls;
 mod url;
 

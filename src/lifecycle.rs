@@ -138,6 +138,17 @@ pub fn expire(
         ExpireAction::Remove => Action::Remove,
         ExpireAction::Disable => Action::Disable,
         ExpireAction::Delete => Action::DeleteAccounts,
+        // Out of every room they are in; the accounts stay. --max counted guests.
+        ExpireAction::Revoke => {
+            let job = crate::revoke::Job {
+                guests: selection.ids.into_iter().map(Target::Id).collect(),
+                rooms: Vec::new(),
+                max: 0,
+                record: None,
+                force: false,
+            };
+            return crate::revoke::revoke(portal, out, job, dry_run);
+        }
     };
     let batch = Batch {
         targets: selection.ids.into_iter().map(Target::Id).collect(),
@@ -452,7 +463,7 @@ fn show(out: &Printer, table: &mut Listing, row: Row) -> Result<(), Error> {
         data["lastSignIn"] = json!(last);
     }
     out.record("review", true, None, data)?;
-    if out.is_human() {
+    if out.shows_tables() {
         let Row {
             id,
             email,

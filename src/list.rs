@@ -45,7 +45,7 @@ pub fn list(portal: &Portal, out: &Printer, filter: &Filter) -> Result<(), Error
     let mut table = Table::new(["ID", "EMAIL", "NAME", "STATUS", "REGISTERED"]);
     let total = each_page(portal, &filter.query(), |page| {
         for guest in page {
-            if out.is_human() {
+            if out.shows_tables() {
                 table.push(out, row(guest))?;
             } else if out.is_json() {
                 let [id, email, name, state, _] = row(guest);
@@ -58,6 +58,7 @@ pub fn list(portal: &Portal, out: &Printer, filter: &Filter) -> Result<(), Error
         Ok(())
     })?;
     if total == 0 {
+        table.finish(out)?;
         return out.say("No guests.");
     }
     table.finish(out)?;

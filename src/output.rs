@@ -19,20 +19,35 @@ use crate::error::Error;
 pub struct Printer {
     verbosity: Verbosity,
     json: bool,
+    csv: bool,
 }
 
 impl Printer {
     pub fn new(verbosity: Verbosity, json: bool) -> Printer {
-        Printer { verbosity, json }
+        Printer {
+            verbosity,
+            json,
+            csv: false,
+        }
+    }
+
+    /// `--csv`: tables are written as CSV, and nothing else goes to stdout.
+    pub fn with_csv(self, csv: bool) -> Printer {
+        Printer { csv, ..self }
     }
 
     pub fn is_json(&self) -> bool {
         self.json
     }
 
-    /// Whether `say` prints: not --quiet, not --json.
+    /// Whether `say` prints: not --quiet, not --json, not --csv.
     pub fn is_human(&self) -> bool {
-        !self.json && self.verbosity != Verbosity::Quiet
+        !self.json && !self.csv && self.verbosity != Verbosity::Quiet
+    }
+
+    /// Whether a `Table` pushed to is printed, as a table or as CSV.
+    pub fn shows_tables(&self) -> bool {
+        self.is_human() || self.csv
     }
 
     /// A line of the default output; not shown with --quiet or --json.
@@ -45,7 +60,7 @@ impl Printer {
 
     /// What a script wants from --quiet (the default output says it in words).
     pub fn quiet_line(&self, line: &str) -> Result<(), Error> {
-        if self.json || self.verbosity != Verbosity::Quiet {
+        if self.json || self.csv || self.verbosity != Verbosity::Quiet {
             return Ok(());
         }
         write_line(line)
@@ -111,10 +126,12 @@ impl Printer {
 /// have come (or the end), their widest cells set the columns, and from then on each
 /// row is printed as it comes, a longer cell pushing its line out. So a table of
 /// 10,000 guests is printed in flat memory and starts before the last page.
+/// With `--csv` it is CSV instead: the header row, then each row as it comes.
 pub struct Table<const N: usize> {
     header: [String; N],
     held: Vec<[String; N]>,
     widths: Option<[usize; N]>,
+    csv_started: bool,
 }
 
 const HELD: usize = 100;
@@ -125,10 +142,15 @@ impl<const N: usize> Table<N> {
             header: header.map(String::from),
             held: Vec::new(),
             widths: None,
+            csv_started: false,
         }
     }
 
     pub fn push(&mut self, out: &Printer, row: [String; N]) -> Result<(), Error> {
+        if out.csv {
+            self.start_csv()?;
+            return write_raw_line(&csv_record(&row));
+        }
         let row = row.map(|cell| match terminal_safe(&cell) {
             Cow::Borrowed(_) => cell,
             Cow::Owned(safe) => safe,
@@ -147,8 +169,19 @@ impl<const N: usize> Table<N> {
 
     /// Prints what is held; a table without rows prints nothing.
     pub fn finish(mut self, out: &Printer) -> Result<(), Error> {
+        if out.csv {
+            // A spreadsheet of no rows still has its columns.
+            return self.start_csv();
+        }
         if self.widths.is_none() && !self.held.is_empty() {
             self.flush(out)?;
+        }
+        Ok(())
+    }
+
+    fn start_csv(&mut self) -> Result<(), Error> {
+        if !std::mem::replace(&mut self.csv_started, true) {
+            write_raw_line(&csv_record(&self.header))?;
         }
         Ok(())
     }
@@ -181,6 +214,34 @@ fn print_row<const N: usize>(
         .map(|(cell, width)| format!("{cell:width$}"))
         .collect();
     out.say(cells.join("  ").trim_end())
+}
+
+/// One CSV record (RFC 4180), its CRLF included. A cell a spreadsheet would run as a
+/// formula (one starting with = + - @, a tab or a CR) gets a leading `'`, so that it
+/// shows as the text it is; then controls are made inert as everywhere (a line end
+/// inside a name becomes `\n`, so each record is one line), and a cell with a comma,
+/// a quote or a space at an end is quoted, its quotes doubled.
+fn csv_record(cells: &[String]) -> String {
+    let mut line = String::new();
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        let guarded = match cell.chars().next() {
+            Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+            _ => cell.clone(),
+        };
+        let safe = terminal_safe(&guarded);
+        if safe.contains([',', '"']) || safe.trim() != safe {
+            line.push('"');
+            line.push_str(&safe.replace('"', "\"\""));
+            line.push('"');
+        } else {
+            line.push_str(&safe);
+        }
+    }
+    line.push('\r');
+    line
 }
 
 fn write_line(line: &str) -> Result<(), Error> {
@@ -277,6 +338,27 @@ mod tests {
             "\\x7f\\u{9b}\\u{202e}x\\u{2066}"
         );
         assert_eq!(terminal_safe("Zoë 李"), "Zoë 李");
+    }
+
+    #[test]
+    fn csv_quotes_doubles_and_guards_formulas() {
+        let cells = [
+            "=HYPERLINK(\"x\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "a,b",
+            "plain",
+            "O'Neil \"Jr\"",
+            "a\nb",
+        ]
+        .map(String::from);
+        assert_eq!(
+            csv_record(&cells),
+            "\"'=HYPERLINK(\"\"x\"\")\",'+1,'-2,'@SUM(A1),'\\tx,\"a,b\",plain,\
+             \"O'Neil \"\"Jr\"\"\",a\\nb\r"
+        );
     }
 
     #[test]

@@ -38,6 +38,7 @@ fn main() {
     startup(&tool, &mut report);
     scale(&tool, &work, &mut report);
     inactive(&tool, &work, &mut report);
+    rooms(&tool, &work, &mut report);
     print!("{report}");
     let _ = std::fs::write("target/bench.md", &report);
     let _ = std::fs::remove_dir_all(&work);
@@ -701,4 +702,90 @@ fn invite_many(portal: &Portal, admin: &str) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// Rooms at scale: `access` over 1,000 rooms and 10,000 guests (the whole map), and
+/// `revoke --all-rooms` for one guest, with the requests each costs.
+fn rooms(tool: &Path, work: &Path, report: &mut String) {
+    const ROOMS: usize = 1_000;
+    const GUEST_ROOMS: usize = 5;
+    let portal = Portal::start();
+    let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
+    let key_file = write(work, "rooms-key", &portal.add_api_key(&admin, &["*:write"]));
+    let guests: Vec<String> = (0..SCALE)
+        .map(|i| {
+            portal.invite_guest(
+                &admin,
+                "Guest",
+                &format!("{i}"),
+                &format!("r{i}@example.com"),
+            )
+        })
+        .collect();
+    let per_room = SCALE / ROOMS;
+    for r in 0..ROOMS {
+        let room = portal.add_room(&admin, &format!("Room {r}"), portal::RoomType::Custom);
+        for guest in &guests[r * per_room..(r + 1) * per_room] {
+            portal.add_member(room, guest, 2, &admin);
+        }
+    }
+    // One guest in a few more rooms, to be taken out of all of them.
+    let leaver = &guests[0];
+    for r in 1..GUEST_ROOMS {
+        let room = 1000 + (r * per_room * 7 % ROOMS) as u64;
+        portal.add_member(room, leaver, 10, &admin);
+    }
+    let ours = |args: &[&str]| {
+        let mut command = Command::new(tool);
+        command
+            .args(args)
+            .arg("--api-key-file")
+            .arg(&key_file)
+            .env_clear()
+            .env("DOCSPACE_URL", portal.url());
+        command
+    };
+    writeln!(report, "\n## Rooms\n").unwrap();
+    writeln!(report, "| job | wall time | tool CPU time | room pages | member lists | PUTs | TCP connections | peak RSS |").unwrap();
+    writeln!(report, "|---|---|---|---|---|---|---|---|").unwrap();
+    let mut job = |name: &str, args: &[&str]| {
+        let before = portal.requests().len();
+        let used = measure(&mut ours(args));
+        let requests = portal.requests()[before..].to_vec();
+        let count =
+            |keep: &dyn Fn(&portal::Request) -> bool| requests.iter().filter(|r| keep(r)).count();
+        let pages = count(&|r| r.path == "/api/2.0/files/rooms");
+        let members = count(&|r| r.method == "GET" && r.path.ends_with("/share"));
+        let puts = count(&|r| r.method == "PUT");
+        let connections: BTreeSet<usize> = requests.iter().map(|r| r.connection).collect();
+        writeln!(
+            report,
+            "| {name} | {} | {} | {pages} | {members} | {puts} | {} | {} KiB |",
+            ms(used.wall),
+            ms(used.cpu),
+            connections.len(),
+            used.rss_kib
+        )
+        .unwrap();
+        (pages, members, puts, connections.len())
+    };
+    let map = job(
+        "access: the map of 1,000 rooms and 10,000 guests (`--csv`)",
+        &["access", "--csv"],
+    );
+    let revoke = job(
+        "revoke --all-rooms for one guest in 5 rooms",
+        &["revoke", leaver, "--all-rooms", "-q"],
+    );
+    writeln!(report).unwrap();
+    target(
+        report,
+        "access over 1,000 rooms: each room page and member list read once, on 1 connection",
+        map == (ROOMS / 100, ROOMS, 0, 1),
+    );
+    target(
+        report,
+        "revoke --all-rooms for one guest: 1 room page, 1 member list and 1 PUT per room",
+        revoke == (1, GUEST_ROOMS, GUEST_ROOMS, 1),
+    );
 }

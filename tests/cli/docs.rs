@@ -6,7 +6,7 @@ use std::process::Command;
 use crate::util::{tool, write_temp};
 
 /// Every command that has a --help of its own.
-const COMMANDS: [&str; 10] = [
+const COMMANDS: [&str; 13] = [
     "approve",
     "delete",
     "run",
@@ -17,6 +17,9 @@ const COMMANDS: [&str; 10] = [
     "expire",
     "disable",
     "enable",
+    "access",
+    "revoke",
+    "restore",
 ];
 
 #[test]
@@ -90,14 +93,14 @@ fn bash_completes_commands_options_values_and_files() {
     );
     assert_eq!(
         complete(&["docspace-guest", "expire", "--action", ""]),
-        ["remove", "disable", "delete"]
+        ["remove", "disable", "delete", "revoke"]
     );
     assert_eq!(
         complete(&["docspace-guest", "list", "--status", "p"]),
         ["pending"]
     );
     assert_eq!(
-        complete(&["docspace-guest", "--url", "https://p", "rev"]),
+        complete(&["docspace-guest", "--url", "https://p", "revi"]),
         ["review"],
         "a flag's value is not taken for the command"
     );
@@ -156,7 +159,7 @@ fn zsh_and_fish_completions_load() {
         .map(|l| l.split('\t').next().unwrap())
         .collect();
     values.sort();
-    assert_eq!(values, ["delete", "disable", "remove"]);
+    assert_eq!(values, ["delete", "disable", "remove", "revoke"]);
     tool(&["completions", "tcsh"])
         .run()
         .assert_usage_error("completions needs one shell: bash, zsh or fish");

@@ -214,7 +214,7 @@ fn a_policy_is_required_and_days_are_whole_numbers() {
         .assert_usage_error("--action");
     e.tool(&["expire", "--disabled", "--action", "purge"])
         .run()
-        .assert_usage_error("--action takes remove, disable or delete");
+        .assert_usage_error("--action takes remove, disable, delete or revoke");
     e.tool(&["review", "--disabled", "--action", "delete"])
         .run()
         .assert_usage_error("--action is not an option of review");

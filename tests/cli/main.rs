@@ -20,4 +20,5 @@ mod networks; // 429s and Retry-After, timeouts, hang-ups, bad answers, redirect
 mod proxies; // HTTP(S)_PROXY, ALL_PROXY, NO_PROXY
 mod refusals; // the server's refusals: 401, 403, 400, 404
 mod releases; // every DocSpace release from 3.0 to 3.7.2
+mod rooms; // access, revoke, restore: rooms and their guests
 mod tls; // --ca-cert, SSL_CERT_FILE, SSL_CERT_DIR

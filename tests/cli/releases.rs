@@ -131,7 +131,7 @@ fn run_by_a_docspace_admin_asks_the_release_only_to_explain_a_refusal() {
             continue;
         }
         let staff = staffed(release, true);
-        let (_guest, link) = staff.shared_guest("Gina", "gina@example.com");
+        let (_, link) = staff.shared_guest("Gina", "gina@example.com");
         let args = ["run", "--email", "gina@example.com", "--link", &link];
         let out = staff.tool(&staff.admin_key, &args).run();
         let asked = staff

@@ -86,6 +86,7 @@ impl State {
                 self.audit_lifetime(&reply, &caller)
             }
             ("GET", ["security", "audit", "login", "filter"]) => self.login_events(&reply, &caller),
+            (method, ["files", "rooms", rest @ ..]) => self.rooms(&reply, &caller, method, rest),
             _ => empty(404),
         }
     }
@@ -191,12 +192,19 @@ impl State {
         let every_area = ["/api/2.0/security/", "/api/2.0/portal/"]
             .iter()
             .any(|area| request.path.starts_with(area));
+        // Rooms are the `rooms` area's, people the `accounts` area's.
+        let area = if request.path.starts_with("/api/2.0/files/") {
+            "rooms"
+        } else {
+            "accounts"
+        };
+        let (read, write) = (format!("{area}:read"), format!("{area}:write"));
         let allowed = if every_area {
             scopes(&["*:read", "*:write"])
         } else if request.method == "GET" {
-            scopes(&["accounts:read", "accounts:write", "*:read", "*:write"])
+            scopes(&[&read, &write, "*:read", "*:write"])
         } else {
-            scopes(&["accounts:write", "*:write"])
+            scopes(&[&write, "*:write"])
         };
         if !allowed {
             return Err(empty(403));
@@ -477,7 +485,7 @@ pub(super) struct Reply<'a> {
 }
 
 impl Reply<'_> {
-    fn envelope(&self, response: Option<Value>, count: usize) -> Value {
+    pub(super) fn envelope(&self, response: Option<Value>, count: usize) -> Value {
         let mut href = format!("{}{}", self.base, self.request.path);
         if !self.request.query.is_empty() {
             href = format!("{href}?{}", self.request.query);
@@ -504,7 +512,7 @@ impl Reply<'_> {
     }
 }
 
-fn empty(status: u16) -> Answer {
+pub(super) fn empty(status: u16) -> Answer {
     Answer::Send(Response::new(status, ""))
 }
 
@@ -564,7 +572,7 @@ pub fn invalid(field: &str, message: &str) -> Answer {
     ))
 }
 
-fn body_json(request: &Request) -> Result<Value, Answer> {
+pub(super) fn body_json(request: &Request) -> Result<Value, Answer> {
     serde_json::from_str(&request.body)
         .map_err(|e| invalid("$", &format!("The JSON value could not be converted: {e}")))
 }
@@ -604,7 +612,7 @@ fn valid_email(text: &str) -> bool {
     matches!(text.split_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@'))
 }
 
-fn user_json(user: &User) -> Value {
+pub(super) fn user_json(user: &User) -> Value {
     let admin = matches!(user.role, Role::Owner | Role::Admin);
     let value = json!({
         "id": user.id,

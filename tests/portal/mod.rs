@@ -19,9 +19,13 @@ mod certs;
 mod endpoints;
 pub mod http;
 mod logins;
+mod rooms;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+#[allow(unused_imports)]
+pub use rooms::RoomType;
 
 // Re-exported where they always were; not every user of this module needs them.
 #[allow(unused_imports)]
@@ -165,6 +169,8 @@ struct State {
     version_configured: bool,
     paging: Paging,
     logins: logins::Logins,
+    /// Rooms, their members and what the room endpoints were asked (tests/portal/rooms.rs).
+    rooms: rooms::Rooms,
 }
 
 /// How `people/filter` pages: as DocSpace does, or as a broken cache in front of it.
