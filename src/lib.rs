@@ -21,4 +21,5 @@ pub mod proxy;
 pub mod release;
 pub mod retry;
 pub mod tls;
+pub mod trust;
 pub mod url;

@@ -9,9 +9,12 @@
 //! is neither kept nor parsed again, and of `SSL_CERT_DIR` only the subject-hash
 //! files are read, as OpenSSL reads it.
 
-use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::ffi::OsString;
+use std::fs::{File, OpenOptions};
+use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use ureq::tls::Certificate;
 
@@ -26,12 +29,22 @@ const SYSTEM_BUNDLES: &[&str] = &[
     "/etc/ssl/cert.pem",
 ];
 
+/// The most read of a bundle the user named (`--ca-cert`, `SSL_CERT_FILE`), which may
+/// be a pipe: the distributions' bundles are about 200 KiB, so this is generous, and
+/// `/dev/zero` ends in an error instead of exhausting memory.
+pub const MAX_BUNDLE_BYTES: u64 = 16 * 1024 * 1024;
+/// The most read of a file the tool found by itself in `SSL_CERT_DIR`: one root is
+/// about 2 KiB; a larger file is passed over.
+const MAX_DIR_FILE_BYTES: u64 = 1024 * 1024;
+/// Linux's O_NONBLOCK (the same on x86_64 and aarch64), so that opening a FIFO found
+/// in `SSL_CERT_DIR` returns at once instead of waiting for a writer.
+const O_NONBLOCK: i32 = 0o4000;
+
 /// The certificates of a `--ca-cert` file: read when the command line is checked, so a
 /// wrong path is a usage error before anything is sent.
 pub fn read_ca_file(path: &Path) -> Result<Vec<Certificate<'static>>, Error> {
     let shown = path.display();
-    let pem =
-        std::fs::read(path).map_err(|err| Error::Usage(format!("--ca-cert {shown}: {err}")))?;
+    let pem = read_chosen(path).map_err(|err| Error::Usage(format!("--ca-cert {shown}: {err}")))?;
     let certs = certificates(&pem);
     if certs.is_empty() {
         return Err(Error::Usage(format!(
@@ -41,107 +54,171 @@ pub fn read_ca_file(path: &Path) -> Result<Vec<Certificate<'static>>, Error> {
     Ok(certs)
 }
 
-/// Built-in roots, then the system's, then `extra`, each once. Loaded once per
-/// process, and only when a TLS connection is about to be made.
-pub fn trusted_roots(extra: &[Certificate<'static>]) -> Result<Vec<Certificate<'static>>, Error> {
-    let mut roots = Roots::default();
-    for der in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
-        let der: &'static [u8] = der;
-        roots.add(der, || Certificate::from_der(der));
-    }
-    for der in certificates_in(&system_bundle_files()?) {
-        roots.add(&der, || Certificate::from_der(&der).to_owned());
-    }
-    for cert in extra {
-        roots.add(cert.der(), || cert.clone());
-    }
-    Ok(roots.certs)
-}
-
-/// Trust anchors without repeats, so that rustls parses each root once.
-#[derive(Default)]
-struct Roots {
-    certs: Vec<Certificate<'static>>,
-    hashes: HashSet<u64>,
-}
-
-impl Roots {
-    fn add(&mut self, der: &[u8], cert: impl FnOnce() -> Certificate<'static>) {
-        // The signature at the end tells certificates apart; hashing all of each one
-        // would cost as much as decoding it.
-        let mut hasher = DefaultHasher::new();
-        (der.len(), &der[der.len().saturating_sub(32)..]).hash(&mut hasher);
-        // A hash seen before is compared in full: a collision must not drop a root.
-        if !self.hashes.insert(hasher.finish()) && self.certs.iter().any(|c| c.der() == der) {
-            return;
-        }
-        self.certs.push(cert());
-    }
-}
-
-/// SSL_CERT_FILE and SSL_CERT_DIR as OpenSSL reads them; else the distribution's bundle.
-fn system_bundle_files() -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
-    if let Some(file) = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()) {
-        let file = PathBuf::from(file);
-        if !file.is_file() {
-            return Err(Error::Usage(format!(
-                "SSL_CERT_FILE names {}, which is not a readable file",
-                file.display()
-            )));
-        }
-        files.push(file);
-    }
-    if let Some(dirs) = std::env::var_os("SSL_CERT_DIR").filter(|v| !v.is_empty()) {
-        for dir in std::env::split_paths(&dirs) {
-            files.extend(certificate_dir_files(&dir));
-        }
-    }
-    if files.is_empty() {
-        files.extend(
-            SYSTEM_BUNDLES
-                .iter()
-                .map(PathBuf::from)
-                .find(|path| path.is_file()),
-        );
-    }
-    Ok(files)
-}
-
-/// Reads a file into `buffer` with plain reads: `std::fs::read` also asks the file's
-/// size and position, two more system calls for each of a directory's 150 roots.
-fn read_file(path: &Path, buffer: &mut Vec<u8>) -> std::io::Result<()> {
-    use std::io::Read;
-    buffer.clear();
-    let mut file = std::fs::File::open(path)?;
-    let mut chunk = [0; 16 * 1024];
-    loop {
-        let n = file.read(&mut chunk)?;
-        buffer.extend_from_slice(&chunk[..n]);
-        // A regular file reads short only at its end: no read more to see the end.
-        if n < chunk.len() {
-            return Ok(());
-        }
-    }
-}
-
-/// The DER of every certificate in `files`; a file that cannot be read is passed over.
-fn certificates_in(files: &[PathBuf]) -> Vec<Vec<u8>> {
+/// A file the user named: whatever it is (a pipe too), read up to `MAX_BUNDLE_BYTES`.
+fn read_chosen(path: &Path) -> Result<Vec<u8>, String> {
     let mut pem = Vec::new();
-    let mut ders = Vec::new();
-    for file in files {
-        if read_file(file, &mut pem).is_ok() {
-            ders.extend(pem_certificates(&pem));
-        }
+    let file = File::open(path).map_err(|err| err.to_string())?;
+    if !read_bounded(file, &mut pem, MAX_BUNDLE_BYTES).map_err(|err| err.to_string())? {
+        return Err(format!(
+            "larger than {} MiB, the most read of a CA bundle",
+            MAX_BUNDLE_BYTES >> 20
+        ));
     }
-    ders
+    Ok(pem)
+}
+
+/// A file the tool found by itself: read only if, once symlinks are followed, it is a
+/// regular file of at most `limit` bytes (Debian's hash names are symlinks, so
+/// they are followed; a FIFO or a device is passed over, never waited on).
+fn read_found(path: &Path, buffer: &mut Vec<u8>, limit: u64) -> bool {
+    buffer.clear();
+    let Ok(file) = OpenOptions::new()
+        .read(true)
+        .custom_flags(O_NONBLOCK)
+        .open(path)
+    else {
+        return false;
+    };
+    // The type of what was opened, not of the name, which could change in between.
+    match file.metadata() {
+        Ok(meta) if meta.is_file() && meta.len() <= limit => {}
+        _ => return false,
+    }
+    read_bounded(file, buffer, limit).unwrap_or(false) || {
+        buffer.clear();
+        false
+    }
+}
+
+/// Reads at most `limit` bytes into `buffer`; false if there was more.
+fn read_bounded(file: File, buffer: &mut Vec<u8>, limit: u64) -> std::io::Result<bool> {
+    buffer.clear();
+    let read = file.take(limit + 1).read_to_end(buffer)?;
+    Ok(read as u64 <= limit)
+}
+
+/// The system's roots as OpenSSL finds them: `SSL_CERT_FILE` and `SSL_CERT_DIR`, else
+/// the distribution's bundle. Checked when the agent is made; read only when the
+/// built-in roots and `--ca-cert` did not verify a server, and then as little as may do.
+#[derive(Debug)]
+pub struct SystemRoots {
+    file: Option<PathBuf>,
+    dirs: Vec<PathBuf>,
+    /// The DER of `SSL_CERT_FILE`'s (or the distribution bundle's) certificates, read
+    /// once: it may be a pipe.
+    bundle: OnceLock<Result<Vec<Vec<u8>>, String>>,
+}
+
+impl SystemRoots {
+    pub fn from_env() -> Result<SystemRoots, Error> {
+        SystemRoots::new(
+            std::env::var_os("SSL_CERT_FILE"),
+            std::env::var_os("SSL_CERT_DIR"),
+        )
+    }
+
+    fn new(file: Option<OsString>, dirs: Option<OsString>) -> Result<SystemRoots, Error> {
+        let text = |name: &str, value: Option<OsString>| match value {
+            Some(value) if !value.is_empty() => value.into_string().map(Some).map_err(|value| {
+                Error::Usage(format!(
+                    "{name} is not valid UTF-8 ({}): name a path in UTF-8, or unset it",
+                    value.to_string_lossy()
+                ))
+            }),
+            _ => Ok(None),
+        };
+        let file = text("SSL_CERT_FILE", file)?.map(PathBuf::from);
+        let dirs = text("SSL_CERT_DIR", dirs)?;
+        if let Some(file) = &file {
+            let problem = match std::fs::metadata(file) {
+                Err(err) => Some(err.to_string()),
+                Ok(meta) if meta.is_dir() => Some("a directory".into()),
+                Ok(meta) if meta.is_file() && meta.len() > MAX_BUNDLE_BYTES => Some(format!(
+                    "larger than {} MiB, the most read of a CA bundle",
+                    MAX_BUNDLE_BYTES >> 20
+                )),
+                Ok(_) => None,
+            };
+            if let Some(problem) = problem {
+                return Err(Error::Usage(format!(
+                    "SSL_CERT_FILE names {}, which is not a readable CA bundle: {problem}",
+                    file.display()
+                )));
+            }
+        }
+        Ok(SystemRoots {
+            file,
+            dirs: dirs.iter().flat_map(std::env::split_paths).collect(),
+            bundle: OnceLock::new(),
+        })
+    }
+
+    /// Whether `SSL_CERT_DIR` names directories, where a root may be looked up by name.
+    pub fn has_dirs(&self) -> bool {
+        !self.dirs.is_empty()
+    }
+
+    /// The certificates that may be the issuers named by `hashes`: the bundle, and of
+    /// `SSL_CERT_DIR` only the files named for them (`<hash>.0`, `.1`, …), as OpenSSL
+    /// looks a root up during verification.
+    pub fn by_issuer(&self, hashes: &[u32]) -> Result<Vec<Vec<u8>>, String> {
+        let mut ders = self.bundle()?.clone();
+        let mut pem = Vec::new();
+        for dir in &self.dirs {
+            for hash in hashes {
+                for n in 0.. {
+                    let path = dir.join(format!("{hash:08x}.{n}"));
+                    if !read_found(&path, &mut pem, MAX_DIR_FILE_BYTES) {
+                        break;
+                    }
+                    ders.extend(pem_certificates(&pem));
+                }
+            }
+        }
+        Ok(ders)
+    }
+
+    /// Every certificate: the bundle and every hash-named file of `SSL_CERT_DIR`.
+    pub fn all(&self) -> Result<Vec<Vec<u8>>, String> {
+        let mut ders = self.bundle()?.clone();
+        let mut pem = Vec::new();
+        for dir in &self.dirs {
+            for file in certificate_dir_files(dir) {
+                if read_found(&file, &mut pem, MAX_DIR_FILE_BYTES) {
+                    ders.extend(pem_certificates(&pem));
+                }
+            }
+        }
+        Ok(ders)
+    }
+
+    fn bundle(&self) -> Result<&Vec<Vec<u8>>, String> {
+        let read = || {
+            let chosen = self.file.as_ref().map(|file| {
+                read_chosen(file).map_err(|err| format!("SSL_CERT_FILE {}: {err}", file.display()))
+            });
+            let pem = match chosen {
+                Some(pem) => pem?,
+                // The distribution's bundle stands in only when neither variable is set.
+                None if self.dirs.is_empty() => {
+                    let mut pem = Vec::new();
+                    SYSTEM_BUNDLES
+                        .iter()
+                        .any(|path| read_found(Path::new(path), &mut pem, MAX_BUNDLE_BYTES));
+                    pem
+                }
+                None => Vec::new(),
+            };
+            Ok(pem_certificates(&pem).collect())
+        };
+        self.bundle.get_or_init(read).as_ref().map_err(Clone::clone)
+    }
 }
 
 /// The files of an `SSL_CERT_DIR` directory that OpenSSL reads: those named by subject
 /// hash (`3513523f.0`, as `c_rehash` and `update-ca-certificates` make them), not the
 /// bundle and the named copies beside them, which hold the same roots again. A
-/// directory without such names (a mounted set of PEM files) is read whole. A root
-/// linked under two names is kept once by `Roots`, so no file is stat'ed here.
+/// directory without such names (a mounted set of PEM files) is read whole.
 fn certificate_dir_files(dir: &Path) -> Vec<PathBuf> {
     let is_hash_name = |name: &str| {
         name.split_once('.').is_some_and(|(hash, n)| {
@@ -162,6 +239,152 @@ fn certificate_dir_files(dir: &Path) -> Vec<PathBuf> {
                 .is_some_and(is_hash_name)
         });
     if hashed.is_empty() { others } else { hashed }
+}
+
+/// The subject hashes (OpenSSL's `X509_NAME_hash`) of the issuers of `certs`: the
+/// names under which `SSL_CERT_DIR` files the roots that could have signed them.
+pub fn issuer_hashes<'a>(certs: impl Iterator<Item = &'a [u8]>) -> Vec<u32> {
+    let mut hashes: Vec<u32> = certs.filter_map(|cert| name_hash(names(cert)?.0)).collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
+}
+
+/// One DER element at the start of `der`: its tag, its contents, and what follows it.
+fn der_next(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = der.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let count = usize::from(first & 0x7f);
+        if count == 0 || count > 4 || rest.len() < count {
+            return None;
+        }
+        let (bytes, rest) = rest.split_at(count);
+        (
+            bytes.iter().fold(0, |len, &b| len << 8 | usize::from(b)),
+            rest,
+        )
+    };
+    (rest.len() >= len).then(|| {
+        let (contents, rest) = rest.split_at(len);
+        (tag, contents, rest)
+    })
+}
+
+/// The issuer and subject `Name`s of a certificate, as DER elements.
+fn names(cert: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (_, cert, _) = der_next(cert)?;
+    let (_, mut tbs, _) = der_next(cert)?;
+    if tbs.first() == Some(&0xa0) {
+        tbs = der_next(tbs)?.2; // version
+    }
+    let tbs = der_next(tbs)?.2; // serial number
+    let tbs = der_next(tbs)?.2; // signature algorithm
+    let (issuer, tbs) = element(tbs)?;
+    let tbs = der_next(tbs)?.2; // validity
+    let (subject, _) = element(tbs)?;
+    Some((issuer, subject))
+}
+
+/// The whole first element of `der` (tag and length too), and what follows it.
+fn element(der: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (_, _, rest) = der_next(der)?;
+    Some((&der[..der.len() - rest.len()], rest))
+}
+
+/// OpenSSL's `X509_NAME_hash`: the first four bytes (little-endian) of the SHA-1 of
+/// the name's canonical form, in which each text is UTF-8, trimmed, its runs of spaces
+/// made one and its ASCII lower-cased, and the outer SEQUENCE left out. A name this
+/// gets wrong only costs the look-up: the whole directory is read after it.
+fn name_hash(name: &[u8]) -> Option<u32> {
+    let (0x30, mut rdns, _) = der_next(name)? else {
+        return None;
+    };
+    let mut canonical = Vec::new();
+    while !rdns.is_empty() {
+        let (0x31, mut avas, rest) = der_next(rdns)? else {
+            return None;
+        };
+        rdns = rest;
+        let mut set = Vec::new();
+        while !avas.is_empty() {
+            let (0x30, ava, rest) = der_next(avas)? else {
+                return None;
+            };
+            avas = rest;
+            let (oid, value) = element(ava)?;
+            let (tag, text, _) = der_next(value)?;
+            let mut pair = oid.to_vec();
+            match canonical_text(tag, text) {
+                Some(text) => push_der(&mut pair, 0x0c, &text),
+                None => pair.extend_from_slice(element(value)?.0),
+            }
+            let mut encoded = Vec::new();
+            push_der(&mut encoded, 0x30, &pair);
+            set.push(encoded);
+        }
+        // DER orders the members of a SET by their encoding.
+        set.sort();
+        push_der(&mut canonical, 0x31, &set.concat());
+    }
+    let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &canonical);
+    let first: [u8; 4] = digest.as_ref()[..4].try_into().ok()?;
+    Some(u32::from_le_bytes(first))
+}
+
+/// A directory string in OpenSSL's canonical form; `None` for types it keeps as they are.
+fn canonical_text(tag: u8, text: &[u8]) -> Option<Vec<u8>> {
+    let utf8: String = match tag {
+        // UTF8String, PrintableString, IA5String, VisibleString
+        0x0c | 0x13 | 0x16 | 0x1a => String::from_utf8(text.to_vec()).ok()?,
+        // T61String, read as Latin-1 as OpenSSL reads it
+        0x14 => text.iter().map(|&b| char::from(b)).collect(),
+        // BMPString
+        0x1e => char::decode_utf16(
+            text.chunks_exact(2)
+                .map(|pair| u16::from_be_bytes([pair[0], pair[1]])),
+        )
+        .collect::<Result<_, _>>()
+        .ok()?,
+        // UniversalString
+        0x1c => text
+            .chunks_exact(4)
+            .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
+            .collect::<Option<_>>()?,
+        _ => return None,
+    };
+    // C's isspace: \v (0x0b) counts, unlike in u8::is_ascii_whitespace.
+    let space = |b: &u8| matches!(b, b' ' | b'\t'..=b'\r');
+    let mut out = Vec::with_capacity(utf8.len());
+    let mut in_space = false;
+    for &b in utf8.as_bytes() {
+        if space(&b) {
+            in_space = true;
+            continue;
+        }
+        if in_space && !out.is_empty() {
+            out.push(b' ');
+        }
+        in_space = false;
+        out.push(b.to_ascii_lowercase());
+    }
+    Some(out)
+}
+
+fn push_der(out: &mut Vec<u8>, tag: u8, contents: &[u8]) {
+    out.push(tag);
+    let len = contents.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|&&b| b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+    out.extend_from_slice(contents);
 }
 
 fn certificates(pem: &[u8]) -> Vec<Certificate<'static>> {
@@ -298,6 +521,8 @@ pub fn certificate_problem(error_text: &str, host: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     #[test]
@@ -314,12 +539,135 @@ mod tests {
         assert_eq!(certificate_problem("connection refused", "p"), None);
     }
 
+    /// A fresh directory for one test.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("dg-tls-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn mkfifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo").arg(path).status();
+        assert!(made.unwrap().success(), "mkfifo {}", path.display());
+    }
+
+    /// Runs `job` on a thread and fails if it does not end within five seconds, so
+    /// that a read waiting on a FIFO fails the test instead of hanging it.
+    fn within_seconds<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> T {
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(job()));
+        receive
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("it waited")
+    }
+
     #[test]
-    fn the_built_in_roots_are_there_once() {
-        let roots = trusted_roots(&[]).unwrap();
-        assert!(roots.len() > 100);
-        let unique: HashSet<&[u8]> = roots.iter().map(|c| c.der()).collect();
-        assert_eq!(unique.len(), roots.len(), "no root twice");
+    fn subject_hashes_are_openssls() {
+        // Debian's /etc/ssl/certs: each root under its OpenSSL subject hash.
+        let mut checked = 0;
+        for entry in std::fs::read_dir("/etc/ssl/certs").into_iter().flatten() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let Some(hash) = name
+                .strip_suffix(".0")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+            else {
+                continue;
+            };
+            let pem = std::fs::read(&path).unwrap();
+            let der = pem_certificates(&pem).next().unwrap();
+            let (_, subject) = names(&der).unwrap();
+            assert_eq!(name_hash(subject), Some(hash), "{name}");
+            // A root is its own issuer.
+            assert_eq!(issuer_hashes([der.as_slice()].into_iter()), vec![hash]);
+            checked += 1;
+        }
+        eprintln!("{checked} subject hashes checked");
+        assert_eq!(
+            canonical_text(0x13, b"  Foo \t\x0b BAR  "),
+            Some(b"foo bar".to_vec())
+        );
+        assert_eq!(
+            canonical_text(0x1e, &[0, b'A', 0, b' ', 0, b'b']),
+            Some(b"a b".to_vec())
+        );
+        assert_eq!(canonical_text(0x03, b"bits"), None);
+    }
+
+    #[test]
+    fn ssl_cert_dir_reads_regular_files_only_and_never_waits() {
+        let dir = scratch("dir");
+        let root = format!("junk\n{}", pem_of(b"a root"));
+        std::fs::write(dir.join("0badc0de.0"), &root).unwrap();
+        // Debian's hash names are symlinks: they are followed.
+        std::os::unix::fs::symlink(dir.join("0badc0de.0"), dir.join("0badc0de.1")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.join("00000000.0")).unwrap();
+        mkfifo(&dir.join("11111111.0"));
+        std::fs::write(
+            dir.join("22222222.0"),
+            "x".repeat(MAX_DIR_FILE_BYTES as usize + 1),
+        )
+        .unwrap();
+        let roots = SystemRoots::new(None, Some(dir.clone().into())).unwrap();
+        let roots = Arc::new(roots);
+        let all = {
+            let roots = roots.clone();
+            within_seconds(move || roots.all())
+        };
+        assert_eq!(all.unwrap(), vec![b"a root".to_vec(); 2]);
+        let found = within_seconds(move || {
+            roots.by_issuer(&[0x0000_0000, 0x1111_1111, 0x2222_2222, 0x0bad_c0de])
+        });
+        assert_eq!(found.unwrap(), vec![b"a root".to_vec(); 2]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_bundle_the_user_names_is_read_within_its_limit() {
+        let err = read_ca_file(Path::new("/dev/zero")).unwrap_err();
+        assert!(
+            matches!(&err, Error::Usage(m) if m.contains("/dev/zero") && m.contains("16 MiB")),
+            "{err:?}"
+        );
+        let dir = scratch("bundle");
+        let big = dir.join("big.pem");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(MAX_BUNDLE_BYTES + 1)
+            .unwrap();
+        let err = SystemRoots::new(Some(big.into()), None).unwrap_err();
+        assert!(
+            matches!(&err, Error::Usage(m) if m.contains("SSL_CERT_FILE") && m.contains("16 MiB")),
+            "{err:?}"
+        );
+        // A pipe still works.
+        let fifo = dir.join("ca.pem");
+        mkfifo(&fifo);
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::write(fifo, pem_of(b"piped")).unwrap())
+        };
+        let certs = within_seconds(move || read_ca_file(&fifo));
+        writer.join().unwrap();
+        assert_eq!(certs.unwrap()[0].der(), b"piped");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_variable_not_in_utf8_is_named() {
+        use std::os::unix::ffi::OsStringExt;
+        let bad = || Some(OsString::from_vec(b"/etc/ssl/\xff".to_vec()));
+        for (file, dir, name) in [
+            (bad(), None, "SSL_CERT_FILE"),
+            (None, bad(), "SSL_CERT_DIR"),
+        ] {
+            let err = SystemRoots::new(file, dir).unwrap_err();
+            assert!(
+                matches!(&err, Error::Usage(m) if m.starts_with(name) && m.contains("UTF-8")),
+                "{err:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,263 @@
+//! The TLS connection, with a rustls configuration of the tool's own, so that a trust
+//! store costs what one handshake needs: the built-in roots and `--ca-cert` are tried
+//! first, and the system's roots (`tls::SystemRoots`) are read only when those did not
+//! verify the server, first by the issuer's name as OpenSSL looks into `SSL_CERT_DIR`,
+//! then whole. The trusted set is the same as one store of all of them: whatever the
+//! first try refuses is decided by all the roots together.
+//!
+//! ureq lets a connector bring its own TLS only through its `unversioned` transport
+//! API, which may change in any minor release: Cargo.toml pins ureq's exact version.
+
+use std::fmt;
+use std::io::{Read, Write};
+use std::sync::{Arc, OnceLock};
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, StreamOwned};
+use ureq::tls::Certificate;
+use ureq::unversioned::transport::time::{Duration, Instant};
+use ureq::unversioned::transport::{
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout,
+    TcpConnector, Transport, TransportAdapter,
+};
+
+use crate::error::Error;
+use crate::tls::{self, SystemRoots};
+
+/// ureq's connectors for a CONNECT proxy and the TCP connection, then TLS as this
+/// module makes it. `system`: whether the system's roots are trusted too (an http
+/// portal trusts only `--ca-cert`, so that it reads no store).
+pub fn connector(extra: &[Certificate<'static>], system: bool) -> Result<impl Connector, Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let extra: Vec<CertificateDer<'static>> = extra
+        .iter()
+        .map(|cert| CertificateDer::from(cert.der().to_vec()))
+        .collect();
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(rustls::ALL_VERSIONS)
+        .map_err(|err| Error::Usage(format!("TLS: {err}")))?;
+    let config = if system {
+        let verifier = Verifier {
+            first: verifier(&provider, &extra, Vec::new())
+                .map_err(|err| Error::Usage(format!("TLS: {err}")))?,
+            system: SystemRoots::from_env()?,
+            provider,
+            extra,
+            all: OnceLock::new(),
+        };
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+    } else {
+        let mut store = RootCertStore::empty();
+        store.add_parsable_certificates(extra);
+        builder.with_root_certificates(store)
+    };
+    let tls = TlsConnector {
+        config: Arc::new(config.with_no_client_auth()),
+    };
+    Ok(
+        ().chain(ConnectProxyConnector::default())
+            .chain(TcpConnector::default())
+            .chain(tls),
+    )
+}
+
+/// rustls's own verifier over the built-in roots, `extra` and `system` (DER).
+fn verifier(
+    provider: &Arc<CryptoProvider>,
+    extra: &[CertificateDer<'static>],
+    system: Vec<Vec<u8>>,
+) -> Result<Arc<WebPkiServerVerifier>, rustls::Error> {
+    let mut store = RootCertStore::empty();
+    store.add_parsable_certificates(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned());
+    store.add_parsable_certificates(extra.iter().cloned());
+    store.add_parsable_certificates(system.into_iter().map(CertificateDer::from));
+    WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
+        .build()
+        .map_err(|err| rustls::Error::General(err.to_string()))
+}
+
+/// Verifies with the built-in roots and `--ca-cert` first, and with the system's only
+/// when those refuse the certificate.
+struct Verifier {
+    first: Arc<WebPkiServerVerifier>,
+    system: SystemRoots,
+    provider: Arc<CryptoProvider>,
+    extra: Vec<CertificateDer<'static>>,
+    /// Every root, once it was needed: a later connection does not read them again.
+    all: OnceLock<Result<Arc<WebPkiServerVerifier>, rustls::Error>>,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("system", &self.system)
+            .finish()
+    }
+}
+
+impl ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verify = |verifier: &WebPkiServerVerifier| {
+            verifier.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        };
+        // Any refusal, not only an unknown issuer: a system root may give the chain
+        // another path, and the reason shown must be the one of all the roots.
+        match verify(&self.first) {
+            Err(rustls::Error::InvalidCertificate(_)) => {}
+            other => return other,
+        }
+        if self.system.has_dirs() {
+            let chain = std::iter::once(end_entity).chain(intermediates);
+            let hashes = tls::issuer_hashes(chain.map(|cert| cert.as_ref()));
+            let found = self
+                .system
+                .by_issuer(&hashes)
+                .map_err(rustls::Error::General)?;
+            if !found.is_empty() {
+                let verified = verify(&*verifier(&self.provider, &self.extra, found)?);
+                if verified.is_ok() {
+                    return verified;
+                }
+            }
+        }
+        let all = self.all.get_or_init(|| {
+            let roots = self.system.all().map_err(rustls::Error::General)?;
+            verifier(&self.provider, &self.extra, roots)
+        });
+        verify(all.as_ref().map_err(Clone::clone)?)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.first.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.first.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.first.supported_verify_schemes()
+    }
+}
+
+/// Wraps the chained connection in TLS for an https URL, as ureq's RustlsConnector
+/// does, with this module's configuration.
+struct TlsConnector {
+    config: Arc<ClientConfig>,
+}
+
+impl fmt::Debug for TlsConnector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TlsConnector")
+    }
+}
+
+impl<In: Transport> Connector<In> for TlsConnector {
+    type Out = Either<In, TlsTransport>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        let Some(transport) = chained else {
+            return Ok(None);
+        };
+        if !details.needs_tls() || transport.is_tls() {
+            return Ok(Some(Either::A(transport)));
+        }
+        let host = details
+            .uri
+            .host()
+            .ok_or(ureq::Error::Tls("no host to connect to"))?;
+        // An IPv6 address comes in brackets.
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let name = ServerName::try_from(host)
+            .map_err(|_| ureq::Error::Tls("not a valid host name for TLS"))?
+            .to_owned();
+        let mut connection = ClientConnection::new(self.config.clone(), name)?;
+        let mut socket = TransportAdapter::new(transport.boxed(), details.current_time.clone());
+        socket.set_timeout(remaining(details));
+        connection.complete_io(&mut socket)?;
+        Ok(Some(Either::B(TlsTransport {
+            buffers: LazyBuffers::new(
+                details.config.input_buffer_size(),
+                details.config.output_buffer_size(),
+            ),
+            stream: StreamOwned::new(connection, socket),
+        })))
+    }
+}
+
+/// The time the handshake may take: what the connection's timeout left of it.
+fn remaining(details: &ConnectionDetails) -> NextTimeout {
+    let mut timeout = details.timeout;
+    if let (Duration::Exact(left), Instant::Exact(now), Instant::Exact(started)) =
+        (timeout.after, (details.current_time)(), details.now)
+    {
+        timeout.after = Duration::Exact(left.saturating_sub(now - started));
+    }
+    timeout
+}
+
+pub struct TlsTransport {
+    buffers: LazyBuffers,
+    stream: StreamOwned<ClientConnection, TransportAdapter>,
+}
+
+impl fmt::Debug for TlsTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TlsTransport")
+    }
+}
+
+impl Transport for TlsTransport {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        &mut self.buffers
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        self.stream.get_mut().set_timeout(timeout);
+        let output = &self.buffers.output()[..amount];
+        self.stream.write_all(output)?;
+        Ok(())
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.stream.get_mut().set_timeout(timeout);
+        let input = self.buffers.input_append_buf();
+        let amount = self.stream.read(input)?;
+        self.buffers.input_appended(amount);
+        Ok(amount > 0)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.stream.get_mut().get_mut().is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        true
+    }
+}
