@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod date;
+pub mod der;
 pub mod docs;
 pub mod error;
 pub mod flags;

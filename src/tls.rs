@@ -3,11 +3,13 @@
 //! (`SSL_CERT_FILE`, `SSL_CERT_DIR` honoured), and `--ca-cert` for a company or
 //! self-hosted CA. There is deliberately no switch that turns verification off.
 //!
-//! Loading them is most of an HTTPS run's own work, so it is kept lean: PEM is decoded
+//! This module finds and reads the certificates; trust.rs decides when. The system's
+//! roots are read only if the built-in ones and `--ca-cert` do not verify a server,
+//! and then as little as may do: of `SSL_CERT_DIR` first only the files named by the
+//! subject hash of the chain's issuers, as OpenSSL looks a root up. PEM is decoded
 //! with a plain base64 table (certificates are public; no constant-time decoder is
-//! needed), a root already held (the system's Mozilla roots repeat the built-in ones)
-//! is neither kept nor parsed again, and of `SSL_CERT_DIR` only the subject-hash
-//! files are read, as OpenSSL reads it.
+//! needed). Every read is bounded, and a file the tool finds by itself is read only
+//! if it is a regular file.
 
 use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
@@ -18,6 +20,7 @@ use std::sync::OnceLock;
 
 use ureq::tls::Certificate;
 
+use crate::der;
 use crate::error::Error;
 
 /// Where distributions keep their bundle, first found wins.
@@ -250,48 +253,12 @@ pub fn issuer_hashes<'a>(certs: impl Iterator<Item = &'a [u8]>) -> Vec<u32> {
     hashes
 }
 
-/// One DER element at the start of `der`: its tag, its contents, and what follows it.
-fn der_next(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = der.split_first()?;
-    let (&first, rest) = rest.split_first()?;
-    let (len, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let count = usize::from(first & 0x7f);
-        if count == 0 || count > 4 || rest.len() < count {
-            return None;
-        }
-        let (bytes, rest) = rest.split_at(count);
-        (
-            bytes.iter().fold(0, |len, &b| len << 8 | usize::from(b)),
-            rest,
-        )
-    };
-    (rest.len() >= len).then(|| {
-        let (contents, rest) = rest.split_at(len);
-        (tag, contents, rest)
-    })
-}
-
 /// The issuer and subject `Name`s of a certificate, as DER elements.
 fn names(cert: &[u8]) -> Option<(&[u8], &[u8])> {
-    let (_, cert, _) = der_next(cert)?;
-    let (_, mut tbs, _) = der_next(cert)?;
-    if tbs.first() == Some(&0xa0) {
-        tbs = der_next(tbs)?.2; // version
-    }
-    let tbs = der_next(tbs)?.2; // serial number
-    let tbs = der_next(tbs)?.2; // signature algorithm
-    let (issuer, tbs) = element(tbs)?;
-    let tbs = der_next(tbs)?.2; // validity
-    let (subject, _) = element(tbs)?;
+    let (issuer, tbs) = der::element(der::tbs_from_issuer(cert)?)?;
+    let tbs = der::next(tbs)?.2; // validity
+    let (subject, _) = der::element(tbs)?;
     Some((issuer, subject))
-}
-
-/// The whole first element of `der` (tag and length too), and what follows it.
-fn element(der: &[u8]) -> Option<(&[u8], &[u8])> {
-    let (_, _, rest) = der_next(der)?;
-    Some((&der[..der.len() - rest.len()], rest))
 }
 
 /// OpenSSL's `X509_NAME_hash`: the first four bytes (little-endian) of the SHA-1 of
@@ -299,27 +266,27 @@ fn element(der: &[u8]) -> Option<(&[u8], &[u8])> {
 /// made one and its ASCII lower-cased, and the outer SEQUENCE left out. A name this
 /// gets wrong only costs the look-up: the whole directory is read after it.
 fn name_hash(name: &[u8]) -> Option<u32> {
-    let (0x30, mut rdns, _) = der_next(name)? else {
+    let (0x30, mut rdns, _) = der::next(name)? else {
         return None;
     };
     let mut canonical = Vec::new();
     while !rdns.is_empty() {
-        let (0x31, mut avas, rest) = der_next(rdns)? else {
+        let (0x31, mut avas, rest) = der::next(rdns)? else {
             return None;
         };
         rdns = rest;
         let mut set = Vec::new();
         while !avas.is_empty() {
-            let (0x30, ava, rest) = der_next(avas)? else {
+            let (0x30, ava, rest) = der::next(avas)? else {
                 return None;
             };
             avas = rest;
-            let (oid, value) = element(ava)?;
-            let (tag, text, _) = der_next(value)?;
+            let (oid, value) = der::element(ava)?;
+            let (tag, text, _) = der::next(value)?;
             let mut pair = oid.to_vec();
             match canonical_text(tag, text) {
                 Some(text) => push_der(&mut pair, 0x0c, &text),
-                None => pair.extend_from_slice(element(value)?.0),
+                None => pair.extend_from_slice(der::element(value)?.0),
             }
             let mut encoded = Vec::new();
             push_der(&mut encoded, 0x30, &pair);

@@ -14,9 +14,15 @@ use std::sync::{Arc, OnceLock};
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, StreamOwned};
+use rustls::crypto::{
+    CryptoProvider, GetRandomFailed, KeyProvider, SecureRandom, WebPkiSupportedAlgorithms,
+};
+use rustls::pki_types::{CertificateDer, Der, PrivateKeyDer, ServerName, TrustAnchor, UnixTime};
+use rustls::sign::SigningKey;
+use rustls::{
+    ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme,
+    StreamOwned,
+};
 use ureq::tls::Certificate;
 use ureq::unversioned::transport::time::{Duration, Instant};
 use ureq::unversioned::transport::{
@@ -27,11 +33,14 @@ use ureq::unversioned::transport::{
 use crate::error::Error;
 use crate::tls::{self, SystemRoots};
 
+/// The Mozilla roots (webpki-root-certs), made trust anchors by build.rs.
+static BUILT_IN: &[TrustAnchor<'static>] = include!(concat!(env!("OUT_DIR"), "/built_in_roots.rs"));
+
 /// ureq's connectors for a CONNECT proxy and the TCP connection, then TLS as this
 /// module makes it. `system`: whether the system's roots are trusted too (an http
 /// portal trusts only `--ca-cert`, so that it reads no store).
 pub fn connector(extra: &[Certificate<'static>], system: bool) -> Result<impl Connector, Error> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(provider());
     let extra: Vec<CertificateDer<'static>> = extra
         .iter()
         .map(|cert| CertificateDer::from(cert.der().to_vec()))
@@ -66,14 +75,119 @@ pub fn connector(extra: &[Certificate<'static>], system: bool) -> Result<impl Co
     )
 }
 
+/// ring's algorithms as rustls offers them, less two that a client of one portal does
+/// without, so that the linker drops their code: ChaCha20-Poly1305 (every TLS server
+/// has AES-GCM, which x86_64 and aarch64 run in hardware) and the signing keys (the
+/// tool has no client certificate). `default_provider()` is not called: it would keep
+/// every suite it lists.
+fn provider() -> CryptoProvider {
+    use rustls::crypto::ring::{cipher_suite as suite, kx_group};
+    CryptoProvider {
+        cipher_suites: vec![
+            suite::TLS13_AES_256_GCM_SHA384,
+            suite::TLS13_AES_128_GCM_SHA256,
+            suite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            suite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            suite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+            suite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        ],
+        kx_groups: vec![kx_group::X25519, kx_group::SECP256R1, kx_group::SECP384R1],
+        signature_verification_algorithms: SIGNATURE_ALGORITHMS,
+        secure_random: &Ring,
+        key_provider: &Ring,
+    }
+}
+
+/// rustls's table for ring (rustls::crypto::ring::SUPPORTED_SIG_ALGS, private there),
+/// unchanged: the signatures accepted on certificates and handshakes stay the same.
+static SIGNATURE_ALGORITHMS: WebPkiSupportedAlgorithms = {
+    use webpki::ring as alg;
+    WebPkiSupportedAlgorithms {
+        all: &[
+            alg::ECDSA_P256_SHA256,
+            alg::ECDSA_P256_SHA384,
+            alg::ECDSA_P384_SHA256,
+            alg::ECDSA_P384_SHA384,
+            alg::ED25519,
+            alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+            alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+            alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+            alg::RSA_PKCS1_2048_8192_SHA256,
+            alg::RSA_PKCS1_2048_8192_SHA384,
+            alg::RSA_PKCS1_2048_8192_SHA512,
+            alg::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
+            alg::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+            alg::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+        ],
+        mapping: &[
+            // For TLS 1.2 the curve is not fixed by the scheme; for TLS 1.3 it is.
+            (
+                SignatureScheme::ECDSA_NISTP384_SHA384,
+                &[alg::ECDSA_P384_SHA384, alg::ECDSA_P256_SHA384],
+            ),
+            (
+                SignatureScheme::ECDSA_NISTP256_SHA256,
+                &[alg::ECDSA_P256_SHA256, alg::ECDSA_P384_SHA256],
+            ),
+            (SignatureScheme::ED25519, &[alg::ED25519]),
+            (
+                SignatureScheme::RSA_PSS_SHA512,
+                &[alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY],
+            ),
+            (
+                SignatureScheme::RSA_PSS_SHA384,
+                &[alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY],
+            ),
+            (
+                SignatureScheme::RSA_PSS_SHA256,
+                &[alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY],
+            ),
+            (
+                SignatureScheme::RSA_PKCS1_SHA512,
+                &[alg::RSA_PKCS1_2048_8192_SHA512],
+            ),
+            (
+                SignatureScheme::RSA_PKCS1_SHA384,
+                &[alg::RSA_PKCS1_2048_8192_SHA384],
+            ),
+            (
+                SignatureScheme::RSA_PKCS1_SHA256,
+                &[alg::RSA_PKCS1_2048_8192_SHA256],
+            ),
+        ],
+    }
+};
+
+/// The operating system's randomness, through ring; and no private key, as the tool
+/// has no client certificate.
+#[derive(Debug)]
+struct Ring;
+
+impl SecureRandom for Ring {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), GetRandomFailed> {
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), buf)
+            .map_err(|_| GetRandomFailed)
+    }
+}
+
+impl KeyProvider for Ring {
+    fn load_private_key(
+        &self,
+        _: PrivateKeyDer<'static>,
+    ) -> Result<Arc<dyn SigningKey>, rustls::Error> {
+        Err(rustls::Error::General("no client certificate".into()))
+    }
+}
+
 /// rustls's own verifier over the built-in roots, `extra` and `system` (DER).
 fn verifier(
     provider: &Arc<CryptoProvider>,
     extra: &[CertificateDer<'static>],
     system: Vec<Vec<u8>>,
 ) -> Result<Arc<WebPkiServerVerifier>, rustls::Error> {
-    let mut store = RootCertStore::empty();
-    store.add_parsable_certificates(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned());
+    let mut store = RootCertStore {
+        roots: BUILT_IN.to_vec(),
+    };
     store.add_parsable_certificates(extra.iter().cloned());
     store.add_parsable_certificates(system.into_iter().map(CertificateDer::from));
     WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
@@ -259,5 +373,47 @@ impl Transport for TlsTransport {
 
     fn is_tls(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_provider_is_rings_less_chacha20_and_signing() {
+        let ring = rustls::crypto::ring::default_provider();
+        let ours = provider();
+        assert_eq!(
+            format!("{:?}", ours.signature_verification_algorithms),
+            format!("{:?}", ring.signature_verification_algorithms)
+        );
+        let suites: Vec<_> = ring
+            .cipher_suites
+            .iter()
+            .filter(|s| !format!("{:?}", s.suite()).contains("CHACHA20"))
+            .map(|s| s.suite())
+            .collect();
+        assert_eq!(
+            ours.cipher_suites
+                .iter()
+                .map(|s| s.suite())
+                .collect::<Vec<_>>(),
+            suites
+        );
+        let groups = |p: &CryptoProvider| p.kx_groups.iter().map(|g| g.name()).collect::<Vec<_>>();
+        assert_eq!(groups(&ours), groups(&ring));
+    }
+
+    #[test]
+    fn the_built_in_anchors_are_the_ones_rustls_makes_of_the_roots() {
+        let mut store = RootCertStore::empty();
+        let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS;
+        assert_eq!(
+            store.add_parsable_certificates(roots.iter().cloned()),
+            (roots.len(), 0)
+        );
+        assert!(roots.len() > 100);
+        assert_eq!(store.roots, BUILT_IN);
     }
 }
