@@ -156,25 +156,34 @@ impl SystemRoots {
         })
     }
 
-    /// Whether `SSL_CERT_DIR` names directories, where a root may be looked up by name.
-    pub fn has_dirs(&self) -> bool {
-        !self.dirs.is_empty()
-    }
-
-    /// The certificates that may be the issuers named by `hashes`: the bundle, and of
-    /// `SSL_CERT_DIR` only the files named for them (`<hash>.0`, `.1`, …), as OpenSSL
-    /// looks a root up during verification.
-    pub fn by_issuer(&self, hashes: &[u32]) -> Result<Vec<Vec<u8>>, String> {
-        let mut ders = self.bundle()?.clone();
+    /// The roots that may have signed a certificate of `chain`: those whose subject is
+    /// the issuer of one of them (the only ones a path can end in), from the bundle and
+    /// from the files of `SSL_CERT_DIR` named by that issuer's hash (`<hash>.0`, `.1`,
+    /// …), as OpenSSL looks a root up during verification.
+    pub fn by_issuer(&self, chain: &[&[u8]]) -> Result<Vec<Vec<u8>>, String> {
+        let issuers: Vec<&[u8]> = chain
+            .iter()
+            .filter_map(|cert| Some(names(cert)?.0))
+            .collect();
+        let mut hashes: Vec<u32> = issuers.iter().filter_map(|name| name_hash(name)).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        let mut ders: Vec<Vec<u8>> = Vec::new();
+        let mut keep = |der: Vec<u8>| {
+            if names(&der).is_some_and(|(_, subject)| issuers.contains(&subject)) {
+                ders.push(der);
+            }
+        };
+        self.bundle()?.iter().cloned().for_each(&mut keep);
         let mut pem = Vec::new();
         for dir in &self.dirs {
-            for hash in hashes {
+            for hash in &hashes {
                 for n in 0.. {
                     let path = dir.join(format!("{hash:08x}.{n}"));
                     if !read_found(&path, &mut pem, MAX_DIR_FILE_BYTES) {
                         break;
                     }
-                    ders.extend(pem_certificates(&pem));
+                    pem_certificates(&pem).for_each(&mut keep);
                 }
             }
         }
@@ -242,15 +251,6 @@ fn certificate_dir_files(dir: &Path) -> Vec<PathBuf> {
                 .is_some_and(is_hash_name)
         });
     if hashed.is_empty() { others } else { hashed }
-}
-
-/// The subject hashes (OpenSSL's `X509_NAME_hash`) of the issuers of `certs`: the
-/// names under which `SSL_CERT_DIR` files the roots that could have signed them.
-pub fn issuer_hashes<'a>(certs: impl Iterator<Item = &'a [u8]>) -> Vec<u32> {
-    let mut hashes: Vec<u32> = certs.filter_map(|cert| name_hash(names(cert)?.0)).collect();
-    hashes.sort_unstable();
-    hashes.dedup();
-    hashes
 }
 
 /// The issuer and subject `Name`s of a certificate, as DER elements.
@@ -547,7 +547,7 @@ mod tests {
             let (_, subject) = names(&der).unwrap();
             assert_eq!(name_hash(subject), Some(hash), "{name}");
             // A root is its own issuer.
-            assert_eq!(issuer_hashes([der.as_slice()].into_iter()), vec![hash]);
+            assert_eq!(name_hash(names(&der).unwrap().0), Some(hash));
             checked += 1;
         }
         eprintln!("{checked} subject hashes checked");
@@ -565,29 +565,62 @@ mod tests {
     #[test]
     fn ssl_cert_dir_reads_regular_files_only_and_never_waits() {
         let dir = scratch("dir");
-        let root = format!("junk\n{}", pem_of(b"a root"));
-        std::fs::write(dir.join("0badc0de.0"), &root).unwrap();
+        let hash = |ca: &str| format!("{:08x}", name_hash(&name(ca)).unwrap());
+        let root = cert("D", "D");
+        std::fs::write(dir.join(format!("{}.0", hash("D"))), pem_of(&root)).unwrap();
         // Debian's hash names are symlinks: they are followed.
-        std::os::unix::fs::symlink(dir.join("0badc0de.0"), dir.join("0badc0de.1")).unwrap();
-        std::os::unix::fs::symlink("/dev/zero", dir.join("00000000.0")).unwrap();
-        mkfifo(&dir.join("11111111.0"));
-        std::fs::write(
-            dir.join("22222222.0"),
-            "x".repeat(MAX_DIR_FILE_BYTES as usize + 1),
+        std::os::unix::fs::symlink(
+            dir.join(format!("{}.0", hash("D"))),
+            dir.join(format!("{}.1", hash("D"))),
         )
         .unwrap();
-        let roots = SystemRoots::new(None, Some(dir.clone().into())).unwrap();
-        let roots = Arc::new(roots);
+        mkfifo(&dir.join(format!("{}.0", hash("A"))));
+        std::os::unix::fs::symlink("/dev/zero", dir.join(format!("{}.0", hash("B")))).unwrap();
+        let big = "x".repeat(MAX_DIR_FILE_BYTES as usize + 1);
+        std::fs::write(dir.join(format!("{}.0", hash("C"))), big).unwrap();
+        let roots = Arc::new(SystemRoots::new(None, Some(dir.clone().into())).unwrap());
         let all = {
             let roots = roots.clone();
             within_seconds(move || roots.all())
         };
-        assert_eq!(all.unwrap(), vec![b"a root".to_vec(); 2]);
+        assert_eq!(all.unwrap(), vec![root.clone(); 2]);
+        let chain: Vec<Vec<u8>> = ["A", "B", "C", "D"].map(|ca| cert(ca, "leaf")).into();
         let found = within_seconds(move || {
-            roots.by_issuer(&[0x0000_0000, 0x1111_1111, 0x2222_2222, 0x0bad_c0de])
+            let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+            roots.by_issuer(&chain)
         });
-        assert_eq!(found.unwrap(), vec![b"a root".to_vec(); 2]);
+        assert_eq!(found.unwrap(), vec![root; 2]);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A Name of one common name.
+    fn name(common_name: &str) -> Vec<u8> {
+        let mut ava = Vec::new();
+        push_der(&mut ava, 0x06, &[0x55, 0x04, 0x03]);
+        push_der(&mut ava, 0x0c, common_name.as_bytes());
+        let mut seq = Vec::new();
+        push_der(&mut seq, 0x30, &ava);
+        let mut set = Vec::new();
+        push_der(&mut set, 0x31, &seq);
+        let mut name = Vec::new();
+        push_der(&mut name, 0x30, &set);
+        name
+    }
+
+    /// A certificate as far as its names: enough for `names`, not for rustls.
+    fn cert(issuer: &str, subject: &str) -> Vec<u8> {
+        let mut tbs = Vec::new();
+        push_der(&mut tbs, 0xa0, &[0x02, 0x01, 0x02]);
+        push_der(&mut tbs, 0x02, &[0x01]);
+        push_der(&mut tbs, 0x30, &[]);
+        tbs.extend(name(issuer));
+        push_der(&mut tbs, 0x30, &[]);
+        tbs.extend(name(subject));
+        let mut seq = Vec::new();
+        push_der(&mut seq, 0x30, &tbs);
+        let mut cert = Vec::new();
+        push_der(&mut cert, 0x30, &seq);
+        cert
     }
 
     #[test]

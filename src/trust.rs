@@ -31,7 +31,7 @@ use ureq::unversioned::transport::{
 };
 
 use crate::error::Error;
-use crate::tls::{self, SystemRoots};
+use crate::tls::SystemRoots;
 
 /// The Mozilla roots (webpki-root-certs), made trust anchors by build.rs.
 static BUILT_IN: &[TrustAnchor<'static>] = include!(concat!(env!("OUT_DIR"), "/built_in_roots.rs"));
@@ -232,18 +232,20 @@ impl ServerCertVerifier for Verifier {
             Err(rustls::Error::InvalidCertificate(_)) => {}
             other => return other,
         }
-        if self.system.has_dirs() {
-            let chain = std::iter::once(end_entity).chain(intermediates);
-            let hashes = tls::issuer_hashes(chain.map(|cert| cert.as_ref()));
-            let found = self
-                .system
-                .by_issuer(&hashes)
-                .map_err(rustls::Error::General)?;
-            if !found.is_empty() {
-                let verified = verify(&*verifier(&self.provider, &self.extra, found)?);
-                if verified.is_ok() {
-                    return verified;
-                }
+        // The roots that could end a path of this chain; if they do not verify it
+        // (a name whose hash OpenSSL reckons otherwise), every root decides.
+        let chain: Vec<&[u8]> = std::iter::once(end_entity)
+            .chain(intermediates)
+            .map(|cert| cert.as_ref())
+            .collect();
+        let found = self
+            .system
+            .by_issuer(&chain)
+            .map_err(rustls::Error::General)?;
+        if !found.is_empty() {
+            let verified = verify(&*verifier(&self.provider, &self.extra, found)?);
+            if verified.is_ok() {
+                return verified;
             }
         }
         let all = self.all.get_or_init(|| {
