@@ -695,6 +695,9 @@ mod tests {
             (Some(b"ABCD".to_vec()), 11)
         );
         assert_eq!(base64_decode(b"QUJDRA\n-"), (Some(b"ABCD".to_vec()), 7));
+        // Lines that split the groups of four.
+        let wrapped = b"QUJ\nDRE\nVGR0\nhJ\n-";
+        assert_eq!(base64_decode(wrapped), (Some(b"ABCDEFGHI".to_vec()), 16));
         assert_eq!(base64_decode(b"QU*D\n-").0, None);
         assert_eq!(base64_decode(b"QQ==QQ==-").0, None);
         assert_eq!(base64_decode(b"QQ=\n=\n-"), (Some(b"A".to_vec()), 6));
