@@ -1,9 +1,11 @@
 //! The TLS connection, with a rustls configuration of the tool's own, so that a trust
 //! store costs what one handshake needs: the built-in roots and `--ca-cert` are tried
 //! first, and the system's roots (`tls::SystemRoots`) are read only when those did not
-//! verify the server, first by the issuer's name as OpenSSL looks into `SSL_CERT_DIR`,
-//! then whole. The trusted set is the same as one store of all of them: whatever the
-//! first try refuses is decided by all the roots together.
+//! verify the server: first only those that could end the chain's path (whose subject
+//! is the issuer of a certificate the server sent; of `SSL_CERT_DIR` only the files
+//! named by its hash, as OpenSSL looks a root up), then, if those do not verify it, all
+//! of them. The trusted set is the same as one store of all the roots: whatever the
+//! first try refuses is decided by them together.
 //!
 //! ureq lets a connector bring its own TLS only through its `unversioned` transport
 //! API, which may change in any minor release: Cargo.toml pins ureq's exact version.
@@ -273,7 +275,7 @@ impl ServerCertVerifier for Verifier {
         self.first.verify_tls13_signature(message, cert, dss)
     }
 
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.first.supported_verify_schemes()
     }
 }
