@@ -96,6 +96,13 @@ fn read_found(path: &Path, buffer: &mut Vec<u8>, limit: u64) -> bool {
 /// Reads at most `limit` bytes into `buffer`; false if there was more.
 fn read_bounded(file: File, buffer: &mut Vec<u8>, limit: u64) -> std::io::Result<bool> {
     buffer.clear();
+    // Room for all of a regular file at once: growing a 200 KiB buffer by doubling
+    // maps and faults in fresh memory at each step.
+    if let Ok(meta) = file.metadata()
+        && meta.is_file()
+    {
+        buffer.reserve(meta.len().min(limit) as usize + 1);
+    }
     let read = file.take(limit + 1).read_to_end(buffer)?;
     Ok(read as u64 <= limit)
 }
@@ -169,12 +176,12 @@ impl SystemRoots {
         hashes.sort_unstable();
         hashes.dedup();
         let mut ders: Vec<Vec<u8>> = Vec::new();
-        let mut keep = |der: Vec<u8>| {
-            if names(&der).is_some_and(|(_, subject)| issuers.contains(&subject)) {
-                ders.push(der);
+        let mut keep = |der: &[u8]| {
+            if names(der).is_some_and(|(_, subject)| issuers.contains(&subject)) {
+                ders.push(der.to_vec());
             }
         };
-        self.bundle()?.iter().cloned().for_each(&mut keep);
+        self.bundle()?.iter().for_each(|der| keep(der));
         let mut pem = Vec::new();
         for dir in &self.dirs {
             for hash in &hashes {
@@ -183,7 +190,7 @@ impl SystemRoots {
                     if !read_found(&path, &mut pem, MAX_DIR_FILE_BYTES) {
                         break;
                     }
-                    pem_certificates(&pem).for_each(&mut keep);
+                    pem_certificates(&pem).for_each(|der| keep(&der));
                 }
             }
         }
