@@ -139,6 +139,7 @@ impl SystemRoots {
         };
         let file = text("SSL_CERT_FILE", file)?.map(PathBuf::from);
         let dirs = text("SSL_CERT_DIR", dirs)?;
+        let mut read_now = false;
         if let Some(file) = &file {
             let problem = match std::fs::metadata(file) {
                 Err(err) => Some(err.to_string()),
@@ -147,7 +148,10 @@ impl SystemRoots {
                     "larger than {} MiB, the most read of a CA bundle",
                     MAX_BUNDLE_BYTES >> 20
                 )),
-                Ok(_) => None,
+                Ok(meta) => {
+                    read_now = !meta.is_file();
+                    None
+                }
             };
             if let Some(problem) = problem {
                 return Err(Error::Usage(format!(
@@ -156,11 +160,17 @@ impl SystemRoots {
                 )));
             }
         }
-        Ok(SystemRoots {
+        let roots = SystemRoots {
             file,
             dirs: dirs.iter().flat_map(std::env::split_paths).collect(),
             bundle: OnceLock::new(),
-        })
+        };
+        // A pipe or a device tells its size only by being read: it is read now, so
+        // that one over the limit is a usage error like a file that is too large.
+        if read_now {
+            roots.bundle().map_err(Error::Usage)?;
+        }
+        Ok(roots)
     }
 
     /// The roots that may have signed a certificate of `chain`: those whose subject is
@@ -646,6 +656,11 @@ mod tests {
         let err = SystemRoots::new(Some(big.into()), None).unwrap_err();
         assert!(
             matches!(&err, Error::Usage(m) if m.contains("SSL_CERT_FILE") && m.contains("16 MiB")),
+            "{err:?}"
+        );
+        let err = SystemRoots::new(Some("/dev/zero".into()), None).unwrap_err();
+        assert!(
+            matches!(&err, Error::Usage(m) if m.contains("SSL_CERT_FILE /dev/zero") && m.contains("16 MiB")),
             "{err:?}"
         );
         // A pipe still works.
