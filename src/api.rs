@@ -11,13 +11,14 @@ use ureq::http::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, LOCATION, RETRY_AFTER, SET_COOKIE,
 };
 use ureq::http::{HeaderValue, Method};
-use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::tls::Certificate;
+use ureq::unversioned::resolver::DefaultResolver;
 
 use crate::config::Settings;
 use crate::error::Error;
 use crate::proxy::proxy_for;
 use crate::url::Url;
-use crate::{output, retry, tls};
+use crate::{output, retry, tls, trust};
 
 /// Answers larger than this are refused: a guest object is a few KiB, and a
 /// misbehaving server must not make the tool grow without bound.
@@ -108,13 +109,9 @@ impl Portal {
             return Ok(agent);
         }
         // An http portal needs no CA store; if one of its links still led to https,
-        // the empty store refuses the certificate with a message naming --ca-cert.
-        let roots = if self.base.https || first_url.https {
-            tls::trusted_roots(&self.extra_roots)?
-        } else {
-            self.extra_roots.clone()
-        };
-        let agent = Agent::config_builder()
+        // only --ca-cert is trusted, and a refusal names it.
+        let connector = trust::connector(&self.extra_roots, self.base.https || first_url.https)?;
+        let config = Agent::config_builder()
             // Error statuses are answers to show, not transport failures.
             .http_status_as_error(false)
             // A 301/302 would turn DELETE and POST into GET and could carry the request
@@ -124,13 +121,8 @@ impl Portal {
             .timeout_connect(Some(CONNECT_TIMEOUT.min(self.timeout)))
             .user_agent(format!("docspace-guest/{}", crate::cli::VERSION))
             .proxy(self.proxy.clone())
-            .tls_config(
-                TlsConfig::builder()
-                    .root_certs(RootCerts::from(roots))
-                    .build(),
-            )
-            .build()
-            .new_agent();
+            .build();
+        let agent = Agent::with_parts(config, connector, DefaultResolver::default());
         Ok(self.agent.get_or_init(|| agent))
     }
 

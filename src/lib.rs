@@ -17,6 +17,7 @@ mod answers;
 mod api;
 mod batch;
 mod config;
+mod der;
 mod docs;
 mod flags;
 mod html;
@@ -32,6 +33,7 @@ mod retry;
 mod revoke;
 mod rooms;
 mod tls;
+mod trust;
 mod url;
 
 /// What the fuzz targets in `fuzz/` feed arbitrary input to, and nothing more: the

@@ -4,6 +4,11 @@
 //! targets, but timing never fails the build.
 //!
 //! Usage: bench TOOL EXAMPLE_MD   (the Node example is taken from EXAMPLE_MD)
+//!
+//! BENCH_ONLY=https runs only the HTTPS flow. BENCH_HOLD=1 (with it) keeps that portal
+//! up after its table until standard input closes, and writes a shell script whose
+//! functions `defaults`, `file` and `dir` run the flow with the three kinds of trust
+//! (`dir TOOL`), for hyperfine or valgrind against another build of the tool.
 
 #[path = "../portal/mod.rs"]
 mod portal;
@@ -33,12 +38,17 @@ fn main() {
 
     let mut report = String::new();
     writeln!(report, "# docspace-guest benchmark\n\n{}\n", machine(&tool)).unwrap();
-    flow(&tool, Path::new(&example), &work, &mut report);
+    let only_https = std::env::var("BENCH_ONLY").is_ok_and(|only| only == "https");
+    if !only_https {
+        flow(&tool, Path::new(&example), &work, &mut report);
+    }
     https_flow(&tool, &work, &mut report);
-    startup(&tool, &mut report);
-    scale(&tool, &work, &mut report);
-    inactive(&tool, &work, &mut report);
-    rooms(&tool, &work, &mut report);
+    if !only_https {
+        startup(&tool, &mut report);
+        scale(&tool, &work, &mut report);
+        inactive(&tool, &work, &mut report);
+        rooms(&tool, &work, &mut report);
+    }
     print!("{report}");
     let _ = std::fs::write("target/bench.md", &report);
     let _ = std::fs::remove_dir_all(&work);
@@ -291,6 +301,8 @@ fn https_flow(tool: &Path, work: &Path, report: &mut String) {
     writeln!(report, "|---|---|---|---|---|").unwrap();
     let mut worst: f64 = 0.0;
     let mut rss_max = 0;
+    let mut medians = Vec::new();
+    let mut script = String::from("# . this, then e.g. hyperfine 'dir TOOL'\n");
     for (name, env, flags, curl_trust) in &configs {
         let ours = || {
             let mut command = Command::new(tool);
@@ -336,6 +348,27 @@ fn https_flow(tool: &Path, work: &Path, report: &mut String) {
             t_curl.push(timed(|| run(&mut curl())));
         }
         let (m_ours, m_curl) = (median(&t_ours), median(&t_curl));
+        medians.push(m_ours);
+        let shell = ours();
+        let mut line = String::new();
+        for (var, value) in shell.get_envs() {
+            let _ = write!(
+                line,
+                "{}='{}' ",
+                var.display(),
+                value.unwrap_or_default().display()
+            );
+        }
+        let args: Vec<String> = shell
+            .get_args()
+            .map(|a| format!("'{}'", a.display()))
+            .collect();
+        let function = ["defaults", "file", "dir"][medians.len() - 1];
+        let _ = writeln!(
+            script,
+            "{function}() {{ env -i {line}\"$1\" {} >/dev/null; }}",
+            args.join(" ")
+        );
         let (rss_ours, rss_curl) = (measure(&mut ours()).rss_kib, measure(&mut curl()).rss_kib);
         let r = ratio(m_ours, m_curl);
         worst = worst.max(r);
@@ -355,6 +388,20 @@ fn https_flow(tool: &Path, work: &Path, report: &mut String) {
         worst <= 0.2,
     );
     target(report, "HTTPS peak RSS at most 3 MiB", rss_max <= 3 * 1024);
+    target(
+        report,
+        "SSL_CERT_DIR costs at most 10 % more than the defaults",
+        ratio(medians[2], medians[0]) <= 1.1,
+    );
+    if std::env::var_os("BENCH_HOLD").is_some() {
+        let path = work.join("https.sh");
+        std::fs::write(&path, script).unwrap();
+        eprintln!(
+            "{report}\nthe portal is up; . {} (until standard input closes)",
+            path.display()
+        );
+        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+    }
 }
 
 fn startup(tool: &Path, report: &mut String) {
