@@ -8,6 +8,8 @@
 //! plain http portal never does: through a proxy, "127.0.0.1" is the proxy's own
 //! machine, and the key would cross it in clear text.
 
+use ureq::ProxyProtocol;
+
 use crate::error::Error;
 use crate::url::Url;
 
@@ -53,11 +55,20 @@ pub fn proxy_for(
         )));
     }
     // The value may hold the proxy's password: name the variable, never echo it.
-    ureq::Proxy::new(value.trim()).map(Some).map_err(|_| {
+    let proxy = ureq::Proxy::new(value.trim()).map_err(|_| {
         Error::Usage(format!(
             "{name} is not a proxy address like http://proxy.example:3128"
         ))
-    })
+    })?;
+    // ureq is built without SOCKS; its connector chain would go around such a proxy.
+    // Only a CONNECT proxy is used, whatever protocols a later ureq may add.
+    if matches!(proxy.protocol(), ProxyProtocol::Http | ProxyProtocol::Https) {
+        return Ok(Some(proxy));
+    }
+    Err(Error::Usage(format!(
+        "{name} names a SOCKS proxy, which this tool does not support: use an http:// \
+         proxy, or list the portal's host in NO_PROXY"
+    )))
 }
 
 /// NO_PROXY: comma-separated host names (each also matching its subdomains), IP
@@ -192,6 +203,21 @@ mod tests {
         );
         assert!(pick("https://p.example.com", &with("ample.com")).is_some());
         assert!(pick("https://p.example.com", &with("")).is_some());
+    }
+
+    #[test]
+    fn a_socks_proxy_is_refused_naming_its_variable() {
+        let url = Url::parse("https://p.example").unwrap();
+        let err = proxy_for(&url, |name| {
+            Ok((name == "ALL_PROXY").then(|| "socks5://u:pw@127.0.0.1:9".to_string()))
+        })
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string().contains("ALL_PROXY names a SOCKS proxy"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("pw"));
     }
 
     #[test]

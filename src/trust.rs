@@ -25,7 +25,6 @@ use rustls::{
     ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme,
     StreamOwned,
 };
-use ureq::ProxyProtocol;
 use ureq::tls::Certificate;
 use ureq::unversioned::transport::time::{Duration, Instant};
 use ureq::unversioned::transport::{
@@ -72,39 +71,10 @@ pub fn connector(extra: &[Certificate<'static>], system: bool) -> Result<impl Co
         config: Arc::new(config.with_no_client_auth()),
     };
     Ok(
-        ().chain(NoSocks)
-            .chain(ConnectProxyConnector::default())
+        ().chain(ConnectProxyConnector::default())
             .chain(TcpConnector::default())
             .chain(tls),
     )
-}
-
-/// Refuses a SOCKS proxy, which ureq is built without: ureq's own chain stops there
-/// too (with a panic), where this one would connect around the proxy.
-#[derive(Debug)]
-struct NoSocks;
-
-impl<In: Transport> Connector<In> for NoSocks {
-    type Out = In;
-
-    fn connect(
-        &self,
-        details: &ConnectionDetails,
-        chained: Option<In>,
-    ) -> Result<Option<In>, ureq::Error> {
-        let socks = details.config.proxy().is_some_and(|proxy| {
-            matches!(
-                proxy.protocol(),
-                ProxyProtocol::Socks4 | ProxyProtocol::Socks4A | ProxyProtocol::Socks5
-            )
-        });
-        if socks {
-            return Err(ureq::Error::ConnectProxyFailed(
-                "SOCKS proxies are not supported; use an http:// proxy".into(),
-            ));
-        }
-        Ok(chained)
-    }
 }
 
 /// ring's algorithms as rustls offers them, less two that a client of one portal does

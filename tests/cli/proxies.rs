@@ -153,3 +153,15 @@ fn no_proxy_is_trimmed_and_proxy_passwords_are_never_shown() {
     out.assert_exit(3);
     out.assert_output_lacks("s3cr3t");
 }
+
+/// ureq is built without SOCKS, and its connector would go around such a proxy.
+#[test]
+fn a_socks_proxy_is_refused_before_anything_is_sent() {
+    let tls = tls_portal(&certs().good);
+    let out = tool_for(&tls, &["whoami"])
+        .env("HTTPS_PROXY", "socks5://proxyuser:s3cr3t@127.0.0.1:9")
+        .run();
+    out.assert_usage_error("HTTPS_PROXY names a SOCKS proxy");
+    out.assert_output_lacks("s3cr3t");
+    assert!(tls.portal.requests().is_empty());
+}

@@ -1,5 +1,8 @@
 //! TLS: a CA from --ca-cert, SSL_CERT_FILE or SSL_CERT_DIR, and the certificates refused.
 
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 use std::process::Command;
 
 use crate::portal::{self, Demo, Portal, Role};
@@ -140,16 +143,11 @@ fn tls_is_trusted_with_ca_cert_or_ssl_cert_file_and_refused_without() {
 fn a_ca_found_only_through_ssl_cert_dir_is_trusted() {
     let demo = tls_portal(&certs().good);
     let ca = &certs().ca;
-    let hash = Command::new("openssl")
-        .args(["x509", "-hash", "-noout", "-in"])
-        .arg(ca)
-        .output()
-        .unwrap();
-    let hash = String::from_utf8(hash.stdout).unwrap();
+    let hash = subject_hash(ca);
     // A c_rehash'ed directory: the CA under its hash name, beside an unrelated bundle.
     let hashed = write_temp("unrelated-bundle.crt", "not a certificate\n");
     let dir = hashed.parent().unwrap();
-    std::fs::copy(ca, dir.join(format!("{}.0", hash.trim()))).unwrap();
+    std::fs::copy(ca, dir.join(format!("{hash}.0"))).unwrap();
     // A plain directory of PEM files, as a mounted secret is.
     let plain = write_temp("company-ca.pem", std::fs::read(ca).unwrap());
     for dir in [dir, plain.parent().unwrap()] {
@@ -176,4 +174,89 @@ fn a_bad_ca_cert_is_a_usage_error() {
         .run()
         .assert_usage_error("holds no PEM certificate");
     assert!(demo.portal.requests().is_empty());
+}
+
+/// The name OpenSSL (and `c_rehash`) gives a CA's file in a certificate directory.
+fn subject_hash(ca: &Path) -> String {
+    let out = Command::new("openssl")
+        .args(["x509", "-hash", "-noout", "-in"])
+        .arg(ca)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A FIFO at `path`, fed `text` by a thread once a reader opens it.
+fn fifo(path: &Path, text: Vec<u8>) -> std::thread::JoinHandle<()> {
+    let _ = std::fs::remove_file(path);
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success());
+    let path = path.to_path_buf();
+    std::thread::spawn(move || std::fs::write(path, text).unwrap())
+}
+
+/// The tool finds the entries of SSL_CERT_DIR by itself: one that is a FIFO, or a
+/// link to a device, is skipped, never waited on nor read without end.
+#[test]
+fn entries_of_ssl_cert_dir_that_are_no_regular_files_are_skipped() {
+    let demo = tls_portal(&certs().good);
+    let hash = subject_hash(&certs().ca);
+    let dir = write_temp("hostile-cert-dir", "").with_file_name("");
+    let made = Command::new("mkfifo")
+        .arg(dir.join(format!("{hash}.0")))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", dir.join(format!("{hash}.1"))).unwrap();
+    let dir_text = dir.to_str().unwrap();
+    let out = tool_for(&demo, &["whoami", "--retries", "0"])
+        .env("SSL_CERT_DIR", dir_text)
+        .run();
+    out.assert_error(3, "was refused");
+    // The same directory with the CA under the next name: trusted.
+    std::fs::copy(&certs().ca, dir.join(format!("{hash}.2"))).unwrap();
+    tool_for(&demo, &["whoami"])
+        .env("SSL_CERT_DIR", dir_text)
+        .run()
+        .assert_exit(0);
+}
+
+/// Files the user names may be pipes, and are bounded.
+#[test]
+fn a_ca_bundle_may_be_a_pipe_and_one_without_end_is_refused() {
+    let demo = tls_portal(&certs().good);
+    let pipe = write_temp("ca-pipe-dir", "").with_file_name("ca-pipe");
+    let writer = fifo(&pipe, std::fs::read(&certs().ca).unwrap());
+    tool_for(&demo, &["whoami", "--ca-cert", pipe.to_str().unwrap()])
+        .run()
+        .assert_exit(0);
+    writer.join().unwrap();
+    let writer = fifo(&pipe, std::fs::read(&certs().ca).unwrap());
+    tool_for(&demo, &["whoami"])
+        .env("SSL_CERT_FILE", pipe.to_str().unwrap())
+        .run()
+        .assert_exit(0);
+    writer.join().unwrap();
+
+    let before = demo.portal.requests().len();
+    tool_for(&demo, &["whoami", "--ca-cert", "/dev/zero"])
+        .run()
+        .assert_usage_error("--ca-cert /dev/zero: larger than 16 MiB");
+    tool_for(&demo, &["whoami"])
+        .env("SSL_CERT_FILE", "/dev/zero")
+        .run()
+        .assert_usage_error("SSL_CERT_FILE /dev/zero: larger than 16 MiB");
+    assert_eq!(demo.portal.requests().len(), before, "nothing sent");
+}
+
+#[test]
+fn a_trust_variable_that_is_not_utf8_is_named() {
+    let demo = tls_portal(&certs().good);
+    for name in ["SSL_CERT_FILE", "SSL_CERT_DIR"] {
+        tool_for(&demo, &["whoami"])
+            .env_os(name, OsStr::from_bytes(b"/tmp/\xff"))
+            .run()
+            .assert_usage_error(&format!("{name} is not valid UTF-8"));
+    }
+    assert!(demo.portal.requests().is_empty(), "nothing sent");
 }
