@@ -173,14 +173,14 @@ pub fn restore(portal: &Portal, out: &Printer, from: &Path, dry_run: bool) -> Re
 fn read_records(path: &Path) -> Result<Vec<(u64, Vec<Item>)>, Error> {
     let name = path.display();
     let text = input::read_text(path, MAX_RECORD_BYTES)
-        .map_err(|why| Error::Usage(format!("--from {name}: {why}")))?;
+        .map_err(|why| Error::Usage(format!("--from {name}{why}")))?;
     let mut rooms: Vec<(u64, Vec<Item>)> = Vec::new();
     let mut seen = HashSet::new();
     for (number, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let bad = |why: &str| Error::Usage(format!("{name}:{}: {why}", number + 1));
+        let bad = |why: &str| Error::Usage(format!("--from {name}:{}: {why}", number + 1));
         let value: Value =
             serde_json::from_str(line).map_err(|_| bad("not a JSON line of revoke --record"))?;
         let guest = value["guest"]

@@ -752,10 +752,12 @@ fn restore_refuses_a_bad_record_line_before_sending_and_reports_a_disabled_guest
         .tool(&["restore", "--from", bad.to_str().unwrap()])
         .run();
     out.assert_usage_error(&format!(
-        "{}:1: \"role\" is not a role number from 1 to 11",
+        "--from {}:1: \"role\" is not a role number from 1 to 11",
         bad.display()
     ));
     assert!(estate.portal.requests().is_empty());
+    let out = estate.tool(&["restore", "--from", "/dev/zero"]).run();
+    out.assert_usage_error("--from /dev/zero: is larger than 64 MiB");
 
     estate.portal.set_status(&estate.guests[0], 2);
     let good = write_temp(
