@@ -669,8 +669,9 @@ pub const COMMANDS: &[CommandDef] = &[
         summary: "Show who the credential acts as",
         usage: "docspace-guest whoami [OPTIONS]",
         about: "Prints the name, email, id and type (DocSpace admin, room admin, user, guest)\n\
-                of the account behind the credential: a cheap check of a cron job's set-up.\n\
-                Approving and removing guests take a DocSpace admin or room admin.",
+                of the account behind the credential, an API key's scopes, and the portal's\n\
+                release: a cheap check of a cron job's set-up, and of a key made no stronger\n\
+                than its job. Approving and removing guests take a DocSpace admin or room admin.",
         after: "",
     },
     CommandDef {
@@ -796,7 +797,7 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
     (0, "ok"),
     (
         1,
-        "the portal refused the request or answered something unusable, or a local file or the output failed",
+        "the portal refused or answered something unusable, or local I/O failed",
     ),
     (2, "usage or invalid input (nothing was sent)"),
     (3, "network, TLS or timeout"),

@@ -23,7 +23,9 @@ const CREDENTIAL_NOTE: &str = "\
 The credential is never taken on the command line. An sk- API key or an OAuth
 JWT is sent as 'Bearer <key>', a value that starts with 'Bearer ' or 'Basic '
 as it is, anything else (a login token) raw. HTTPS_PROXY, HTTP_PROXY,
-ALL_PROXY and NO_PROXY are honoured.";
+ALL_PROXY and NO_PROXY are honoured, but the key never crosses a proxy in
+clear text: a plain http:// portal on loopback is always reached directly, and
+one elsewhere is refused when a proxy variable applies to it.";
 
 /// The completion script for `shell`, or `None` for a shell it does not know.
 pub fn completions(shell: &str) -> Option<String> {
