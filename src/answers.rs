@@ -141,6 +141,15 @@ pub fn approve_refusal(portal: &Portal, reply: &Reply) -> Error {
     }
 }
 
+/// Whether the rest of a batch must not be sent after `reply`: a refused credential
+/// (401), or an auth-layer 403 (no body: the key's scope or the account, never one id)
+/// refuses the rest too, and a portal that asked to wait must get no request before
+/// its time.
+pub fn stops_the_batch(reply: &Reply) -> bool {
+    let auth_layer = reply.status == 403 && reply.body.trim().is_empty();
+    matches!(reply.status, 401 | 429) || auth_layer || reply.retry_after.is_some()
+}
+
 /// Whether a 403 is the all-or-nothing refusal of a guest list (not the auth layer's).
 pub fn is_access_denied(reply: &Reply) -> bool {
     reply.status == 403 && server_message(&reply.body).as_deref() == Some("Access denied")
@@ -217,8 +226,18 @@ const WRITE: Scope = Scope {
     name: "accounts:write",
     covered_by: &["accounts:write", "*:write"],
 };
+/// The same for rooms.
+pub const ROOMS_READ: Scope = Scope {
+    name: "rooms:read",
+    covered_by: &["rooms:read", "rooms:write", "*:read", "*:write"],
+};
+pub const ROOMS_WRITE: Scope = Scope {
+    name: "rooms:write",
+    covered_by: &["rooms:write", "*:write"],
+};
 
-struct Scope {
+/// An API key scope, and the scopes that include it.
+pub struct Scope {
     name: &'static str,
     covered_by: &'static [&'static str],
 }
@@ -226,7 +245,7 @@ struct Scope {
 /// A 403 without a body comes from the auth layer. For an API key whose scopes the
 /// portal told (`Reply::key_scopes`), say whether the key lacks the scope, naming it,
 /// or has it, so that the account's type is what refused; otherwise `guess`.
-fn unexplained_403(reply: &Reply, needed: Scope, action: &str, guess: &str) -> Error {
+pub fn unexplained_403(reply: &Reply, needed: Scope, action: &str, guess: &str) -> Error {
     Error::Denied(match &reply.key_scopes {
         Some(scopes)
             if !scopes
@@ -238,10 +257,14 @@ fn unexplained_403(reply: &Reply, needed: Scope, action: &str, guess: &str) -> E
             } else {
                 scopes.join(", ")
             };
+            // The every-area scope that also covers it: *:read for a read.
+            let wide = needed.covered_by.iter().find(|s| s.starts_with("*:"));
             format!(
                 "the portal refused {action} (403): the API key lacks the {} scope (its \
-                 scopes: {has}); use a key with {} (or *:write)",
-                needed.name, needed.name
+                 scopes: {has}); use a key with {} (or {})",
+                needed.name,
+                needed.name,
+                wide.unwrap_or(&"*:write")
             )
         }
         Some(_) => format!(

@@ -54,6 +54,8 @@ pub struct Portal {
     authorization: String,
     redacted_authorization: String,
     api_key: bool,
+    /// The key's scopes, read at most once a run: they do not change within it.
+    scopes: OnceCell<Option<Vec<String>>>,
     timeout: Duration,
     retries: u32,
     max_wait: Duration,
@@ -96,6 +98,7 @@ impl Portal {
             authorization: settings.credential.authorization(),
             redacted_authorization: settings.credential.redacted_authorization(),
             api_key: settings.credential.is_api_key(),
+            scopes: OnceCell::new(),
             timeout: settings.timeout,
             retries: settings.retries,
             max_wait: settings.max_wait,
@@ -200,6 +203,9 @@ impl Portal {
         if !self.api_key {
             return Ok(None);
         }
+        if let Some(scopes) = self.scopes.get() {
+            return Ok(scopes.clone());
+        }
         let reply = self.with_retries(Call {
             method: Method::GET,
             url: &self.api_url("/keys/@self", &[]),
@@ -207,12 +213,10 @@ impl Portal {
             confirm: None,
             json: None,
         })?;
-        if reply.status != 200 {
-            return Ok(None);
-        }
         let envelope: Option<serde_json::Value> = serde_json::from_str(&reply.body).ok();
-        Ok(envelope
+        let scopes: Option<Vec<String>> = envelope
             .as_ref()
+            .filter(|_| reply.status == 200)
             .and_then(|e| e.pointer("/response/permissions"))
             .and_then(serde_json::Value::as_array)
             .map(|scopes| {
@@ -220,7 +224,8 @@ impl Portal {
                     .iter()
                     .filter_map(|s| s.as_str().map(str::to_string))
                     .collect()
-            }))
+            });
+        Ok(self.scopes.get_or_init(|| scopes).clone())
     }
 
     fn with_key_scopes(&self, mut reply: Reply) -> Reply {

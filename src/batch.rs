@@ -514,15 +514,11 @@ impl Report {
         for &i in chunk {
             self.fail(out, i, Some(reply.status), error.clone())?;
         }
-        // A refused credential refuses the rest too; a portal that asked to wait must
-        // get no request before its time.
-        Ok(
-            if matches!(reply.status, 401 | 429) || reply.retry_after.is_some() {
-                Flow::Stop(error)
-            } else {
-                Flow::Continue
-            },
-        )
+        Ok(if answers::stops_the_batch(reply) {
+            Flow::Stop(error)
+        } else {
+            Flow::Continue
+        })
     }
 
     fn confirm(&mut self, out: &Printer, i: usize) -> Result<(), Error> {

@@ -540,7 +540,7 @@ impl<'a> Run<'a> {
             403 if answers::server_message(&reply.body).is_none() => rooms::refusal(
                 &format!("the change of room {}", plan.room.id),
                 reply,
-                "rooms:write",
+                answers::ROOMS_WRITE,
             ),
             403 if plan.room.archived => self.archived(),
             403 => self.not_manager(),
@@ -548,13 +548,11 @@ impl<'a> Run<'a> {
             _ => answers::unexpected(&format!("the change of room {}", plan.room.id), reply),
         };
         self.fail_all(plan, items, Some(reply.status), &error)?;
-        Ok(
-            if matches!(reply.status, 401 | 429) || reply.retry_after.is_some() {
-                Flow::Stop(error)
-            } else {
-                Flow::Continue
-            },
-        )
+        Ok(if answers::stops_the_batch(reply) {
+            Flow::Stop(error)
+        } else {
+            Flow::Continue
+        })
     }
 
     fn confirm(&mut self, plan: &Plan, item: &Item) -> Result<(), Error> {

@@ -174,7 +174,7 @@ pub fn each_room(
     while let Some(start) = pager.next_start() {
         let reply = portal.rooms_page(subject, start, PAGE_SIZE)?;
         if reply.status != 200 {
-            return Err(refusal("the room list", &reply, "rooms:read"));
+            return Err(refusal("the room list", &reply, answers::ROOMS_READ));
         }
         let mut envelope = answers::success_envelope(&reply);
         let page = envelope.as_mut().and_then(|e| e.get_mut("response"));
@@ -211,7 +211,7 @@ pub fn room(portal: &Portal, id: u64) -> Result<Room, Error> {
                  rooms you can see)"
             )));
         }
-        _ => return Err(refusal(&what, &reply, "rooms:read")),
+        _ => return Err(refusal(&what, &reply, answers::ROOMS_READ)),
     }
     answers::success_envelope(&reply)
         .and_then(|e| Room::of(&e["response"]))
@@ -230,7 +230,7 @@ pub fn each_member(
     while let Some(start) = pager.next_start() {
         let reply = portal.room_members(room, start, PAGE_SIZE)?;
         if reply.status != 200 {
-            return Err(refusal(&what, &reply, "rooms:read"));
+            return Err(refusal(&what, &reply, answers::ROOMS_READ));
         }
         let envelope = answers::success_envelope(&reply);
         let total = envelope.as_ref().and_then(|e| e["total"].as_u64());
@@ -266,12 +266,14 @@ pub fn unique(ids: &[u64]) -> Vec<u64> {
 }
 
 /// A refusal of a rooms call: a 403 without a body is the key's scope.
-pub fn refusal(what: &str, reply: &Reply, scope: &str) -> Error {
+pub fn refusal(what: &str, reply: &Reply, scope: answers::Scope) -> Error {
     match (reply.status, answers::server_message(&reply.body)) {
-        (403, None) => Error::Denied(format!(
-            "the portal refused {what} (403) without a reason: the API key may lack the \
-             {scope} scope (see docspace-guest whoami)"
-        )),
+        (403, None) => answers::unexplained_403(
+            reply,
+            scope,
+            what,
+            "the API key may lack the rooms scope it needs (see docspace-guest whoami)",
+        ),
         (403, Some(reason)) => Error::Denied(format!("the portal refused {what} (403 {reason})")),
         _ => answers::unexpected(what, reply),
     }

@@ -56,8 +56,43 @@ fn a_key_without_the_write_scope_is_told_so() {
     let demo = Portal::demo();
     let key = demo.portal.add_api_key(&demo.admin, &["accounts:read"]);
     let out = tool_as(&demo.portal, &key, &["delete", &demo.guest]).run();
-    out.assert_exit(4);
-    out.assert_stderr_has("accounts:write");
+    out.assert_error(
+        4,
+        "the API key lacks the accounts:write scope (its scopes: accounts:read)",
+    );
+
+    // The auth layer refuses the key, not an id: the rest of a batch is not sent, and
+    // the key's scopes are read once.
+    let more: Vec<String> = ["a", "b"]
+        .iter()
+        .map(|name| {
+            demo.portal
+                .own_guest(&demo.admin, &format!("{name}@example.com"))
+        })
+        .collect();
+    let before = demo.portal.requests().len();
+    let out = tool_as(
+        &demo.portal,
+        &key,
+        &[
+            "delete",
+            "--batch-size",
+            "1",
+            &demo.guest,
+            &more[0],
+            &more[1],
+        ],
+    )
+    .run();
+    out.assert_error(4, "none of the 3 guests were removed");
+    out.assert_stdout_has(&format!(
+        "Guest with ID {} not deleted: not attempted",
+        more[1]
+    ));
+    let sent = &demo.portal.requests()[before..];
+    let count = |path: &str| sent.iter().filter(|r| r.path == path).count();
+    assert_eq!(count("/api/2.0/people/guests"), 1, "{sent:#?}");
+    assert_eq!(count("/api/2.0/keys/@self"), 1, "{sent:#?}");
 }
 
 #[test]

@@ -252,7 +252,7 @@ fn access_without_the_rooms_scope_names_it() {
     let estate = estate(1);
     let key = estate.portal.add_api_key(&estate.admin, &["accounts:read"]);
     let out = tool_as(&estate.portal, &key, &["access"]).run();
-    out.assert_error(4, "the API key may lack the rooms:read scope");
+    out.assert_error(4, "the API key lacks the rooms:read scope (its scopes: accounts:read); use a key with rooms:read (or *:read)");
 }
 
 /// RFC 4180: fields separated by commas, quoted fields with doubled quotes, CRLF.
@@ -852,7 +852,7 @@ fn form_roles_block_removals_from_3_1_and_not_on_3_0() {
 }
 
 #[test]
-fn a_put_refused_by_the_portal_is_worded_by_its_cause_and_the_next_room_goes_on() {
+fn a_put_refused_by_the_portal_is_worded_by_its_cause_and_a_key_refusal_stops_the_rest() {
     let estate = estate(1);
     let rooms: Vec<u64> = (0..3)
         .map(|i| estate.room(&format!("R{i}"), RoomType::Custom, &[0], READ))
@@ -862,24 +862,27 @@ fn a_put_refused_by_the_portal_is_worded_by_its_cause_and_the_next_room_goes_on(
     estate
         .portal
         .fault(&path(0), 1, 1, Answer::Send(Response::json(403, &denied)));
-    // The auth layer's 403 has no body: the key's scope.
+    // The auth layer's 403 has no body: the key, which every other PUT would meet too.
     estate
         .portal
         .fault(&path(1), 1, 1, Answer::Send(Response::new(403, "")));
     let out = estate
         .tool(&["revoke", &estate.guests[0], "--all-rooms"])
         .run();
-    out.assert_error(5, "2 of 3 room memberships were not removed");
+    out.assert_error(4, "none of the 3 room memberships were removed");
+    // A room's own refusal: the next room goes on.
     out.assert_stdout_has(&format!(
         "not removed from room {} \"R0\": only the room's owner or a room manager can remove members",
         rooms[0]
     ));
+    // The key's: the rest is not attempted, and the key's scopes say why.
     out.assert_stdout_has(&format!(
-        "not removed from room {} \"R1\": the portal refused the change of room {} (403) without a reason: the API key may lack the rooms:write scope",
+        "not removed from room {} \"R1\": the portal refused the change of room {} (403) although the API key has the rooms:write scope",
         rooms[1], rooms[1]
     ));
     out.assert_stdout_has(&format!(
-        "removed from room {} \"R2\" (was Read).",
+        "not removed from room {} \"R2\": not attempted",
         rooms[2]
     ));
+    assert_eq!(estate.puts().len(), 2);
 }
