@@ -457,16 +457,7 @@ fn scale(tool: &Path, work: &Path, report: &mut String) {
     let key_file = write(work, "scale-key", &key);
     let guests = invite_many(&portal, &admin);
     let ids = write(work, "ids", &guests.join("\n"));
-    let ours = |args: &[&str]| {
-        let mut command = Command::new(tool);
-        command
-            .args(args)
-            .arg("--api-key-file")
-            .arg(&key_file)
-            .env_clear()
-            .env("DOCSPACE_URL", portal.url());
-        command
-    };
+    let ours = |args: &[&str]| tool_command(tool, &portal, &key_file, args);
 
     writeln!(report, "\n## Scale\n").unwrap();
     writeln!(
@@ -653,6 +644,19 @@ fn target(report: &mut String, what: &str, met: bool) {
     .unwrap();
 }
 
+/// The tool with `args`, for `portal`, the key read from `key_file`, in a cleared
+/// environment.
+fn tool_command(tool: &Path, portal: &Portal, key_file: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(tool);
+    command
+        .args(args)
+        .arg("--api-key-file")
+        .arg(key_file)
+        .env_clear()
+        .env("DOCSPACE_URL", portal.url());
+    command
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -713,13 +717,12 @@ fn inactive(tool: &Path, work: &Path, report: &mut String) {
         Duration::from_secs(89 * 86_400),
     );
     portal.signed_in_days_ago(&admin, 95);
-    let mut command = Command::new(tool);
-    command
-        .args(["review", "--inactive", "90", "--api-key-file"])
-        .arg(&key_file)
-        .env_clear()
-        .env("DOCSPACE_URL", portal.url());
-    let used = measure(&mut command);
+    let used = measure(&mut tool_command(
+        tool,
+        &portal,
+        &key_file,
+        &["review", "--inactive", "90"],
+    ));
     let sent = portal.requests();
     let history = sent
         .iter()
@@ -727,10 +730,15 @@ fn inactive(tool: &Path, work: &Path, report: &mut String) {
         .count();
     let connections: BTreeSet<usize> = sent.iter().map(|r| r.connection).collect();
     // `run` gives stdout and stderr together: count the ids.
-    let selected = run(command.arg("-q"))
-        .lines()
-        .filter(|line| line.len() == 36)
-        .count();
+    let selected = run(&mut tool_command(
+        tool,
+        &portal,
+        &key_file,
+        &["review", "--inactive", "90", "-q"],
+    ))
+    .lines()
+    .filter(|line| line.len() == 36)
+    .count();
     writeln!(report, "\n## Inactive guests\n").unwrap();
     writeln!(
         report,
@@ -797,16 +805,7 @@ fn rooms(tool: &Path, work: &Path, report: &mut String) {
         let room = 1000 + (r * per_room * 7 % ROOMS) as u64;
         portal.add_member(room, leaver, 10, &admin);
     }
-    let ours = |args: &[&str]| {
-        let mut command = Command::new(tool);
-        command
-            .args(args)
-            .arg("--api-key-file")
-            .arg(&key_file)
-            .env_clear()
-            .env("DOCSPACE_URL", portal.url());
-        command
-    };
+    let ours = |args: &[&str]| tool_command(tool, &portal, &key_file, args);
     writeln!(report, "\n## Rooms\n").unwrap();
     writeln!(report, "| job | wall time | tool CPU time | room pages | member lists | PUTs | TCP connections | peak RSS |").unwrap();
     writeln!(report, "|---|---|---|---|---|---|---|---|").unwrap();
