@@ -74,18 +74,35 @@ impl Tool {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = self.command.spawn().expect("spawn docspace-guest");
+        let watchdog = hang_guard(child.id());
         let mut stdin = child.stdin.take().unwrap();
         if let Some(text) = &self.stdin {
             stdin.write_all(text.as_bytes()).unwrap();
         }
         drop(stdin);
         let output = child.wait_with_output().unwrap();
+        drop(watchdog);
         Outcome {
             code: output.status.code().expect("exited, not killed"),
             stdout: String::from_utf8(output.stdout).unwrap(),
             stderr: String::from_utf8(output.stderr).unwrap(),
         }
     }
+}
+
+/// A run that hangs (a FIFO waited on, a retry loop that never ends) must fail, not
+/// stall the suite: the tool is killed after two minutes, far beyond any real run,
+/// and `run` then fails on the kill. Dropping the guard ends its watch.
+fn hang_guard(pid: u32) -> std::sync::mpsc::Sender<()> {
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+            finished.recv_timeout(std::time::Duration::from_secs(120))
+        {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+        }
+    });
+    done
 }
 
 /// Each assertion shows the exit code and the whole output when it fails.
