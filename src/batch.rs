@@ -23,13 +23,20 @@ pub struct Batch {
     pub action: Action,
     /// Ask on the terminal before a permanent deletion.
     pub ask_first: bool,
-    /// The ids were just read from the guest list (expire): no need to read it again
-    /// to make sure they are guests.
-    pub known_guests: bool,
-    /// The guests are known to be the caller's active guests (run's approval of an
-    /// active guest just put it on the caller's list): a 200 to their removal proves it
-    /// on every release, so the release need not be asked first.
-    pub known_active_on_list: bool,
+    pub known: Known,
+}
+
+/// What is already known of a batch's guests, so that it is not read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    /// Nothing: the guest list (or, to remove, the release) is read first.
+    Nothing,
+    /// The ids were just read from the guest list (expire): they are guests.
+    Guests,
+    /// They are the caller's active guests (run's approval of an active guest just put
+    /// it on the caller's list): a 200 to their removal proves it on every release, so
+    /// the release need not be asked first.
+    ActiveOnYourList,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,8 +91,8 @@ pub struct Report {
     /// Set when a DocSpace admin removes guests from a portal that may be older than
     /// 3.7.1, which refuses DocSpace admins: a 403 is then worded for that.
     admin_on_old_release: Option<DeleteRule>,
-    /// The removal was sent without asking the release first (`known_active_on_list`):
-    /// a 403 then asks it, to say why.
+    /// The removal was sent without asking the release first (`ActiveOnYourList`): a
+    /// 403 then asks it, to say why.
     release_unasked: bool,
 }
 
@@ -105,15 +112,21 @@ pub fn apply(portal: &Portal, out: &Printer, batch: Batch, dry_run: bool) -> Res
         action: batch.action,
         dry_run,
         admin_on_old_release: None,
-        release_unasked: batch.known_active_on_list,
+        release_unasked: batch.known == Known::ActiveOnYourList,
     };
     report.resolve(portal, out, batch.targets)?;
-    if batch.action == Action::Remove {
-        if !batch.known_active_on_list {
-            report.keep_only_provable(portal, out)?;
+    match (batch.action, batch.known) {
+        (Action::Remove, Known::ActiveOnYourList) => {}
+        (Action::Remove, Known::Nothing | Known::Guests) => {
+            report.keep_only_provable(portal, out)?
         }
-    } else if !batch.known_guests {
-        report.keep_only_guests(portal, out)?;
+        (Action::DeleteAccounts | Action::Disable | Action::Enable, Known::Nothing) => {
+            report.keep_only_guests(portal, out)?
+        }
+        (
+            Action::DeleteAccounts | Action::Disable | Action::Enable,
+            Known::Guests | Known::ActiveOnYourList,
+        ) => {}
     }
     let pending: Vec<usize> = (0..report.items.len())
         .filter(|&i| matches!(report.items[i].outcome, Outcome::Pending))

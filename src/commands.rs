@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::api::Portal;
-use crate::batch::{self, Action, Batch};
+use crate::batch::{self, Action, Batch, Known};
 use crate::cli::{Command, ExpireAction, ExpireArgs, ListArgs, Options, RoomArgs, Targets};
 use crate::error::Error;
 use crate::input::{self, Target};
@@ -79,12 +79,15 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
             };
             out.quiet_line(&guest.id)?;
             let batch = Batch {
-                known_active_on_list: guest.active,
+                known: if guest.active {
+                    Known::ActiveOnYourList
+                } else {
+                    Known::Nothing
+                },
                 targets: vec![Target::Id(guest.id)],
                 batch_size: 1,
                 action: Action::Remove,
                 ask_first: false,
-                known_guests: false,
             };
             batch::apply(&portal, &out, batch, dry_run)?.verdict()
         }
@@ -184,8 +187,7 @@ fn check(command: Command, options: &Options) -> Result<Job, Error> {
                     Action::Disable
                 },
                 ask_first: false,
-                known_guests: false,
-                known_active_on_list: false,
+                known: Known::Nothing,
             })
         }
     })
@@ -234,8 +236,7 @@ fn check_delete(
             Action::Remove
         },
         ask_first: permanent && !yes,
-        known_guests: false,
-        known_active_on_list: false,
+        known: Known::Nothing,
     })
 }
 

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::answers;
 use crate::api::Portal;
-use crate::batch::{self, Action, Batch};
+use crate::batch::{self, Action, Batch, Known};
 use crate::cli::{ExpireAction, ExpireArgs, PolicyArgs};
 use crate::date;
 use crate::error::Error;
@@ -155,8 +155,7 @@ pub fn expire(
         batch_size: 100,
         action,
         ask_first: action == Action::DeleteAccounts && !args.yes,
-        known_guests: true,
-        known_active_on_list: false,
+        known: Known::Guests,
     };
     let report = batch::apply(portal, out, batch, dry_run)?;
     report.summarize(out)?;

@@ -60,10 +60,15 @@ impl Printer {
 
     /// What a script wants from --quiet (the default output says it in words).
     pub fn quiet_line(&self, line: &str) -> Result<(), Error> {
-        if self.json || self.csv || self.verbosity != Verbosity::Quiet {
+        if !self.is_quiet() {
             return Ok(());
         }
         write_line(line)
+    }
+
+    /// --quiet, and no other form (--json, --csv) asked instead.
+    fn is_quiet(&self) -> bool {
+        !self.json && !self.csv && self.verbosity == Verbosity::Quiet
     }
 
     /// The example script's two lines for each call. The body stays exact, with
@@ -96,7 +101,7 @@ impl Printer {
             }
         }
         self.say(&format!("  {}", request["body"]))?;
-        if !self.json && self.verbosity == Verbosity::Quiet {
+        if self.is_quiet() {
             write_raw_line(&json_line(request))?;
         }
         Ok(())
