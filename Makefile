@@ -23,10 +23,13 @@ build:
 	$(CARGO) build --release --locked
 
 # cargo-deny checks licences, duplicate crates and sources by deny.toml, offline: no
-# advisory database is fetched (advisories are not among the checks).
+# advisory database is fetched (advisories are not among the checks). Offline, it reads
+# every crate of Cargo.lock for every platform from cargo's cache, which a fresh
+# machine's build alone does not fill: `cargo fetch` does.
 lint: lint-deps
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
+	$(CARGO) fetch --locked
 	$(CARGO) deny --offline --locked check licenses bans sources
 
 lint-deps:
