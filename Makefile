@@ -93,10 +93,11 @@ dist: assets dist-deps
 	rm -f dist/docspace-guest-*.tar.gz dist/docspace-guest-*.cdx.json dist/SHA256SUMS dist/SHA256SUMS.sig
 	for target in $(TARGETS); do \
 		name=docspace-guest-$(VERSION)-$$target; dir=target/dist/$$name; \
-		mkdir -p $$dir/completions || exit 1; \
+		mkdir -p $$dir/completions $$dir/docs || exit 1; \
 		cp target/$$target/release/docspace-guest target/$$target/release/THIRD-PARTY $$dir/ || exit 1; \
 		cp $(ASSETS)/docspace-guest.1 README.md LICENSE $$dir/; \
 		cp $(ASSETS)/completions/* $$dir/completions/; \
+		cp docs/*.md $$dir/docs/ || exit 1; \
 		tar --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numeric-owner \
 			--mode=u=rwX,go=rX --format=gnu -C target/dist -cf - $$name \
 			| gzip -9n > dist/$$name.tar.gz || exit 1; \

@@ -2,13 +2,16 @@
 # `make package-test`: the .deb installs with dpkg on this machine, the installed tool
 # runs and its man page and completions are where the distribution looks, and it
 # removes cleanly; the x86_64 .rpm does the same with rpm, into a scratch root; both
-# .debs and both .rpms carry the right files and metadata, and the licence texts of
-# the crates compiled in (THIRD-PARTY).
+# .debs and both .rpms carry the right files and metadata, the documents (README.md and
+# docs/), and the licence texts of the crates compiled in (THIRD-PARTY).
 # Usage: packages.sh VERSION
 set -eu
 version=$1
 fail() { echo "packages: $*" >&2; exit 1; }
 has() { echo "$1" | grep -q -- "$2" || fail "$3: no '$2' in: $1"; }
+# The documents every package ships: README.md and each docs/*.md of this checkout.
+docs=/usr/share/doc/docspace-guest/README.md
+for doc in docs/*.md; do docs="$docs /usr/share/doc/docspace-guest/$doc"; done
 
 deb=dist/docspace-guest_${version}-1_amd64.deb
 [ -f "$deb" ] || fail "$deb was not built (make deb)"
@@ -30,6 +33,9 @@ for file in /usr/share/bash-completion/completions/docspace-guest \
 done
 grep -q '^ring [0-9.]*: Apache-2.0 AND ISC$' /usr/share/doc/docspace-guest/THIRD-PARTY ||
     fail "/usr/share/doc/docspace-guest/THIRD-PARTY lacks ring's licence"
+for file in $docs; do
+    cmp -s "${file#/usr/share/doc/docspace-guest/}" "$file" || fail "$file is not installed as in the checkout"
+done
 dpkg -r docspace-guest >/dev/null
 dpkg -s docspace-guest >/dev/null 2>&1 && fail "still installed after dpkg -r"
 [ ! -e /usr/bin/docspace-guest ] && [ ! -e /usr/share/man/man1/docspace-guest.1.gz ] ||
@@ -40,6 +46,9 @@ arm=dist/docspace-guest_${version}-1_arm64.deb
 has "$(dpkg-deb --info "$arm")" "Architecture: arm64" "$arm"
 has "$(dpkg-deb --contents "$arm")" "./usr/bin/docspace-guest" "$arm"
 has "$(dpkg-deb --contents "$arm")" "./usr/share/doc/docspace-guest/THIRD-PARTY" "$arm"
+for file in $docs; do
+    has "$(dpkg-deb --contents "$arm")" ".$file" "$arm"
+done
 
 for arch in x86_64 aarch64; do
     rpm=dist/docspace-guest-${version}-1.$arch.rpm
@@ -52,7 +61,7 @@ for arch in x86_64 aarch64; do
     for file in /usr/bin/docspace-guest /usr/share/man/man1/docspace-guest.1.gz \
         /usr/share/bash-completion/completions/docspace-guest \
         /usr/share/zsh/site-functions/_docspace-guest \
-        /usr/share/fish/vendor_completions.d/docspace-guest.fish; do
+        /usr/share/fish/vendor_completions.d/docspace-guest.fish $docs; do
         has "$files" "^$file\$" "$rpm"
     done
     has "$(rpm -K "$rpm" 2>&1)" "digests OK" "$rpm (rpm -K)"
@@ -61,7 +70,7 @@ for arch in x86_64 aarch64; do
     for file in /usr/share/licenses/docspace-guest/LICENSE /usr/share/licenses/docspace-guest/THIRD-PARTY; do
         has "$licences" "^$file\$" "$rpm (%license)"
     done
-    echo "packages: $rpm: $arch, MIT, the binary, the man page, three completions, two %license files"
+    echo "packages: $rpm: $arch, MIT, the binary, the man page, three completions, the documents, two %license files"
 done
 
 # The x86_64 .rpm installs into a scratch root (its own database there; --nodeps: the
@@ -74,7 +83,8 @@ installed="/usr/bin/docspace-guest /usr/share/man/man1/docspace-guest.1.gz
     /usr/share/bash-completion/completions/docspace-guest
     /usr/share/zsh/site-functions/_docspace-guest
     /usr/share/fish/vendor_completions.d/docspace-guest.fish
-    /usr/share/licenses/docspace-guest/LICENSE /usr/share/licenses/docspace-guest/THIRD-PARTY"
+    /usr/share/licenses/docspace-guest/LICENSE /usr/share/licenses/docspace-guest/THIRD-PARTY
+    $docs"
 # rpm reads --dbpath inside --root: /db is $scratch/db.
 rpm -i --root "$scratch" --dbpath /db --nodeps "$rpm" 2>"$scratch/rpm.err" ||
     fail "rpm -i $rpm: $(cat "$scratch/rpm.err")"

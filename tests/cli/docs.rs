@@ -1,5 +1,5 @@
 //! The documentation: --help and --version, the man page, the shell completions, and the
-//! README in step with --help.
+//! README.md and docs/ in step with --help, and their links.
 
 use std::process::Command;
 
@@ -225,11 +225,37 @@ fn the_man_page_has_every_option_and_section_of_the_help() {
     assert!(shown.contains("network, TLS or timeout"), "{shown}");
 }
 
-/// The README documents every flag and exit code that --help lists.
+/// README.md, then each docs/*.md, as (path from the repository's root, text).
+fn documents() -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(root.join("docs"))
+        .expect("docs/ is there")
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".md"))
+        .map(|name| format!("docs/{name}"))
+        .collect();
+    names.sort();
+    names.insert(0, "README.md".into());
+    names
+        .into_iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(root.join(&name)).unwrap();
+            (name, text)
+        })
+        .collect()
+}
+
+/// Whether `text` names `flag` as itself: `--max` is not named by `--max-wait`.
+fn names_flag(text: &str, flag: &str) -> bool {
+    text.match_indices(flag).any(|(at, _)| {
+        !text[at + flag.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+    })
+}
+
+/// The documents name every flag that --help lists, and the README has the exit codes.
 #[test]
 fn readme_and_help_are_in_step() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let documents = documents();
     let help = all_help();
     let flags: std::collections::BTreeSet<&str> = help
         .split(|c: char| c.is_whitespace() || ",[]():'.".contains(c))
@@ -237,8 +263,12 @@ fn readme_and_help_are_in_step() {
         .collect();
     assert!(flags.len() >= 10, "{flags:?}");
     for flag in flags {
-        assert!(readme.contains(flag), "README.md does not mention {flag}");
+        assert!(
+            documents.iter().any(|(_, text)| names_flag(text, flag)),
+            "neither README.md nor docs/*.md documents {flag}"
+        );
     }
+    let readme = &documents[0].1;
     let codes = help.split("Exit codes:\n").nth(1).unwrap();
     for line in codes.lines().take_while(|l| l.starts_with("  ")) {
         let (code, meaning) = line.trim().split_once("  ").unwrap();
@@ -248,4 +278,74 @@ fn readme_and_help_are_in_step() {
             "README.md lacks the exit code row {row:?}"
         );
     }
+}
+
+#[test]
+fn the_readme_fits_in_a_sitting() {
+    let lines = documents()[0].1.lines().count();
+    assert!(
+        lines <= 300,
+        "README.md has {lines} lines; at most 300: move detail to docs/"
+    );
+}
+
+/// GitHub's anchor for a heading: lowercase, spaces to hyphens, punctuation dropped.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// Every relative link of the documents (`](docs/x.md)`, `](x.md#anchor)`, `](#anchor)`)
+/// leads to a file that exists, and an anchor to a heading of that file.
+#[test]
+fn relative_links_lead_somewhere() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut links = 0;
+    for (name, text) in documents() {
+        let dir = std::path::Path::new(&name).parent().unwrap();
+        let mut fenced = false;
+        for line in text.lines() {
+            if line.starts_with("```") {
+                fenced = !fenced;
+            }
+            if fenced {
+                continue;
+            }
+            for (at, _) in line.match_indices("](") {
+                let target = &line[at + 2..];
+                let target = &target[..target.find(')').unwrap_or(target.len())];
+                if target.contains("://") || target.starts_with("mailto:") {
+                    continue;
+                }
+                links += 1;
+                let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
+                let file = if path.is_empty() {
+                    root.join(&name)
+                } else {
+                    root.join(dir).join(path)
+                };
+                assert!(
+                    file.exists(),
+                    "{name}: the link ({target}) leads to no file"
+                );
+                if !fragment.is_empty() {
+                    let headings = std::fs::read_to_string(&file).unwrap();
+                    assert!(
+                        headings
+                            .lines()
+                            .filter_map(|l| l.strip_prefix('#'))
+                            .any(|h| anchor(h.trim_start_matches('#')) == fragment),
+                        "{name}: the link ({target}) names no heading of {}",
+                        file.display()
+                    );
+                }
+            }
+        }
+    }
+    assert!(links >= 10, "only {links} relative links found");
 }
