@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::cli::{Options, Verbosity};
 use crate::error::Error;
-use crate::url::Url;
+use crate::net::url::Url;
 
 pub struct Settings {
     pub portal: Url,
@@ -46,7 +46,7 @@ pub fn resolve(options: Options) -> Result<Settings, Error> {
         },
     };
     let extra_roots = match &options.ca_cert {
-        Some(path) => crate::tls::read_ca_file(path)?,
+        Some(path) => crate::net::roots::read_ca_file(path)?,
         None => Vec::new(),
     };
     Ok(Settings {

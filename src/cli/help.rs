@@ -1,7 +1,7 @@
 //! `--help` and each command's help: the quick reference, in plain text.
 
 use super::{ABOUT, CREDENTIAL_NOTE, own_flags};
-use crate::flags::{COMMANDS, CommandDef, EXIT_CODES, FLAGS, Flag, Scope};
+use crate::cli::flags::{COMMANDS, CommandDef, EXIT_CODES, FLAGS, Flag, Scope};
 
 pub fn help() -> String {
     let commands: String = COMMANDS

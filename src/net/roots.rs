@@ -20,8 +20,8 @@ use std::sync::OnceLock;
 
 use ureq::tls::Certificate;
 
-use crate::der;
 use crate::error::Error;
+use crate::net::der;
 
 /// Where distributions keep their bundle, first found wins.
 const SYSTEM_BUNDLES: &[&str] = &[

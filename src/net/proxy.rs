@@ -11,7 +11,7 @@
 use ureq::ProxyProtocol;
 
 use crate::error::Error;
-use crate::url::Url;
+use crate::net::url::Url;
 
 /// The proxy for requests to `target`, if any. `env` reads a variable (the process
 /// environment in the tool, a table in tests).

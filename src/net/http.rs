@@ -16,9 +16,10 @@ use ureq::unversioned::resolver::DefaultResolver;
 
 use crate::config::Settings;
 use crate::error::Error;
-use crate::proxy::proxy_for;
-use crate::url::Url;
-use crate::{output, retry, tls, trust};
+use crate::net::proxy::proxy_for;
+use crate::net::url::Url;
+use crate::net::{retry, roots, tls};
+use crate::output;
 
 /// Answers larger than this are refused: a guest object is a few KiB, and a
 /// misbehaving server must not make the tool grow without bound.
@@ -113,7 +114,7 @@ impl Portal {
         }
         // An http portal needs no CA store; if one of its links still led to https,
         // only --ca-cert is trusted, and a refusal names it.
-        let connector = trust::connector(&self.extra_roots, self.base.https || first_url.https)?;
+        let connector = tls::connector(&self.extra_roots, self.base.https || first_url.https)?;
         let config = Agent::config_builder()
             // Error statuses are answers to show, not transport failures.
             .http_status_as_error(false)
@@ -555,7 +556,7 @@ impl Portal {
     fn no_answer(&self, err: ureq::Error, url: &Url) -> Failure {
         let origin = url.origin();
         let text = err.to_string();
-        if let Some(problem) = tls::certificate_problem(&text, &url.host) {
+        if let Some(problem) = roots::certificate_problem(&text, &url.host) {
             return Failure {
                 error: Error::Network(problem),
                 retry_because: None,

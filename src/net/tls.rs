@@ -33,7 +33,7 @@ use ureq::unversioned::transport::{
 };
 
 use crate::error::Error;
-use crate::tls::SystemRoots;
+use crate::net::roots::SystemRoots;
 
 /// The Mozilla roots (webpki-root-certs), made trust anchors by build.rs.
 static BUILT_IN: &[TrustAnchor<'static>] = include!(concat!(env!("OUT_DIR"), "/built_in_roots.rs"));

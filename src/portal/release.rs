@@ -7,9 +7,9 @@
 
 use serde_json::Value;
 
-use crate::answers;
-use crate::api::Portal;
 use crate::error::Error;
+use crate::net::http::Portal;
+use crate::portal::answers;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeleteRule {

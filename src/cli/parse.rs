@@ -7,11 +7,9 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::docs;
+use crate::cli::flags::{self, CommandDef, CommandId, Flag, FlagId, Kind};
+use crate::cli::{self as docs, VERSION};
 use crate::error::Error;
-use crate::flags::{self, CommandDef, CommandId, Flag, FlagId, Kind};
-
-pub use crate::docs::VERSION;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verbosity {

@@ -3,7 +3,7 @@
 //! script completes; sourced (after compinit) it registers itself.
 
 use super::{VERSION, common_flags, fill, own_flags, summary};
-use crate::flags::{COMMANDS, Flag, Kind, SHELLS};
+use crate::cli::flags::{COMMANDS, Flag, Kind, SHELLS};
 
 pub fn script() -> String {
     let commands: Vec<String> = COMMANDS

@@ -12,9 +12,9 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use crate::api::Reply;
 use crate::cli::Verbosity;
 use crate::error::Error;
+use crate::net::http::Reply;
 
 pub struct Printer {
     verbosity: Verbosity,

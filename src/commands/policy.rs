@@ -10,17 +10,17 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
-use crate::answers;
-use crate::api::Portal;
-use crate::batch::{self, Action, Batch, Known};
 use crate::cli::{ExpireAction, ExpireArgs, PolicyArgs};
+use crate::commands::batch::{self, Action, Batch, Known};
 use crate::date;
 use crate::error::Error;
 use crate::html;
 use crate::input::{self, Target};
-use crate::list;
-use crate::logins::{self, History, Verdict};
+use crate::net::http::Portal;
 use crate::output::{Printer, Table};
+use crate::portal::answers;
+use crate::portal::logins::{self, History, Verdict};
+use crate::portal::people;
 
 /// The id DocSpace puts in `createdBy` once the inviting user was deleted.
 const LOST_USER: &str = "4a515a15-d4d6-4b8e-828e-e0586f18f3a3";
@@ -140,14 +140,14 @@ pub fn expire(
         ExpireAction::Delete => Action::DeleteAccounts,
         // Out of every room they are in; the accounts stay. --max counted guests.
         ExpireAction::Revoke => {
-            let job = crate::revoke::Job {
+            let job = crate::commands::revoke::Job {
                 guests: selection.ids.into_iter().map(Target::Id).collect(),
                 rooms: Vec::new(),
                 max: 0,
                 record: None,
                 force: false,
             };
-            return crate::revoke::revoke(portal, out, job, dry_run);
+            return crate::commands::revoke::revoke(portal, out, job, dry_run);
         }
     };
     let batch = Batch {
@@ -192,7 +192,7 @@ fn facts(portal: &Portal, policy: &Policy) -> Result<Facts, Error> {
         _ => None,
     };
     let disabled_users = if policy.inviter_gone {
-        list::ids(portal, None, &[("employeeStatus", "2")])?
+        people::ids(portal, None, &[("employeeStatus", "2")])?
     } else {
         HashSet::new()
     };
@@ -219,7 +219,7 @@ fn select(
         not_evaluated: 0,
     };
     let mut table = Listing::new(facts.history.is_some());
-    list::each_page(portal, &[], |page| {
+    people::each_page(portal, &[], |page| {
         for guest in page {
             selection.guests += 1;
             // Asked of every guest, so that a kept email is known to exist.
@@ -300,7 +300,7 @@ fn evaluate(guest: &Value, policy: &Policy, facts: &Facts) -> Option<Row> {
         id: input::guid(&text("id"))?,
         email: text("email"),
         name: html::decode(&text("displayName")),
-        state: list::state(guest),
+        state: people::state(guest),
         registered: registered_at.map_or_else(|| registration.clone(), date::utc_date),
         inviter,
         last_sign_in: None,

@@ -5,14 +5,17 @@
 
 mod bash;
 mod fish;
+pub mod flags;
 mod help;
 mod man;
+mod parse;
 mod zsh;
 
-use crate::flags::{COMMANDS, CommandId, FLAGS, Flag, Scope};
+use crate::cli::flags::{COMMANDS, CommandId, FLAGS, Flag, Scope};
 
 pub use help::{command_help, help};
 pub use man::man_page;
+pub use parse::*;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 const ABOUT: &str = "approve and remove guest users of an ONLYOFFICE DocSpace portal, and keep \

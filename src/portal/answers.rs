@@ -6,9 +6,10 @@ use std::time::SystemTime;
 
 use serde_json::Value;
 
-use crate::api::{Portal, Reply};
 use crate::error::Error;
-use crate::{date, html, input, retry};
+use crate::net::http::{Portal, Reply};
+use crate::net::retry;
+use crate::{date, html, input};
 
 /// The guest in approve's answer.
 pub struct Guest {

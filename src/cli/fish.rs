@@ -2,7 +2,7 @@
 //! each of the table's commands and flags.
 
 use super::{VERSION, command_names, fill, summary};
-use crate::flags::{COMMANDS, FLAGS, Flag, Kind, SHELLS, Scope};
+use crate::cli::flags::{COMMANDS, FLAGS, Flag, Kind, SHELLS, Scope};
 
 pub fn script() -> String {
     let commands: Vec<String> = COMMANDS

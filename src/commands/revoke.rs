@@ -14,14 +14,14 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
-use crate::answers::{self, Account};
-use crate::api::{Portal, Reply};
-use crate::batch;
+use crate::commands::batch;
 use crate::date;
 use crate::error::Error;
 use crate::input::{self, Target};
+use crate::net::http::{Portal, Reply};
 use crate::output::{self, Printer};
-use crate::rooms::{self, Person, Room};
+use crate::portal::answers::{self, Account};
+use crate::portal::rooms::{self, Person, Room};
 
 const ARCHIVED: &str = "archived rooms cannot be changed: restore the room, or have the person \
                         who added the guest remove them from their list";
@@ -392,7 +392,7 @@ impl<'a> Run<'a> {
         self.send(plan, &all)
     }
 
-    fn change(&self, plan: &Plan, items: &[usize], force: bool) -> crate::api::Change {
+    fn change(&self, plan: &Plan, items: &[usize], force: bool) -> crate::net::http::Change {
         let roles: Vec<(&str, u8)> = items
             .iter()
             .map(|&i| {

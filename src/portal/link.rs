@@ -2,7 +2,7 @@
 //! link (sent as the `confirm` header), so the tool accepts the link in each form an
 //! admin may have been handed and reduces it to that query string.
 
-use crate::url::Url;
+use crate::net::url::Url;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum GuestLink {

@@ -2,7 +2,7 @@
 //! flags and values filled in.
 
 use super::{VERSION, command_names, common_flags, fill, own_flags};
-use crate::flags::{COMMANDS, FLAGS, Flag, Kind, SHELLS};
+use crate::cli::flags::{COMMANDS, FLAGS, Flag, Kind, SHELLS};
 
 pub fn script() -> String {
     let choice_cases: Vec<String> = FLAGS

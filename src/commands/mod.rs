@@ -1,24 +1,28 @@
 //! What each command does. Input is checked in full before anything is sent; then
 //! the command talks to the portal through `api` and reports through `output`.
 
+pub mod batch;
+mod policy;
+mod revoke;
+
 use std::io::IsTerminal;
 use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::api::Portal;
-use crate::batch::{self, Action, Batch, Known};
 use crate::cli::{Command, ExpireAction, ExpireArgs, ListArgs, Options, RoomArgs, Targets};
+use crate::config;
 use crate::error::Error;
 use crate::input::{self, Target};
-use crate::lifecycle::{self, Policy};
-use crate::link::{self, GuestLink};
-use crate::list::{self, Filter};
+use crate::net::http::Portal;
+use crate::net::url::Url;
 use crate::output::{self, Printer};
-use crate::revoke;
-use crate::rooms;
-use crate::url::Url;
-use crate::{answers, config, release};
+use crate::portal::link::{self, GuestLink};
+use crate::portal::people::{self, Filter};
+use crate::portal::rooms;
+use crate::portal::{answers, release};
+use batch::{Action, Batch, Known};
+use policy::Policy;
 
 /// A sharing link is a short link or a confirm URL of a few hundred bytes; the bound
 /// keeps a pasted file out of a request header.
@@ -96,9 +100,9 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
             report.summarize(&out)?;
             report.verdict()
         }
-        Job::Review(policy) => lifecycle::review(&portal, &out, policy),
-        Job::Expire(policy, args) => lifecycle::expire(&portal, &out, policy, &args, dry_run),
-        Job::List(filter) => list::list(&portal, &out, &filter),
+        Job::Review(policy) => policy::review(&portal, &out, policy),
+        Job::Expire(policy, args) => policy::expire(&portal, &out, policy, &args, dry_run),
+        Job::List(filter) => people::list(&portal, &out, &filter),
         Job::ShareLink { id } => share_link(&portal, &out, &id),
         Job::Whoami => whoami(&portal, &out),
         Job::Access(query) => rooms::access(&portal, &out, query),
@@ -139,14 +143,14 @@ fn check(command: Command, options: &Options) -> Result<Job, Error> {
         Command::Whoami => Job::Whoami,
         Command::Review(args) => {
             stdin_once(args.keep.as_deref(), "--keep", options)?;
-            Job::Review(lifecycle::policy(args)?)
+            Job::Review(policy::policy(args)?)
         }
         Command::Expire(args, expire) => {
             stdin_once(args.keep.as_deref(), "--keep", options)?;
             if expire.action == ExpireAction::Delete && !expire.yes {
                 must_be_able_to_ask(args.keep.as_deref(), options, "--action delete")?;
             }
-            Job::Expire(lifecycle::policy(args)?, expire)
+            Job::Expire(policy::policy(args)?, expire)
         }
         Command::Access(args) => {
             let RoomArgs { targets, rooms } = *args;

@@ -9,13 +9,13 @@ use std::io::BufRead;
 
 use serde_json::{Value, json};
 
-use crate::answers;
-use crate::api::{Portal, Reply};
 use crate::error::Error;
 use crate::input::Target;
-use crate::list;
+use crate::net::http::{Portal, Reply};
 use crate::output::Printer;
-use crate::release::{self, DeleteRule};
+use crate::portal::answers;
+use crate::portal::people;
+use crate::portal::release::{self, DeleteRule};
 
 pub struct Batch {
     pub targets: Vec<Target>,
@@ -229,7 +229,7 @@ impl Report {
     /// Before accounts are disabled for good, make sure each id is a guest: a user
     /// id given by mistake must not be disabled.
     fn keep_only_guests(&mut self, portal: &Portal, out: &Printer) -> Result<(), Error> {
-        let guests = list::ids(portal, Some("Guests"), &[])?;
+        let guests = people::ids(portal, Some("Guests"), &[])?;
         self.fail_unless_in(out, &guests, || {
             Error::Server("not a guest you can see; not touched (only guests are changed)".into())
         })
@@ -270,7 +270,7 @@ impl Report {
             return Ok(());
         }
         // Room admins see exactly their own guests.
-        let active = list::ids(portal, Some("Guests"), &[("employeeStatus", "1")])?;
+        let active = people::ids(portal, Some("Guests"), &[("employeeStatus", "1")])?;
         self.fail_unless_in(out, &active, || {
             Error::Denied(format!(
                 "it is not one of your active guests, and {} answers 200 without removing \

@@ -2,8 +2,10 @@
 //! rule and exit code. No date, so that the same source makes the same page.
 
 use super::{ABOUT, CREDENTIAL_NOTE, VERSION, own_flags};
-use crate::flags::{COMMANDS, CommandDef, ENVIRONMENT, EXAMPLES, EXIT_CODES, FILE_RULES, FLAGS};
-use crate::flags::{Flag, Scope};
+use crate::cli::flags::{
+    COMMANDS, CommandDef, ENVIRONMENT, EXAMPLES, EXIT_CODES, FILE_RULES, FLAGS,
+};
+use crate::cli::flags::{Flag, Scope};
 
 const DESCRIPTION: &str = "docspace-guest is a small command-line tool for the operations staff \
     of an ONLYOFFICE DocSpace portal. It approves a guest shared through a guest sharing link, \

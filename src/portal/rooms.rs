@@ -8,13 +8,13 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value, json};
 
-use crate::answers::{self, Account};
-use crate::api::{Portal, Reply};
-use crate::batch;
+use crate::commands::batch;
 use crate::error::Error;
 use crate::input::Target;
-use crate::list::{self, Pager};
+use crate::net::http::{Portal, Reply};
 use crate::output::{self, Printer, Table};
+use crate::portal::answers::{self, Account};
+use crate::portal::people::{self, Pager};
 
 /// The most the portal gives in one page (3.2.1 and later refuse more).
 const PAGE_SIZE: usize = 100;
@@ -240,7 +240,7 @@ pub fn each_member(
             .ok_or_else(|| unusable(&what))?;
         let ids: Vec<Option<u128>> = entries
             .iter()
-            .map(|entry| subject(entry)["id"].as_str().and_then(list::guid_number))
+            .map(|entry| subject(entry)["id"].as_str().and_then(people::guid_number))
             .collect();
         let fresh = pager
             .take(&ids, total)

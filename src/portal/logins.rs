@@ -15,11 +15,11 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
-use crate::answers::{self, Account};
-use crate::api::{Portal, Reply};
 use crate::date;
 use crate::error::Error;
-use crate::list::guid_number;
+use crate::net::http::{Portal, Reply};
+use crate::portal::answers::{self, Account};
+use crate::portal::people::guid_number;
 
 /// The most a page may hold from 3.2 on (a larger `count` is a 400); earlier releases
 /// take it too (they clamp at 1,000).

@@ -6,11 +6,11 @@ use std::collections::HashSet;
 
 use serde_json::{Value, json};
 
-use crate::answers;
-use crate::api::Portal;
 use crate::error::Error;
 use crate::html;
+use crate::net::http::Portal;
 use crate::output::{Printer, Table};
+use crate::portal::answers;
 
 /// The most the portal gives in one page.
 const PAGE_SIZE: usize = 100;
