@@ -7,7 +7,7 @@ pub mod commands;
 pub mod error;
 
 /// How `main` writes an error: on stderr, after the tool's name, made inert.
-pub use output::notice;
+pub use output::terminal::notice;
 
 /// Public for the test portal (tests/portal), which writes its dates with `format_utc`.
 #[doc(hidden)]

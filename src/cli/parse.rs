@@ -9,30 +9,9 @@ use std::time::Duration;
 
 use crate::cli::flags::{self, CommandDef, CommandId, Flag, FlagId, Kind};
 use crate::cli::{self as docs, VERSION};
+use crate::config::Options;
 use crate::error::Error;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verbosity {
-    Quiet,
-    Normal,
-    Verbose,
-}
-
-#[derive(Debug)]
-pub struct Options {
-    pub url: Option<String>,
-    pub api_key_file: Option<PathBuf>,
-    pub allow_http: bool,
-    pub timeout: Duration,
-    pub retries: u32,
-    pub max_wait: Duration,
-    pub ca_cert: Option<PathBuf>,
-    pub verbosity: Verbosity,
-    pub json: bool,
-    pub dry_run: bool,
-    /// `--csv`: list, review and access write CSV instead of the table.
-    pub csv: bool,
-}
+use crate::output::Verbosity;
 
 #[derive(Debug)]
 pub enum Command {
@@ -145,25 +124,6 @@ pub struct ListArgs {
     pub status: Option<String>,
 }
 
-/// With no flags, the tool uses the defaults of the flag table.
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            url: None,
-            api_key_file: None,
-            allow_http: false,
-            timeout: Duration::from_secs(FlagId::Timeout.default_number()),
-            retries: FlagId::Retries.default_number() as u32,
-            max_wait: Duration::from_secs(FlagId::MaxWait.default_number()),
-            ca_cert: None,
-            verbosity: Verbosity::Normal,
-            json: false,
-            dry_run: false,
-            csv: false,
-        }
-    }
-}
-
 impl Default for Targets {
     fn default() -> Self {
         Targets {
@@ -206,13 +166,30 @@ struct Given {
     drop_form_roles: bool,
 }
 
+/// With no flags, the tool uses the defaults of the flag table.
+fn default_options() -> Options {
+    Options {
+        url: None,
+        api_key_file: None,
+        allow_http: false,
+        timeout: Duration::from_secs(FlagId::Timeout.default_number()),
+        retries: FlagId::Retries.default_number() as u32,
+        max_wait: Duration::from_secs(FlagId::MaxWait.default_number()),
+        ca_cert: None,
+        verbosity: Verbosity::Normal,
+        json: false,
+        dry_run: false,
+        csv: false,
+    }
+}
+
 /// Options may stand before or after the command name, as scripts write them.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
     use lexopt::prelude::*;
 
     let mut parser = lexopt::Parser::from_args(args);
     let mut given = Given::default();
-    let mut options = Options::default();
+    let mut options = default_options();
 
     while let Some(arg) = parser.next()? {
         let flag = match arg {

@@ -327,7 +327,7 @@ impl Report {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, chunk, error, "removed"),
         };
-        out.reply_lines(" (delete)", &reply)?;
+        out.reply_lines(" (delete)", reply.status, &reply.body)?;
         if reply.status == 200 && answers::success_envelope(&reply).is_some() {
             for &i in chunk {
                 self.confirm(out, i)?;
@@ -412,7 +412,7 @@ impl Report {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, chunk, error, what),
         };
-        out.reply_lines(label, &reply)?;
+        out.reply_lines(label, reply.status, &reply.body)?;
         let Some(users) = returned_users(&reply) else {
             let error = answers::admin_only(&format!("changing the status ({what})"), &reply);
             return self.refused(out, chunk, &reply, error);
@@ -450,7 +450,7 @@ impl Report {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, chunk, error, "disabled (and not deleted)"),
         };
-        out.reply_lines(" (disable)", &reply)?;
+        out.reply_lines(" (disable)", reply.status, &reply.body)?;
         let Some(disabled) = returned_users(&reply) else {
             let error = answers::admin_only("disabling the accounts", &reply);
             return self.refused(out, chunk, &reply, error);
@@ -473,7 +473,7 @@ impl Report {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, &disabled, error, "deleted (it is disabled)"),
         };
-        out.reply_lines(" (delete)", &reply)?;
+        out.reply_lines(" (delete)", reply.status, &reply.body)?;
         let Some(deleted) = returned_users(&reply) else {
             let error = answers::admin_only("deleting the accounts", &reply)
                 .context("disabled but NOT deleted: ");

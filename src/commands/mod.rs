@@ -10,13 +10,13 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::cli::{Command, ExpireAction, ExpireArgs, ListArgs, Options, RoomArgs, Targets};
-use crate::config;
+use crate::cli::{Command, ExpireAction, ExpireArgs, ListArgs, RoomArgs, Targets};
+use crate::config::{self, Options};
 use crate::error::Error;
 use crate::input::{self, Target};
 use crate::net::http::Portal;
 use crate::net::url::Url;
-use crate::output::{self, Printer};
+use crate::output::{Printer, terminal};
 use crate::portal::link::{self, GuestLink};
 use crate::portal::people::{self, Filter};
 use crate::portal::rooms;
@@ -57,12 +57,12 @@ enum Job {
 pub fn execute(command: Command, options: Options) -> Result<(), Error> {
     let (dry_run, csv) = (options.dry_run, options.csv);
     let job = check(command, &options)?;
-    let settings = config::resolve(options)?;
+    let settings = config::resolve(&options)?;
     if let Job::Approve { link, .. } | Job::Run { link, .. } = &job {
         check_link_host(link, &settings.portal)?;
     }
     let portal = Portal::new(&settings)?;
-    let out = Printer::new(settings.verbosity, settings.json).with_csv(csv);
+    let out = Printer::new(options.verbosity, options.json).with_csv(csv);
     match job {
         Job::Approve { email, link } => {
             let Some(guest) = approve(&portal, &out, &email, &link, dry_run)? else {
@@ -350,7 +350,7 @@ fn approve(
         return Ok(None);
     }
     let reply = portal.send(&change)?;
-    out.reply_lines("", &reply)?;
+    out.reply_lines("", reply.status, &reply.body)?;
     if reply.status != 200 {
         let error = answers::approve_refusal(portal, &reply);
         out.record(
@@ -375,7 +375,7 @@ fn approve(
     // From 3.5 DocSpace approves whoever the link names (3.1 to 3.4: the email), so
     // only the answer says who was approved; another email means the wrong link.
     if !guest.email.eq_ignore_ascii_case(email) {
-        output::warn(&format!(
+        terminal::warn(&format!(
             "the portal approved {}, not --email {email} (the link names the guest); that \
              guest is the one approved",
             guest.email

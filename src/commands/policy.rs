@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::html;
 use crate::input::{self, Target};
 use crate::net::http::Portal;
-use crate::output::{Printer, Table};
+use crate::output::{Printer, Table, terminal};
 use crate::portal::answers;
 use crate::portal::logins::{self, History, Verdict};
 use crate::portal::people;
@@ -102,7 +102,7 @@ pub fn review(portal: &Portal, out: &Printer, mut policy: Policy) -> Result<(), 
     let facts = facts(portal, &policy)?;
     // Said on stderr too, so that `review -q | disable --from -` in cron is not silent.
     if let Some(History::Missing(why)) = &facts.history {
-        crate::output::warn(&format!("--inactive selects no one: {why}"));
+        terminal::warn(&format!("--inactive selects no one: {why}"));
     }
     select(portal, out, &mut policy, &facts, true)?;
     Ok(())
@@ -250,7 +250,7 @@ fn select(
         .collect();
     unknown.sort();
     for email in unknown {
-        crate::output::warn(&format!("--keep names {email}, which is no guest's email"));
+        terminal::warn(&format!("--keep names {email}, which is no guest's email"));
     }
     let selected = selection.ids.len();
     out.record(

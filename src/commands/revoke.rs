@@ -19,7 +19,7 @@ use crate::date;
 use crate::error::Error;
 use crate::input::{self, Target};
 use crate::net::http::{Portal, Reply};
-use crate::output::{self, Printer};
+use crate::output::{Printer, terminal};
 use crate::portal::answers::{self, Account};
 use crate::portal::rooms::{self, Person, Room};
 
@@ -582,7 +582,7 @@ impl<'a> Run<'a> {
                 "title": room.title, "role": item.role, "roleName": role,
                 "time": time,
             });
-            writeln!(file, "{}", output::json_line(&line))
+            writeln!(file, "{}", terminal::json_line(&line))
                 .map_err(|err| Error::Local(format!("cannot write to --record: {err}")))?;
         }
         Ok(())

@@ -14,12 +14,12 @@ use ureq::http::{HeaderValue, Method};
 use ureq::tls::Certificate;
 use ureq::unversioned::resolver::DefaultResolver;
 
-use crate::config::Settings;
+use super::Settings;
 use crate::error::Error;
 use crate::net::proxy::proxy_for;
 use crate::net::url::Url;
 use crate::net::{retry, roots, tls};
-use crate::output;
+use crate::output::terminal;
 
 /// Answers larger than this are refused: a guest object is a few KiB, and a
 /// misbehaving server must not make the tool grow without bound.
@@ -93,7 +93,7 @@ impl Portal {
     pub fn new(settings: &Settings) -> Result<Portal, Error> {
         Ok(Portal {
             agent: OnceCell::new(),
-            proxy: proxy_for(&settings.portal, crate::config::env)?,
+            proxy: proxy_for(&settings.portal, crate::input::env)?,
             extra_roots: settings.extra_roots.clone(),
             base: settings.portal.clone(),
             authorization: settings.credential.authorization(),
@@ -103,7 +103,7 @@ impl Portal {
             timeout: settings.timeout,
             retries: settings.retries,
             max_wait: settings.max_wait,
-            trace: settings.verbosity == crate::cli::Verbosity::Verbose,
+            trace: settings.trace,
         })
     }
 
@@ -123,7 +123,7 @@ impl Portal {
             .max_redirects(0)
             .timeout_global(Some(self.timeout))
             .timeout_connect(Some(CONNECT_TIMEOUT.min(self.timeout)))
-            .user_agent(format!("docspace-guest/{}", crate::cli::VERSION))
+            .user_agent(concat!("docspace-guest/", env!("CARGO_PKG_VERSION")))
             .proxy(self.proxy.clone())
             .build();
         let agent = Agent::with_parts(config, connector, DefaultResolver::default());
@@ -480,7 +480,7 @@ impl Portal {
                 Err(failure) => return Err(failure.error),
             };
             attempt += 1;
-            output::notice(&format!(
+            terminal::notice(&format!(
                 "retrying in {} ({why}), attempt {attempt} of {attempts}",
                 retry::describe(wait)
             ));
@@ -692,7 +692,7 @@ impl Portal {
 fn trace(lines: &[String]) {
     let mut err = std::io::stderr().lock();
     for line in lines {
-        let _ = writeln!(err, "{}", output::terminal_safe(line));
+        let _ = writeln!(err, "{}", terminal::terminal_safe(line));
     }
 }
 

@@ -12,7 +12,7 @@ use crate::commands::batch;
 use crate::error::Error;
 use crate::input::Target;
 use crate::net::http::{Portal, Reply};
-use crate::output::{self, Printer, Table};
+use crate::output::{Printer, Table, terminal};
 use crate::portal::answers::{self, Account};
 use crate::portal::people::{self, Pager};
 
@@ -154,7 +154,7 @@ pub fn pair_json(room: &Room, guest: &Person, role: u8) -> Value {
 pub fn caller(portal: &Portal) -> Result<Account, Error> {
     let me = answers::account(&portal.whoami()?)?;
     if !me.kind.is_docspace_admin() {
-        output::notice(&format!(
+        terminal::notice(&format!(
             "this covers only the rooms you can see (you are a {}); a DocSpace admin sees \
              every room",
             me.kind.describe()
