@@ -9,120 +9,12 @@ use std::time::Duration;
 
 use crate::cli::flags::{self, CommandDef, CommandId, Flag, FlagId, Kind};
 use crate::cli::{self as docs, VERSION};
+use crate::commands::{
+    Command, ExpireAction, ExpireArgs, ListArgs, PolicyArgs, RevokeArgs, RoomArgs, Targets,
+};
 use crate::config::Options;
 use crate::error::Error;
 use crate::output::Verbosity;
-
-#[derive(Debug)]
-pub enum Command {
-    Approve {
-        email: String,
-        link: String,
-    },
-    Run {
-        email: String,
-        link: String,
-    },
-    Delete {
-        targets: Targets,
-        /// Delete the accounts for good (disable, then delete), not only the relation.
-        permanent: bool,
-        yes: bool,
-    },
-    List(ListArgs),
-    ShareLink {
-        id: String,
-    },
-    Whoami,
-    Review(PolicyArgs),
-    Expire(PolicyArgs, ExpireArgs),
-    /// `disable` or `enable`: the same targets as delete.
-    SetStatus {
-        enable: bool,
-        targets: Targets,
-    },
-    /// Boxed: the largest of the commands' arguments.
-    Access(Box<RoomArgs>),
-    Revoke(Box<RoomArgs>, RevokeArgs),
-    Restore {
-        from: PathBuf,
-    },
-}
-
-/// access's and revoke's guests and rooms; either may be empty for access.
-#[derive(Debug, Default)]
-pub struct RoomArgs {
-    pub targets: Targets,
-    pub rooms: Vec<u64>,
-}
-
-#[derive(Debug)]
-pub struct RevokeArgs {
-    /// Every room the guests are direct members of, instead of `RoomArgs::rooms`.
-    pub all_rooms: bool,
-    /// The most memberships removed; 0 = no limit.
-    pub max: usize,
-    pub record: Option<PathBuf>,
-    /// `force: true`: a form role in a virtual data room does not keep the guest in.
-    pub drop_form_roles: bool,
-}
-
-#[derive(Debug, Default)]
-pub struct PolicyArgs {
-    pub older_than: Option<u32>,
-    pub pending_older_than: Option<u32>,
-    pub inviter_gone: bool,
-    pub disabled: bool,
-    pub keep: Option<PathBuf>,
-    /// `--inactive DAYS`: no sign-in in the last DAYS days.
-    pub inactive: Option<u32>,
-}
-
-#[derive(Debug)]
-pub struct ExpireArgs {
-    pub action: ExpireAction,
-    pub max: usize,
-    pub yes: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExpireAction {
-    Remove,
-    Disable,
-    Delete,
-    /// Out of every room; the accounts stay.
-    Revoke,
-}
-
-impl ExpireAction {
-    const ALL: [ExpireAction; 4] = [Self::Remove, Self::Disable, Self::Delete, Self::Revoke];
-
-    /// The value of --action that asks for it (the table's choices: a test checks).
-    fn name(self) -> &'static str {
-        match self {
-            Self::Remove => "remove",
-            Self::Disable => "disable",
-            Self::Delete => "delete",
-            Self::Revoke => "revoke",
-        }
-    }
-}
-
-/// The guests delete, disable and enable change, as the user named them.
-#[derive(Debug)]
-pub struct Targets {
-    pub ids: Vec<String>,
-    pub emails: Vec<String>,
-    pub from: Option<PathBuf>,
-    pub batch_size: usize,
-}
-
-#[derive(Debug, Default)]
-pub struct ListArgs {
-    pub search: Option<String>,
-    pub inviter: Option<String>,
-    pub status: Option<String>,
-}
 
 impl Default for Targets {
     fn default() -> Self {

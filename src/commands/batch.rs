@@ -9,6 +9,7 @@ use std::io::BufRead;
 
 use serde_json::{Value, json};
 
+use super::Context;
 use crate::error::Error;
 use crate::input::Target;
 use crate::net::http::{Portal, Reply};
@@ -105,8 +106,9 @@ enum Flow {
 }
 
 /// Applies the batch's action to its guests, in chunks, and reports each guest as
-/// confirmed or not; with `dry_run`, shows the writes instead.
-pub fn apply(portal: &Portal, out: &Printer, batch: Batch, dry_run: bool) -> Result<Report, Error> {
+/// confirmed or not; with `--dry-run`, shows the writes instead.
+pub fn apply(ctx: &Context, batch: Batch) -> Result<Report, Error> {
+    let (portal, out, dry_run) = (&ctx.portal, &ctx.out, ctx.dry_run);
     let mut report = Report {
         items: Vec::new(),
         action: batch.action,
@@ -202,7 +204,7 @@ impl Report {
                     if !emails_seen.insert(email.to_lowercase()) {
                         continue;
                     }
-                    let found = lookup(portal, &email)?;
+                    let found = people::lookup(portal, &email)?;
                     (email, found)
                 }
             };
@@ -675,36 +677,6 @@ pub fn verdict_of(
     } else {
         Error::Server(message)
     })
-}
-
-/// Looks an email up. `Err` inside is this item's failure; the outer `Err` stops the
-/// whole command (nothing has been written yet).
-pub fn lookup(portal: &Portal, email: &str) -> Result<Result<String, (Option<u16>, Error)>, Error> {
-    let reply = portal.user_by_email(email)?;
-    let fails = |error: Error| Ok(Err((Some(reply.status), error)));
-    match reply.status {
-        200 => {}
-        // Nothing is written yet, and every other lookup would be refused the same way.
-        401 | 429 => return Err(answers::unexpected("the lookup", &reply)),
-        404 => return fails(Error::Server("no user has this email (404)".into())),
-        403 => return fails(Error::Denied("you may not see this user (403)".into())),
-        _ => return fails(answers::unexpected("the lookup", &reply)),
-    }
-    let user =
-        answers::success_envelope(&reply).and_then(|mut e| e.get_mut("response").map(Value::take));
-    let id = user
-        .as_ref()
-        .and_then(|u| u["id"].as_str())
-        .and_then(crate::input::guid);
-    match (id, user.as_ref().and_then(|u| u["isVisitor"].as_bool())) {
-        (Some(id), Some(true)) => Ok(Ok(id)),
-        (Some(_), _) => fails(Error::Server(
-            "is not a guest but a user; not touched".into(),
-        )),
-        (None, _) => fails(Error::Server(
-            "the lookup answered 200 without a user id".into(),
-        )),
-    }
 }
 
 /// The users in a 200's `response` list, id to status (status changes and

@@ -10,8 +10,13 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
-use crate::cli::{ExpireAction, ExpireArgs, PolicyArgs};
-use crate::commands::batch::{self, Action, Batch, Known};
+use std::path::PathBuf;
+
+use super::Context;
+use super::batch::{self, Action, Batch, Known};
+use super::revoke;
+use super::targets::{must_be_able_to_ask, stdin_once};
+use crate::config::Options;
 use crate::date;
 use crate::error::Error;
 use crate::html;
@@ -26,6 +31,47 @@ use crate::portal::people;
 const LOST_USER: &str = "4a515a15-d4d6-4b8e-828e-e0586f18f3a3";
 const DAY: u64 = 86_400;
 
+#[derive(Debug, Default)]
+pub struct PolicyArgs {
+    pub older_than: Option<u32>,
+    pub pending_older_than: Option<u32>,
+    pub inviter_gone: bool,
+    pub disabled: bool,
+    pub keep: Option<PathBuf>,
+    /// `--inactive DAYS`: no sign-in in the last DAYS days.
+    pub inactive: Option<u32>,
+}
+
+#[derive(Debug)]
+pub struct ExpireArgs {
+    pub action: ExpireAction,
+    pub max: usize,
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpireAction {
+    Remove,
+    Disable,
+    Delete,
+    /// Out of every room; the accounts stay.
+    Revoke,
+}
+
+impl ExpireAction {
+    pub const ALL: [ExpireAction; 4] = [Self::Remove, Self::Disable, Self::Delete, Self::Revoke];
+
+    /// The value of --action that asks for it (the table's choices: a test checks).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Remove => "remove",
+            Self::Disable => "disable",
+            Self::Delete => "delete",
+            Self::Revoke => "revoke",
+        }
+    }
+}
+
 /// A checked policy: its rules and the guests `--keep` spares.
 pub struct Policy {
     older_than: Option<u32>,
@@ -39,7 +85,7 @@ pub struct Policy {
 }
 
 /// Reads `--keep` (as `--from` is read); nothing is sent yet.
-pub fn policy(args: PolicyArgs) -> Result<Policy, Error> {
+fn policy(args: PolicyArgs) -> Result<Policy, Error> {
     let mut policy = Policy {
         older_than: args.older_than,
         pending_older_than: args.pending_older_than,
@@ -98,7 +144,11 @@ struct Selection {
     not_evaluated: usize,
 }
 
-pub fn review(portal: &Portal, out: &Printer, mut policy: Policy) -> Result<(), Error> {
+pub fn review(options: &Options, args: PolicyArgs) -> Result<(), Error> {
+    stdin_once(args.keep.as_deref(), "--keep", options)?;
+    let mut policy = policy(args)?;
+    let ctx = Context::open(options)?;
+    let (portal, out) = (&ctx.portal, &ctx.out);
     let facts = facts(portal, &policy)?;
     // Said on stderr too, so that `review -q | disable --from -` in cron is not silent.
     if let Some(History::Missing(why)) = &facts.history {
@@ -108,13 +158,14 @@ pub fn review(portal: &Portal, out: &Printer, mut policy: Policy) -> Result<(), 
     Ok(())
 }
 
-pub fn expire(
-    portal: &Portal,
-    out: &Printer,
-    mut policy: Policy,
-    args: &ExpireArgs,
-    dry_run: bool,
-) -> Result<(), Error> {
+pub fn expire(options: &Options, policy_args: PolicyArgs, args: ExpireArgs) -> Result<(), Error> {
+    stdin_once(policy_args.keep.as_deref(), "--keep", options)?;
+    if args.action == ExpireAction::Delete && !args.yes {
+        must_be_able_to_ask(policy_args.keep.as_deref(), options, "--action delete")?;
+    }
+    let mut policy = policy(policy_args)?;
+    let ctx = Context::open(options)?;
+    let (portal, out) = (&ctx.portal, &ctx.out);
     let facts = facts(portal, &policy)?;
     if let Some(History::Missing(why)) = &facts.history {
         return Err(Error::Server(format!(
@@ -140,14 +191,14 @@ pub fn expire(
         ExpireAction::Delete => Action::DeleteAccounts,
         // Out of every room they are in; the accounts stay. --max counted guests.
         ExpireAction::Revoke => {
-            let job = crate::commands::revoke::Job {
+            let job = revoke::Job {
                 guests: selection.ids.into_iter().map(Target::Id).collect(),
                 rooms: Vec::new(),
                 max: 0,
                 record: None,
                 force: false,
             };
-            return crate::commands::revoke::revoke(portal, out, job, dry_run);
+            return revoke::run(&ctx, job);
         }
     };
     let batch = Batch {
@@ -157,7 +208,7 @@ pub fn expire(
         ask_first: action == Action::DeleteAccounts && !args.yes,
         known: Known::Guests,
     };
-    let report = batch::apply(portal, out, batch, dry_run)?;
+    let report = batch::apply(&ctx, batch)?;
     report.summarize(out)?;
     report.verdict()
 }

@@ -14,7 +14,10 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
-use crate::commands::batch;
+use super::Context;
+use super::batch;
+use super::targets::{RoomArgs, stdin_once, targets_of};
+use crate::config::Options;
 use crate::date;
 use crate::error::Error;
 use crate::input::{self, Target};
@@ -39,6 +42,17 @@ const NOT_MEMBER: &str = "not a member of this room: nothing to remove";
 /// `restore --from` reads a file `revoke --record` wrote; this bounds a wrong one.
 const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
 
+#[derive(Debug)]
+pub struct RevokeArgs {
+    /// Every room the guests are direct members of, instead of `RoomArgs::rooms`.
+    pub all_rooms: bool,
+    /// The most memberships removed; 0 = no limit.
+    pub max: usize,
+    pub record: Option<PathBuf>,
+    /// `force: true`: a form role in a virtual data room does not keep the guest in.
+    pub drop_form_roles: bool,
+}
+
 /// What revoke was asked; checked, nothing sent.
 pub struct Job {
     pub guests: Vec<Target>,
@@ -51,7 +65,7 @@ pub struct Job {
 }
 
 /// Opens `--record` for appending before anything is sent.
-pub fn open_record(path: &Path) -> Result<File, Error> {
+fn open_record(path: &Path) -> Result<File, Error> {
     std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -118,13 +132,30 @@ struct Run<'a> {
     failed: Vec<Error>,
 }
 
-pub fn revoke(portal: &Portal, out: &Printer, job: Job, dry_run: bool) -> Result<(), Error> {
+pub fn revoke(options: &Options, room_args: RoomArgs, args: RevokeArgs) -> Result<(), Error> {
+    let RoomArgs { targets, rooms } = room_args;
+    if let Some(record) = &args.record {
+        // Checked now, so that a removal is never made without its record.
+        open_record(record)?;
+    }
+    let job = Job {
+        guests: targets_of(&targets, options)?,
+        rooms,
+        max: args.max,
+        record: args.record,
+        force: args.drop_form_roles,
+    };
+    run(&Context::open(options)?, job)
+}
+
+/// Revokes what `job` names; expire's `--action revoke` comes here too.
+pub fn run(ctx: &Context, job: Job) -> Result<(), Error> {
     let record = job.record.as_deref().map(open_record).transpose()?;
-    let guests = rooms::guest_ids(portal, job.guests)?;
+    let guests = rooms::guest_ids(&ctx.portal, job.guests)?;
     let mut run = Run {
         force: job.force,
         record,
-        ..Run::new(portal, out, Mode::Revoke, dry_run)?
+        ..Run::new(ctx, Mode::Revoke)?
     };
     let plans = if job.rooms.is_empty() {
         run.every_room_of(&guests)?
@@ -143,9 +174,12 @@ pub fn revoke(portal: &Portal, out: &Printer, job: Job, dry_run: bool) -> Result
 }
 
 /// `restore --from FILE`: the memberships `revoke --record` wrote, back in.
-pub fn restore(portal: &Portal, out: &Printer, from: &Path, dry_run: bool) -> Result<(), Error> {
-    let records = read_records(from)?;
-    let mut run = Run::new(portal, out, Mode::Restore, dry_run)?;
+pub fn restore(options: &Options, from: PathBuf) -> Result<(), Error> {
+    stdin_once(Some(&from), "--from", options)?;
+    let ctx = Context::open(options)?;
+    let portal = &ctx.portal;
+    let records = read_records(&from)?;
+    let mut run = Run::new(&ctx, Mode::Restore)?;
     let mut plans = Vec::new();
     for (room_id, items) in records {
         match rooms::room(portal, room_id) {
@@ -222,19 +256,14 @@ fn read_records(path: &Path) -> Result<Vec<(u64, Vec<Item>)>, Error> {
 
 impl<'a> Run<'a> {
     /// Asks who the caller is (and tells a room admin the answer covers their rooms).
-    fn new(
-        portal: &'a Portal,
-        out: &'a Printer,
-        mode: Mode,
-        dry_run: bool,
-    ) -> Result<Run<'a>, Error> {
+    fn new(ctx: &'a Context, mode: Mode) -> Result<Run<'a>, Error> {
         Ok(Run {
-            portal,
-            out,
+            portal: &ctx.portal,
+            out: &ctx.out,
             mode,
-            me: rooms::caller(portal)?,
+            me: rooms::caller(&ctx.portal)?,
             force: false,
-            dry_run,
+            dry_run: ctx.dry_run,
             record: None,
             done: 0,
             planned: 0,

@@ -1,69 +1,19 @@
-//! Listing guests, a page of 100 at a time. The portal's paging is not trusted: a
+//! People: guests and users, read a page of 100 at a time, and an email looked up.
+//! The portal's paging is not trusted: a
 //! cache that ignores `startIndex`, a `total` never reached, or a list that changes
 //! while it is read must neither loop nor count anyone twice (see `Pager`).
 
 use std::collections::HashSet;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::Error;
-use crate::html;
+use crate::input;
 use crate::net::http::Portal;
-use crate::output::{Printer, Table};
 use crate::portal::answers;
 
 /// The most the portal gives in one page.
 const PAGE_SIZE: usize = 100;
-
-pub struct Filter {
-    pub search: Option<String>,
-    pub inviter: Option<String>,
-    /// active, disabled or pending.
-    pub status: Option<String>,
-}
-
-impl Filter {
-    fn query(&self) -> Vec<(&'static str, &str)> {
-        let mut query = Vec::new();
-        if let Some(search) = &self.search {
-            query.push(("filterValue", search.as_str()));
-        }
-        if let Some(inviter) = &self.inviter {
-            query.push(("inviterId", inviter.as_str()));
-        }
-        match self.status.as_deref() {
-            Some("active") => query.push(("employeeStatus", "1")),
-            Some("disabled") => query.push(("employeeStatus", "2")),
-            Some("pending") => query.push(("activationStatus", "2")),
-            _ => {}
-        }
-        query
-    }
-}
-
-pub fn list(portal: &Portal, out: &Printer, filter: &Filter) -> Result<(), Error> {
-    let mut table = Table::new(["ID", "EMAIL", "NAME", "STATUS", "REGISTERED"]);
-    let total = each_page(portal, &filter.query(), |page| {
-        for guest in page {
-            if out.shows_tables() {
-                table.push(out, row(guest))?;
-            } else if out.is_json() {
-                let [id, email, name, state, _] = row(guest);
-                let data = json!({ "id": id, "email": email, "displayName": name, "state": state, "guest": guest });
-                out.record("list", true, Some(200), data)?;
-            } else {
-                out.quiet_line(guest["id"].as_str().unwrap_or_default())?;
-            }
-        }
-        Ok(())
-    })?;
-    if total == 0 {
-        table.finish(out)?;
-        return out.say("No guests.");
-    }
-    table.finish(out)?;
-    out.say(&format!("{total} guest(s)"))
-}
 
 /// active, disabled or pending (invited, never signed up).
 pub fn state(guest: &Value) -> &'static str {
@@ -72,20 +22,6 @@ pub fn state(guest: &Value) -> &'static str {
         (_, Some(2)) => "pending",
         _ => "active",
     }
-}
-
-/// The table's cells: id, email, name, status, registration date.
-fn row(guest: &Value) -> [String; 5] {
-    let text = |field: &str| guest[field].as_str().unwrap_or_default().to_string();
-    let status = state(guest);
-    let registered: String = text("registrationDate").chars().take(10).collect();
-    [
-        text("id"),
-        text("email"),
-        html::decode(&text("displayName")),
-        status.to_string(),
-        registered,
-    ]
 }
 
 /// Calls `each` with every page of guests that match `filters`; returns how many
@@ -168,6 +104,36 @@ pub fn each_page_of(
         each(&fresh)?;
     }
     Ok(pager.counted())
+}
+
+/// Looks an email up. `Err` inside is this item's failure; the outer `Err` stops the
+/// whole command (nothing has been written yet).
+pub fn lookup(portal: &Portal, email: &str) -> Result<Result<String, (Option<u16>, Error)>, Error> {
+    let reply = portal.user_by_email(email)?;
+    let fails = |error: Error| Ok(Err((Some(reply.status), error)));
+    match reply.status {
+        200 => {}
+        // Nothing is written yet, and every other lookup would be refused the same way.
+        401 | 429 => return Err(answers::unexpected("the lookup", &reply)),
+        404 => return fails(Error::Server("no user has this email (404)".into())),
+        403 => return fails(Error::Denied("you may not see this user (403)".into())),
+        _ => return fails(answers::unexpected("the lookup", &reply)),
+    }
+    let user =
+        answers::success_envelope(&reply).and_then(|mut e| e.get_mut("response").map(Value::take));
+    let id = user
+        .as_ref()
+        .and_then(|u| u["id"].as_str())
+        .and_then(input::guid);
+    match (id, user.as_ref().and_then(|u| u["isVisitor"].as_bool())) {
+        (Some(id), Some(true)) => Ok(Ok(id)),
+        (Some(_), _) => fails(Error::Server(
+            "is not a guest but a user; not touched".into(),
+        )),
+        (None, _) => fails(Error::Server(
+            "the lookup answered 200 without a user id".into(),
+        )),
+    }
 }
 
 /// The most people a list may hold: a bound on what a portal that invents ever more

@@ -1,18 +1,16 @@
-//! Rooms and their members, read a page at a time, and `access`: which rooms a guest
-//! is a direct member of, and which guests a room has. Read as the server writes them
+//! Rooms and their members, read a page at a time. Read as the server writes them
 //! (docspace-rooms-and-logins.md §1-2): a room's owner is its `createdBy`, archived
 //! means `rootFolderType` 20, roles are `FileShare` numbers, and the member list starts
 //! with a synthetic entry for the owner, who has no membership to remove.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde_json::{Value, json};
 
-use crate::commands::batch;
 use crate::error::Error;
 use crate::input::Target;
 use crate::net::http::{Portal, Reply};
-use crate::output::{Printer, Table, terminal};
+use crate::output::terminal;
 use crate::portal::answers::{self, Account};
 use crate::portal::people::{self, Pager};
 
@@ -300,7 +298,7 @@ pub fn guest_ids(portal: &Portal, targets: Vec<Target>) -> Result<Vec<String>, E
     for target in targets {
         let id = match target {
             Target::Id(id) => id,
-            Target::Email(email) => batch::lookup(portal, &email)?
+            Target::Email(email) => people::lookup(portal, &email)?
                 .map_err(|(_, error)| error.context(&format!("{email}: ")))?,
         };
         if seen.insert(id.clone()) {
@@ -308,122 +306,4 @@ pub fn guest_ids(portal: &Portal, targets: Vec<Target>) -> Result<Vec<String>, E
         }
     }
     Ok(ids)
-}
-
-/// What `access` was asked: guests, rooms, both or neither (the whole map).
-pub struct Query {
-    pub guests: Vec<Target>,
-    pub rooms: Vec<u64>,
-}
-
-/// What `access` prints, row by row.
-struct Listing {
-    table: Table<9>,
-    rows: usize,
-    external: usize,
-    /// For the guests named: how many rooms each was found in.
-    found: HashMap<String, usize>,
-    /// Rooms read for one guest (`subjectId`) show only that guest: the others named
-    /// get their rows from their own rooms.
-    only: Option<String>,
-}
-
-impl Listing {
-    fn show(&mut self, out: &Printer, room: &Room, member: &Member) -> Result<(), Error> {
-        if !member.guest || self.only.as_ref().is_some_and(|id| *id != member.person.id) {
-            return Ok(());
-        }
-        if let Some(count) = self.found.get_mut(&member.person.id) {
-            *count += 1;
-        } else if !self.found.is_empty() {
-            return Ok(());
-        }
-        self.rows += 1;
-        self.external += usize::from(room.shared_external);
-        out.record(
-            "access",
-            true,
-            Some(200),
-            pair_json(room, &member.person, member.role),
-        )?;
-        if out.shows_tables() {
-            let person = &member.person;
-            self.table.push(
-                out,
-                [
-                    person.id.clone(),
-                    person.email.clone(),
-                    person.name.clone(),
-                    room.id.to_string(),
-                    room.title.clone(),
-                    role_name(member.role),
-                    room.owner.name.clone(),
-                    if room.archived { "archived" } else { "active" }.to_string(),
-                    if room.shared_external { "external" } else { "" }.to_string(),
-                ],
-            )?;
-        }
-        Ok(())
-    }
-}
-
-pub fn access(portal: &Portal, out: &Printer, query: Query) -> Result<(), Error> {
-    let guests = guest_ids(portal, query.guests)?;
-    caller(portal)?;
-    let mut listing = Listing {
-        table: Table::new([
-            "GUEST", "EMAIL", "NAME", "ROOM", "TITLE", "ROLE", "OWNER", "STATE", "LINKS",
-        ]),
-        rows: 0,
-        external: 0,
-        found: guests.iter().map(|id| (id.clone(), 0)).collect(),
-        only: None,
-    };
-    let in_room = |listing: &mut Listing, room: Room| {
-        each_member(portal, room.id, &mut |member| {
-            listing.show(out, &room, &member)
-        })
-    };
-    if !query.rooms.is_empty() {
-        let rooms: Vec<Room> = unique(&query.rooms)
-            .into_iter()
-            .map(|id| room(portal, id))
-            .collect::<Result<_, _>>()?;
-        for room in rooms {
-            in_room(&mut listing, room)?;
-        }
-    } else if !guests.is_empty() && guests.len() <= HANDFUL {
-        for guest in &guests {
-            listing.only = Some(guest.clone());
-            each_room(portal, Some(guest), &mut |room| in_room(&mut listing, room))?;
-        }
-    } else {
-        each_room(portal, None, &mut |room| in_room(&mut listing, room))?;
-    }
-    let Listing {
-        table,
-        rows,
-        external,
-        found,
-        ..
-    } = listing;
-    table.finish(out)?;
-    for id in &guests {
-        if found.get(id) == Some(&0) {
-            out.say(&format!(
-                "Guest {id}: a direct member of no room you can see."
-            ))?;
-        }
-    }
-    out.record(
-        "summary",
-        true,
-        None,
-        json!({ "memberships": rows, "inRoomsWithExternalLinks": external }),
-    )?;
-    out.say(&format!(
-        "{rows} direct room membership(s) of guests; {external} in rooms that also have \
-         external links (anyone holding one gets in). Shares inside personal documents \
-         cannot be listed."
-    ))
 }
