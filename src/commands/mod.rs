@@ -19,8 +19,8 @@ use std::path::PathBuf;
 use crate::config::{self, Options};
 use crate::error::Error;
 use crate::net::Settings;
-use crate::net::http::Portal;
 use crate::output::Printer;
+use crate::portal::Portal;
 
 pub use list::ListArgs;
 pub use policy::{ExpireAction, ExpireArgs, PolicyArgs};

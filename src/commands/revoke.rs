@@ -21,8 +21,9 @@ use crate::config::Options;
 use crate::date;
 use crate::error::Error;
 use crate::input::{self, Target};
-use crate::net::http::{Portal, Reply};
+use crate::net::http::Reply;
 use crate::output::{Printer, terminal};
+use crate::portal::Portal;
 use crate::portal::answers::{self, Account};
 use crate::portal::rooms::{self, Person, Room};
 

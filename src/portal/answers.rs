@@ -7,8 +7,9 @@ use std::time::SystemTime;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::net::http::{Portal, Reply};
+use crate::net::http::Reply;
 use crate::net::retry;
+use crate::portal::Portal;
 use crate::{date, html, input};
 
 /// The guest in approve's answer.

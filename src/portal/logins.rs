@@ -17,7 +17,8 @@ use serde_json::Value;
 
 use crate::date;
 use crate::error::Error;
-use crate::net::http::{Portal, Reply};
+use crate::net::http::Reply;
+use crate::portal::Portal;
 use crate::portal::answers::{self, Account};
 use crate::portal::people::guid_number;
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::input;
-use crate::net::http::Portal;
+use crate::portal::Portal;
 use crate::portal::answers;
 
 /// The most the portal gives in one page.

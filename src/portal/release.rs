@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::net::http::Portal;
+use crate::portal::Portal;
 use crate::portal::answers;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

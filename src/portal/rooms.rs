@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 
 use crate::error::Error;
 use crate::input::Target;
-use crate::net::http::{Portal, Reply};
+use crate::net::http::Reply;
 use crate::output::terminal;
+use crate::portal::Portal;
 use crate::portal::answers::{self, Account};
 use crate::portal::people::{self, Pager};
 
