@@ -793,22 +793,6 @@ pub const COMMANDS: &[CommandDef] = &[
     },
 ];
 
-pub const EXIT_CODES: &[(u8, &str)] = &[
-    (0, "ok"),
-    (
-        1,
-        "the portal refused or answered something unusable, or local I/O failed",
-    ),
-    (2, "usage or invalid input (nothing was sent)"),
-    (3, "network, TLS or timeout"),
-    (4, "authentication or permission refused (401/403)"),
-    (5, "partly done (some items of a batch failed)"),
-    (
-        6,
-        "the portal asked to wait longer than --max-wait (rate limit): run again later",
-    ),
-];
-
 pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "DOCSPACE_URL",

@@ -1,7 +1,8 @@
 //! `--help` and each command's help: the quick reference, in plain text.
 
 use super::{ABOUT, CREDENTIAL_NOTE, own_flags};
-use crate::cli::flags::{COMMANDS, CommandDef, EXIT_CODES, FLAGS, Flag, Scope};
+use crate::cli::flags::{COMMANDS, CommandDef, FLAGS, Flag, Scope};
+use crate::error::Exit;
 
 pub fn help() -> String {
     let commands: String = COMMANDS
@@ -9,9 +10,9 @@ pub fn help() -> String {
         .map(|command| format!("  {:<13}{}\n", command.name, command.summary))
         .collect();
     let section = |scope| options(FLAGS.iter().filter(|f| f.scope == scope));
-    let exit_codes: String = EXIT_CODES
+    let exit_codes: String = Exit::ALL
         .iter()
-        .map(|(code, meaning)| format!("  {code}  {meaning}\n"))
+        .map(|exit| format!("  {}  {}\n", exit.code(), exit.meaning()))
         .collect();
     format!(
         "docspace-guest: {ABOUT}\n\n\

@@ -2,10 +2,9 @@
 //! rule and exit code. No date, so that the same source makes the same page.
 
 use super::{ABOUT, CREDENTIAL_NOTE, VERSION, own_flags};
-use crate::cli::flags::{
-    COMMANDS, CommandDef, ENVIRONMENT, EXAMPLES, EXIT_CODES, FILE_RULES, FLAGS,
-};
+use crate::cli::flags::{COMMANDS, CommandDef, ENVIRONMENT, EXAMPLES, FILE_RULES, FLAGS};
 use crate::cli::flags::{Flag, Scope};
+use crate::error::Exit;
 
 const DESCRIPTION: &str = "docspace-guest is a small command-line tool for the operations staff \
     of an ONLYOFFICE DocSpace portal. It approves a guest shared through a guest sharing link, \
@@ -38,9 +37,9 @@ pub fn man_page() -> String {
     page.extend(FILE_RULES.iter().map(|(name, text)| entry(name, text)));
     page.push_str(".SH EXIT STATUS\n");
     page.extend(
-        EXIT_CODES
+        Exit::ALL
             .iter()
-            .map(|(code, text)| entry(&code.to_string(), text)),
+            .map(|exit| entry(&exit.code().to_string(), exit.meaning())),
     );
     page.push_str(".SH EXAMPLES\n");
     for (what, commands) in EXAMPLES {

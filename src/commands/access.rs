@@ -36,7 +36,7 @@ struct Listing {
 
 impl Listing {
     fn show(&mut self, out: &Printer, room: &Room, member: &Member) -> Result<(), Error> {
-        if !member.guest || self.only.as_ref().is_some_and(|id| *id != member.person.id) {
+        if !member.person.guest || self.only.as_ref().is_some_and(|id| *id != member.person.id) {
             return Ok(());
         }
         if let Some(count) = self.found.get_mut(&member.person.id) {

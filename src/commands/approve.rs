@@ -12,6 +12,7 @@ use crate::net::url::Url;
 use crate::output::terminal;
 use crate::portal::answers;
 use crate::portal::link::{self, GuestLink};
+use crate::portal::people::User;
 
 /// A sharing link is a short link or a confirm URL of a few hundred bytes; the bound
 /// keeps a pasted file out of a request header.
@@ -57,7 +58,7 @@ pub fn run(options: &Options, email: &str, link: &str) -> Result<(), Error> {
     };
     out.quiet_line(&guest.id)?;
     let batch = Batch {
-        known: if guest.active {
+        known: if guest.is_active() {
             Known::ActiveOnYourList
         } else {
             Known::Nothing
@@ -94,11 +95,7 @@ fn check_link_host(link: &GuestLink, portal: &Url) -> Result<(), Error> {
 }
 
 /// Approves, or with `--dry-run` shows the request; `None` when nothing was sent.
-fn approve_guest(
-    ctx: &Context,
-    email: &str,
-    link: &GuestLink,
-) -> Result<Option<answers::Guest>, Error> {
+fn approve_guest(ctx: &Context, email: &str, link: &GuestLink) -> Result<Option<User>, Error> {
     let (portal, out) = (&ctx.portal, &ctx.out);
     let confirm = match link {
         GuestLink::Confirm { query, .. } => query.clone(),
@@ -133,10 +130,7 @@ fn approve_guest(
                 .into(),
         )
     })?;
-    out.say(&format!(
-        "Approved guest: {} ({})",
-        guest.display_name, guest.email
-    ))?;
+    out.say(&format!("Approved guest: {} ({})", guest.name, guest.email))?;
     // From 3.5 DocSpace approves whoever the link names (3.1 to 3.4: the email), so
     // only the answer says who was approved; another email means the wrong link.
     if !guest.email.eq_ignore_ascii_case(email) {
@@ -150,7 +144,7 @@ fn approve_guest(
         "approve",
         true,
         Some(200),
-        json!({ "id": guest.id, "email": guest.email, "displayName": guest.display_name }),
+        json!({ "id": guest.id, "email": guest.email, "displayName": guest.name }),
     )?;
     Ok(Some(guest))
 }

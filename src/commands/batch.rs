@@ -16,7 +16,7 @@ use crate::net::http::Reply;
 use crate::output::Printer;
 use crate::portal::Portal;
 use crate::portal::answers;
-use crate::portal::people;
+use crate::portal::people::{self, User};
 use crate::portal::release::{self, DeleteRule};
 
 pub struct Batch {
@@ -98,8 +98,8 @@ pub struct Report {
     release_unasked: bool,
 }
 
-/// Whether the next chunk may be sent.
-enum Flow {
+/// Whether the next chunk (of a batch) or room (of revoke and restore) may be sent.
+pub enum Flow {
     Continue,
     /// The rest cannot succeed either (credential refused, connection lost, rate
     /// limit): each is reported "not attempted" with this error's kind and reason.
@@ -265,7 +265,7 @@ impl Report {
         if rule == DeleteRule::AllOrNothing {
             return Ok(());
         }
-        let me = answers::account(&portal.whoami()?)?;
+        let me = people::account(&portal.whoami()?)?;
         if me.kind.is_docspace_admin() {
             // Old releases refuse DocSpace admins outright, so a 200 to one is a 3.7.1+
             // answer and proves its ids; only a 403 needs other words.
@@ -691,10 +691,8 @@ fn returned_users(reply: &Reply) -> Option<HashMap<String, Option<i64>>> {
     Some(
         users
             .iter()
-            .filter_map(|u| {
-                let id = u["id"].as_str().and_then(crate::input::guid)?;
-                Some((id, u["status"].as_i64()))
-            })
+            .filter_map(User::with_guid)
+            .map(|user| (user.id, user.status))
             .collect(),
     )
 }

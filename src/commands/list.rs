@@ -1,14 +1,13 @@
 //! `list`: the guests the caller can see, a page at a time, as a table, ids or JSON.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::Context;
 use crate::config::Options;
 use crate::error::Error;
-use crate::html;
 use crate::input;
 use crate::output::Table;
-use crate::portal::people;
+use crate::portal::people::{self, User};
 
 /// `--search` goes into the request's URL.
 const MAX_SEARCH_LENGTH: usize = 256;
@@ -81,9 +80,9 @@ pub fn list(options: &Options, args: ListArgs) -> Result<(), Error> {
     let total = people::each_page(&ctx.portal, &filter.query(), |page| {
         for guest in page {
             if out.shows_tables() {
-                table.push(out, row(guest))?;
+                table.push(out, row(&User::read(guest)))?;
             } else if out.is_json() {
-                let [id, email, name, state, _] = row(guest);
+                let [id, email, name, state, _] = row(&User::read(guest));
                 let data = json!({ "id": id, "email": email, "displayName": name, "state": state, "guest": guest });
                 out.record("list", true, Some(200), data)?;
             } else {
@@ -101,15 +100,12 @@ pub fn list(options: &Options, args: ListArgs) -> Result<(), Error> {
 }
 
 /// The table's cells: id, email, name, status, registration date.
-fn row(guest: &Value) -> [String; 5] {
-    let text = |field: &str| guest[field].as_str().unwrap_or_default().to_string();
-    let status = people::state(guest);
-    let registered: String = text("registrationDate").chars().take(10).collect();
+fn row(guest: &User) -> [String; 5] {
     [
-        text("id"),
-        text("email"),
-        html::decode(&text("displayName")),
-        status.to_string(),
-        registered,
+        guest.id.clone(),
+        guest.email.clone(),
+        guest.name.clone(),
+        guest.state().to_string(),
+        guest.registered.chars().take(10).collect(),
     ]
 }

@@ -19,13 +19,11 @@ use super::targets::{must_be_able_to_ask, stdin_once};
 use crate::config::Options;
 use crate::date;
 use crate::error::Error;
-use crate::html;
 use crate::input::{self, Target};
 use crate::output::{Printer, Table, terminal};
 use crate::portal::Portal;
-use crate::portal::answers;
 use crate::portal::logins::{self, History, Verdict};
-use crate::portal::people;
+use crate::portal::people::{self, User};
 
 /// The id DocSpace puts in `createdBy` once the inviting user was deleted.
 const LOST_USER: &str = "4a515a15-d4d6-4b8e-828e-e0586f18f3a3";
@@ -224,7 +222,7 @@ struct Facts {
 fn facts(portal: &Portal, policy: &Policy) -> Result<Facts, Error> {
     let now = SystemTime::now();
     let me = if policy.inviter_gone || policy.inactive.is_some() {
-        Some(answers::account(&portal.whoami()?)?)
+        Some(people::account(&portal.whoami()?)?)
     } else {
         None
     };
@@ -272,9 +270,10 @@ fn select(
     let mut table = Listing::new(facts.history.is_some());
     people::each_page(portal, &[], |page| {
         for guest in page {
+            let guest = User::read(guest);
             selection.guests += 1;
             // Asked of every guest, so that a kept email is known to exist.
-            let kept = policy.keeps(guest);
+            let kept = policy.keeps(&guest);
             let Some(row) = evaluate(guest, policy, facts) else {
                 continue;
             };
@@ -319,8 +318,8 @@ fn select(
 
 impl Policy {
     /// Whether `--keep` names the guest, by email or id.
-    fn keeps(&mut self, guest: &Value) -> bool {
-        let email = guest["email"].as_str().unwrap_or_default().to_lowercase();
+    fn keeps(&mut self, guest: &User) -> bool {
+        let email = guest.email.to_lowercase();
         let by_email = match self.keep_emails.get_mut(&email) {
             Some(matched) => {
                 *matched = true;
@@ -328,30 +327,27 @@ impl Policy {
             }
             None => false,
         };
-        let id = guest["id"].as_str().and_then(input::guid);
+        let id = input::guid(&guest.id);
         by_email || id.is_some_and(|id| self.keep_ids.contains(&id))
     }
 }
 
 /// The row of a guest the policy selects or cannot evaluate; `None` for the others.
-fn evaluate(guest: &Value, policy: &Policy, facts: &Facts) -> Option<Row> {
-    let text = |field: &str| guest[field].as_str().unwrap_or_default().to_string();
-    let registration = text("registrationDate");
+fn evaluate(guest: User, policy: &Policy, facts: &Facts) -> Option<Row> {
+    let registration = guest.registered.clone();
     let registered_at = date::parse_timestamp(&registration);
-    let inviter_id = guest["createdBy"]["id"].as_str().and_then(input::guid);
-    let inviter = match &inviter_id {
-        Some(id) if id == LOST_USER => "(deleted user)".to_string(),
-        Some(id) => guest["createdBy"]["displayName"]
-            .as_str()
-            .map(html::decode)
-            .unwrap_or_else(|| id.clone()),
+    let inviter_id = guest.inviter.as_ref().map(|inviter| inviter.id.clone());
+    let inviter = match &guest.inviter {
+        Some(inviter) if inviter.id == LOST_USER => "(deleted user)".to_string(),
+        Some(inviter) => inviter.name.clone().unwrap_or_else(|| inviter.id.clone()),
         None => String::new(),
     };
+    let state = guest.state();
     let mut row = Row {
-        id: input::guid(&text("id"))?,
-        email: text("email"),
-        name: html::decode(&text("displayName")),
-        state: people::state(guest),
+        id: input::guid(&guest.id)?,
+        email: guest.email,
+        name: guest.name,
+        state,
         registered: registered_at.map_or_else(|| registration.clone(), date::utc_date),
         inviter,
         last_sign_in: None,

@@ -15,7 +15,7 @@ use std::time::SystemTime;
 use serde_json::{Value, json};
 
 use super::Context;
-use super::batch;
+use super::batch::{self, Flow};
 use super::targets::{RoomArgs, stdin_once, targets_of};
 use crate::config::Options;
 use crate::date;
@@ -24,8 +24,9 @@ use crate::input::{self, Target};
 use crate::net::http::Reply;
 use crate::output::{Printer, terminal};
 use crate::portal::Portal;
-use crate::portal::answers::{self, Account};
-use crate::portal::rooms::{self, Person, Room};
+use crate::portal::answers;
+use crate::portal::people::{Kind, User};
+use crate::portal::rooms::{self, Room};
 
 const ARCHIVED: &str = "archived rooms cannot be changed: restore the room, or have the person \
                         who added the guest remove them from their list";
@@ -104,7 +105,7 @@ impl Mode {
 /// A guest's membership of one room: its role (revoke: the current one; restore: the
 /// one to give back).
 struct Item {
-    guest: Person,
+    guest: User,
     role: u8,
 }
 
@@ -113,18 +114,11 @@ struct Plan {
     items: Vec<Item>,
 }
 
-/// Whether the next room may be sent.
-enum Flow {
-    Continue,
-    /// The rest cannot succeed either (no answer, credential refused, asked to wait).
-    Stop(Error),
-}
-
 struct Run<'a> {
     portal: &'a Portal,
     out: &'a Printer,
     mode: Mode,
-    me: Account,
+    me: User,
     force: bool,
     dry_run: bool,
     record: Option<File>,
@@ -190,7 +184,7 @@ pub fn restore(options: &Options, from: PathBuf) -> Result<(), Error> {
                     id: room_id,
                     title: String::new(),
                     archived: false,
-                    owner: Person::default(),
+                    owner: User::default(),
                     edit_access: false,
                     shared_external: false,
                 };
@@ -244,10 +238,10 @@ fn read_records(path: &Path) -> Result<Vec<(u64, Vec<Item>)>, Error> {
             }
         };
         rooms[at].1.push(Item {
-            guest: Person {
+            guest: User {
                 id: guest,
                 email,
-                name: String::new(),
+                ..User::default()
             },
             role,
         });
@@ -294,9 +288,9 @@ impl<'a> Run<'a> {
                     NOT_MEMBER
                 };
                 let item = Item {
-                    guest: Person {
+                    guest: User {
                         id: id.clone(),
-                        ..Person::default()
+                        ..User::default()
                     },
                     role: 0,
                 };
@@ -358,11 +352,12 @@ impl<'a> Run<'a> {
         let mut users = Vec::new();
         rooms::each_member(self.portal, room.id, &mut |member| {
             if wanted.contains(&member.person.id) {
+                let guest = member.person.guest;
                 let item = Item {
                     guest: member.person,
                     role: member.role,
                 };
-                if member.guest {
+                if guest {
                     items.push(item);
                 } else {
                     users.push(item);
@@ -496,9 +491,8 @@ impl<'a> Run<'a> {
         let roles: HashMap<String, Option<i64>> = members
             .iter()
             .filter_map(|entry| {
-                let user = rooms::subject(entry);
-                let id = user["id"].as_str().and_then(input::guid)?;
-                Some((id, entry["access"].as_i64()))
+                let user = User::with_guid(rooms::subject(entry))?;
+                Some((user.id, entry["access"].as_i64()))
             })
             .collect();
         for &i in items {
@@ -536,7 +530,7 @@ impl<'a> Run<'a> {
     /// Why a 200 left a guest as it was: for a room admin who does not own the room, the
     /// 3.7.1 rule; otherwise the portal gave no reason.
     fn skipped(&self, room: &Room, what: &str) -> Error {
-        if self.me.kind == answers::AccountKind::RoomAdmin && room.owner.id != self.me.id {
+        if self.me.kind == Kind::RoomAdmin && room.owner.id != self.me.id {
             Error::Denied(ROOM_ADMIN_SKIP.into())
         } else {
             Error::Server(format!(
@@ -676,7 +670,7 @@ impl<'a> Run<'a> {
 }
 
 /// `3f2b…` or `3f2b… <jane@example.com>`.
-fn who(guest: &Person) -> String {
+fn who(guest: &User) -> String {
     if guest.email.is_empty() {
         guest.id.clone()
     } else {

@@ -5,14 +5,14 @@ use serde_json::json;
 use super::Context;
 use crate::config::Options;
 use crate::error::Error;
-use crate::portal::{answers, release};
+use crate::portal::{people, release};
 
 /// Who the credential acts as, on which release, with which scopes: what a key needs
 /// to be made no stronger than the job (README, "Privileges").
 pub fn whoami(options: &Options) -> Result<(), Error> {
     let ctx = Context::open(options)?;
     let (portal, out) = (&ctx.portal, &ctx.out);
-    let me = answers::account(&portal.whoami()?)?;
+    let me = people::account(&portal.whoami()?)?;
     let version = release::reported_version(portal)?;
     let scopes = portal.key_scopes()?;
     let kind = me.kind.describe();
@@ -24,7 +24,7 @@ pub fn whoami(options: &Options) -> Result<(), Error> {
             "none: not an API key (a token acts with all of its account's rights)".to_string()
         }
     };
-    out.say(&format!("{} <{}>", me.display_name, me.email))?;
+    out.say(&format!("{} <{}>", me.name, me.email))?;
     out.say(&format!("id: {}", me.id))?;
     out.say(&format!("type: {kind}"))?;
     out.say(&format!("key scopes: {scopes_shown}"))?;
@@ -38,7 +38,7 @@ pub fn whoami(options: &Options) -> Result<(), Error> {
         "whoami",
         true,
         Some(200),
-        json!({ "id": me.id, "email": me.email, "displayName": me.display_name, "type": kind,
+        json!({ "id": me.id, "email": me.email, "displayName": me.name, "type": kind,
                 "scopes": scopes, "release": version }),
     )
 }

@@ -6,100 +6,17 @@ use std::time::SystemTime;
 
 use serde_json::Value;
 
+use crate::date;
 use crate::error::Error;
 use crate::net::http::Reply;
 use crate::net::retry;
 use crate::portal::Portal;
-use crate::{date, html, input};
-
-/// The guest in approve's answer.
-pub struct Guest {
-    pub id: String,
-    /// HTML-decoded.
-    pub display_name: String,
-    pub email: String,
-    /// `status` 1: an active account. The approval put it on the caller's guest list.
-    pub active: bool,
-}
+use crate::portal::people::User;
 
 /// The guest of a 200 from approve: `response.id` must be a GUID, or it is no success.
-pub fn approved_guest(reply: &Reply) -> Option<Guest> {
+pub fn approved_guest(reply: &Reply) -> Option<User> {
     let body = success_envelope(reply)?;
-    let user = body.get("response")?;
-    let id = input::guid(user.get("id")?.as_str()?)?;
-    let text = |field: &str| user.get(field).and_then(Value::as_str).unwrap_or_default();
-    Some(Guest {
-        display_name: html::decode(text("displayName")),
-        email: text("email").to_string(),
-        active: user.get("status").and_then(Value::as_i64) == Some(1),
-        id,
-    })
-}
-
-/// The account behind the credential, from `GET people/@self`.
-pub struct Account {
-    pub id: String,
-    pub email: String,
-    /// HTML-decoded.
-    pub display_name: String,
-    pub kind: AccountKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccountKind {
-    Owner,
-    DocSpaceAdmin,
-    RoomAdmin,
-    User,
-    Guest,
-}
-
-impl AccountKind {
-    pub fn describe(self) -> &'static str {
-        match self {
-            AccountKind::Owner => "DocSpace admin (owner)",
-            AccountKind::DocSpaceAdmin => "DocSpace admin",
-            AccountKind::RoomAdmin => "room admin",
-            AccountKind::User => "user",
-            AccountKind::Guest => "guest",
-        }
-    }
-
-    pub fn is_docspace_admin(self) -> bool {
-        matches!(self, AccountKind::Owner | AccountKind::DocSpaceAdmin)
-    }
-}
-
-/// Reads who the credential acts as; any other answer is the call's failure.
-pub fn account(reply: &Reply) -> Result<Account, Error> {
-    if reply.status != 200 {
-        return Err(refusal("who-am-I", reply));
-    }
-    let user = success_envelope(reply)
-        .and_then(|mut e| e.get_mut("response").map(Value::take))
-        .filter(|u| u.get("id").is_some())
-        .ok_or_else(|| {
-            Error::Server("the portal answered 200 but without a user in response".into())
-        })?;
-    let flag = |name: &str| user.get(name).and_then(Value::as_bool).unwrap_or(false);
-    let kind = if flag("isOwner") {
-        AccountKind::Owner
-    } else if flag("isAdmin") {
-        AccountKind::DocSpaceAdmin
-    } else if flag("isRoomAdmin") {
-        AccountKind::RoomAdmin
-    } else if flag("isVisitor") {
-        AccountKind::Guest
-    } else {
-        AccountKind::User
-    };
-    let text = |field: &str| user.get(field).and_then(Value::as_str).unwrap_or_default();
-    Ok(Account {
-        id: text("id").to_string(),
-        email: text("email").to_string(),
-        display_name: html::decode(text("displayName")),
-        kind,
-    })
+    User::with_guid(body.get("response")?)
 }
 
 /// A 401 at approve is the credential or the sharing link's key; one read tells which.

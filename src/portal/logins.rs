@@ -19,7 +19,8 @@ use crate::date;
 use crate::error::Error;
 use crate::net::http::Reply;
 use crate::portal::Portal;
-use crate::portal::answers::{self, Account};
+use crate::portal::answers;
+use crate::portal::people::User;
 use crate::portal::people::guid_number;
 
 /// The most a page may hold from 3.2 on (a larger `count` is a 400); earlier releases
@@ -99,7 +100,7 @@ impl SignIns {
 /// Reads the history for `--inactive DAYS`: checks the caller, the plan and the
 /// retention, then reads the window once. A portal that keeps no history, or shows
 /// none, is `Missing`, not an error: review lists every guest as not evaluated.
-pub fn read(portal: &Portal, me: &Account, days: u32, now: SystemTime) -> Result<History, Error> {
+pub fn read(portal: &Portal, me: &User, days: u32, now: SystemTime) -> Result<History, Error> {
     if !me.kind.is_docspace_admin() {
         return Err(Error::Usage(format!(
             "--inactive: reading the login history needs a DocSpace admin; this credential \

@@ -1,27 +1,151 @@
-//! People: guests and users, read a page of 100 at a time, and an email looked up.
-//! The portal's paging is not trusted: a
-//! cache that ignores `startIndex`, a `total` never reached, or a list that changes
-//! while it is read must neither loop nor count anyone twice (see `Pager`).
+//! People: DocSpace's user object (`User`, read here and nowhere else), guests and
+//! users read a page of 100 at a time, and an email looked up. The portal's paging is
+//! not trusted: a cache that ignores `startIndex`, a `total` never reached, or a list
+//! that changes while it is read must neither loop nor count anyone twice (see
+//! `Pager`).
 
 use std::collections::HashSet;
 
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::html;
 use crate::input;
+use crate::net::http::Reply;
 use crate::portal::Portal;
 use crate::portal::answers;
 
 /// The most the portal gives in one page.
 const PAGE_SIZE: usize = 100;
 
-/// active, disabled or pending (invited, never signed up).
-pub fn state(guest: &Value) -> &'static str {
-    match (guest["status"].as_i64(), guest["activationStatus"].as_i64()) {
-        (Some(2), _) => "disabled",
-        (_, Some(2)) => "pending",
-        _ => "active",
+/// A person of DocSpace, guest or user, as the people, rooms and approve endpoints
+/// write one (`EmployeeFullDto`): the one reader of that object.
+#[derive(Debug, Clone, Default)]
+pub struct User {
+    /// As the portal wrote it; `with_guid` keeps only users whose id is a GUID.
+    pub id: String,
+    pub email: String,
+    /// `displayName`, HTML-decoded.
+    pub name: String,
+    pub kind: Kind,
+    /// `isVisitor`: DocSpace's flag for a guest.
+    pub guest: bool,
+    /// `status`: 1 active, 2 disabled.
+    pub status: Option<i64>,
+    /// `activationStatus`: 2 pending (invited, never signed up).
+    pub activation: Option<i64>,
+    /// `registrationDate`, as the portal wrote it.
+    pub registered: String,
+    /// `createdBy`: who invited the user, when its id is a GUID.
+    pub inviter: Option<Inviter>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Inviter {
+    pub id: String,
+    /// HTML-decoded; `None` when the portal did not say.
+    pub name: Option<String>,
+}
+
+/// The account's type, for who-am-I and for what a room admin may do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Kind {
+    Owner,
+    DocSpaceAdmin,
+    RoomAdmin,
+    #[default]
+    User,
+    Guest,
+}
+
+impl Kind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Owner => "DocSpace admin (owner)",
+            Kind::DocSpaceAdmin => "DocSpace admin",
+            Kind::RoomAdmin => "room admin",
+            Kind::User => "user",
+            Kind::Guest => "guest",
+        }
     }
+
+    pub fn is_docspace_admin(self) -> bool {
+        matches!(self, Kind::Owner | Kind::DocSpaceAdmin)
+    }
+}
+
+impl User {
+    /// Every field, each defaulted when missing: the readers decide what they need.
+    pub fn read(user: &Value) -> User {
+        let text = |field: &str| user[field].as_str().unwrap_or_default().to_string();
+        let flag = |name: &str| user[name].as_bool().unwrap_or(false);
+        let kind = if flag("isOwner") {
+            Kind::Owner
+        } else if flag("isAdmin") {
+            Kind::DocSpaceAdmin
+        } else if flag("isRoomAdmin") {
+            Kind::RoomAdmin
+        } else if flag("isVisitor") {
+            Kind::Guest
+        } else {
+            Kind::User
+        };
+        let created_by = &user["createdBy"];
+        User {
+            id: text("id"),
+            email: text("email"),
+            name: html::decode(&text("displayName")),
+            kind,
+            guest: user["isVisitor"].as_bool() == Some(true),
+            status: user["status"].as_i64(),
+            activation: user["activationStatus"].as_i64(),
+            registered: text("registrationDate"),
+            inviter: created_by["id"]
+                .as_str()
+                .and_then(input::guid)
+                .map(|id| Inviter {
+                    id,
+                    name: created_by["displayName"].as_str().map(html::decode),
+                }),
+        }
+    }
+
+    /// The user, with its id as a GUID in the tool's form; `None` when it is none.
+    pub fn with_guid(user: &Value) -> Option<User> {
+        let user = User::read(user);
+        Some(User {
+            id: input::guid(&user.id)?,
+            ..user
+        })
+    }
+
+    /// active, disabled or pending (invited, never signed up).
+    pub fn state(&self) -> &'static str {
+        match (self.status, self.activation) {
+            (Some(2), _) => "disabled",
+            (_, Some(2)) => "pending",
+            _ => "active",
+        }
+    }
+
+    /// `status` 1: an active account.
+    pub fn is_active(&self) -> bool {
+        self.status == Some(1)
+    }
+}
+
+/// Reads who the credential acts as (`GET people/@self`); any other answer is the call's failure.
+pub fn account(reply: &Reply) -> Result<User, Error> {
+    if reply.status != 200 {
+        return Err(answers::refusal("who-am-I", reply));
+    }
+    let user = answers::success_envelope(reply)
+        .and_then(|mut e| e.get_mut("response").map(Value::take))
+        .filter(|u| u.get("id").is_some())
+        .ok_or_else(|| {
+            Error::Server("the portal answered 200 but without a user in response".into())
+        })?;
+    Ok(User::read(&user))
 }
 
 /// Calls `each` with every page of guests that match `filters`; returns how many
@@ -121,16 +245,12 @@ pub fn lookup(portal: &Portal, email: &str) -> Result<Result<String, (Option<u16
     }
     let user =
         answers::success_envelope(&reply).and_then(|mut e| e.get_mut("response").map(Value::take));
-    let id = user
-        .as_ref()
-        .and_then(|u| u["id"].as_str())
-        .and_then(input::guid);
-    match (id, user.as_ref().and_then(|u| u["isVisitor"].as_bool())) {
-        (Some(id), Some(true)) => Ok(Ok(id)),
-        (Some(_), _) => fails(Error::Server(
+    match user.as_ref().and_then(User::with_guid) {
+        Some(user) if user.guest => Ok(Ok(user.id)),
+        Some(_) => fails(Error::Server(
             "is not a guest but a user; not touched".into(),
         )),
-        (None, _) => fails(Error::Server(
+        None => fails(Error::Server(
             "the lookup answered 200 without a user id".into(),
         )),
     }

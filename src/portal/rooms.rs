@@ -12,8 +12,8 @@ use crate::input::Target;
 use crate::net::http::Reply;
 use crate::output::terminal;
 use crate::portal::Portal;
-use crate::portal::answers::{self, Account};
-use crate::portal::people::{self, Pager};
+use crate::portal::answers;
+use crate::portal::people::{self, Pager, User};
 
 /// The most the portal gives in one page (3.2.1 and later refuse more).
 const PAGE_SIZE: usize = 100;
@@ -52,26 +52,9 @@ fn role_of(value: &Value) -> Option<u8> {
     }
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct Person {
-    pub id: String,
-    pub email: String,
-    pub name: String,
-}
-
-impl Person {
-    fn of(user: &Value) -> Option<Person> {
-        let text = |field: &str| user[field].as_str().unwrap_or_default().to_string();
-        Some(Person {
-            id: user["id"].as_str().and_then(crate::input::guid)?,
-            email: text("email"),
-            name: crate::html::decode(&text("displayName")),
-        })
-    }
-
-    pub fn json(&self) -> Value {
-        json!({ "id": self.id, "email": self.email, "displayName": self.name })
-    }
+/// A person's `--json` fields, as every command writes them.
+pub fn person_json(person: &User) -> Value {
+    json!({ "id": person.id, "email": person.email, "displayName": person.name })
 }
 
 pub struct Room {
@@ -79,7 +62,7 @@ pub struct Room {
     pub title: String,
     pub archived: bool,
     /// `createdBy`: ownership transfer rewrites it.
-    pub owner: Person,
+    pub owner: User,
     /// `security.EditAccess`: whether the caller may change the members.
     pub edit_access: bool,
     /// Anyone holding one of its external links gets in.
@@ -92,7 +75,7 @@ impl Room {
             id: room["id"].as_u64()?,
             title: room["title"].as_str().unwrap_or_default().to_string(),
             archived: room["rootFolderType"].as_u64() == Some(20),
-            owner: Person::of(&room["createdBy"]).unwrap_or_default(),
+            owner: User::with_guid(&room["createdBy"]).unwrap_or_default(),
             edit_access: room["security"]["EditAccess"].as_bool() == Some(true),
             shared_external: room["sharedExternal"].as_bool() == Some(true),
         })
@@ -110,8 +93,7 @@ impl Room {
 }
 
 pub struct Member {
-    pub person: Person,
-    pub guest: bool,
+    pub person: User,
     pub role: u8,
 }
 
@@ -123,8 +105,7 @@ impl Member {
         }
         let user = subject(entry);
         Some(Member {
-            person: Person::of(user)?,
-            guest: user["isVisitor"].as_bool() == Some(true),
+            person: User::with_guid(user)?,
             role: role_of(&entry["access"])?,
         })
     }
@@ -139,9 +120,9 @@ pub fn subject(entry: &Value) -> &Value {
 }
 
 /// One `--json` line's fields for a guest in a room.
-pub fn pair_json(room: &Room, guest: &Person, role: u8) -> Value {
+pub fn pair_json(room: &Room, guest: &User, role: u8) -> Value {
     json!({
-        "guest": guest.json(),
+        "guest": person_json(guest),
         "room": room.json(),
         "role": role_name(role),
         "owner": { "id": room.owner.id, "displayName": room.owner.name },
@@ -150,8 +131,8 @@ pub fn pair_json(room: &Room, guest: &Person, role: u8) -> Value {
 
 /// Who the credential acts as; anyone but a DocSpace admin is told, in one line, that
 /// the answer covers only their own rooms.
-pub fn caller(portal: &Portal) -> Result<Account, Error> {
-    let me = answers::account(&portal.whoami()?)?;
+pub fn caller(portal: &Portal) -> Result<User, Error> {
+    let me = people::account(&portal.whoami()?)?;
     if !me.kind.is_docspace_admin() {
         terminal::notice(&format!(
             "this covers only the rooms you can see (you are a {}); a DocSpace admin sees \
