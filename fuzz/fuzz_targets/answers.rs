@@ -4,7 +4,7 @@
 #![no_main]
 
 use docspace_guest::fuzzing::answers;
-use docspace_guest::fuzzing::api::Reply;
+use docspace_guest::fuzzing::http::Reply;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,8 +2,6 @@
 //! wire, what was printed, and the exit code. One test binary, a module per area;
 //! `util` runs the binary and holds the assertions on what it printed.
 
-#[path = "../portal/mod.rs"]
-mod portal;
 mod util;
 
 mod config; // input checks, the portal address, API keys and secrets

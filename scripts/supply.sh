@@ -38,7 +38,7 @@ for p in json.load(open(sys.argv[1]))["packages"]:
     while read -r crate v; do
         grep -qx "$crate $v" "$tmp/lock" || fail "$bin: $crate $v is not in Cargo.lock"
     done < "$tmp/audit"
-    python3 tests/crates.py list "$target" | sort > "$tmp/compiled"
+    python3 scripts/crates.py list "$target" | sort > "$tmp/compiled"
     cmp -s "$tmp/audit" "$tmp/compiled" || fail "$bin: the embedded list and cargo metadata disagree:
 $(diff "$tmp/audit" "$tmp/compiled")"
     count=$(wc -l < "$tmp/compiled")

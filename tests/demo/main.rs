@@ -6,9 +6,6 @@
 //!   DIR/env      DOCSPACE_URL, DEMO_EMAIL, DEMO_LINK, DEMO_FULL_LINK (shell syntax)
 //!   DIR/api-key  the admin's API key (mode 600)
 
-#[path = "mod.rs"]
-mod portal;
-
 use std::io::Write;
 
 fn main() {
@@ -17,7 +14,7 @@ fn main() {
         eprintln!("usage: portal DIR [--lenient]");
         std::process::exit(2);
     };
-    let demo = portal::Portal::demo();
+    let demo = fake_portal::FakePortal::demo();
     demo.portal.set_lenient(args.any(|a| a == "--lenient"));
     let dir = std::path::Path::new(&dir);
     write_private(&dir.join("api-key"), &format!("{}\n", demo.admin_key));

@@ -2,8 +2,8 @@
 //! real one does: the Authorization rules, empty-bodied 401/403/429, the envelopes,
 //! guest sharing links with short-link redirects, approve by `confirm` header,
 //! all-or-nothing delete. It plays 3.7.2 unless `set_release` picks an older release,
-//! whose guest endpoints then follow the page's "Releases" table. The test suite and
-//! `make demo` both run it.
+//! whose guest endpoints then follow the page's "Releases" table. The end-to-end tests
+//! (tests/cli), `make demo` (tests/demo) and `make bench` (tests/bench) run it.
 //!
 //! Simplification: every caller, admin or not, has an explicit guest list (the guests
 //! it invited or approved); delete acts on that list, as it does on the real server.
@@ -11,9 +11,6 @@
 //! Here: the portal's state and the handle tests seed it and make it misbehave with;
 //! `endpoints` answers each request by the server's rules; `http` is the server;
 //! `certs` makes throwaway certificates.
-
-// The test binary and the demo each use a part of this module.
-#![allow(dead_code)]
 
 mod certs;
 mod endpoints;
@@ -24,16 +21,11 @@ mod rooms;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-#[allow(unused_imports)]
-pub use rooms::RoomType;
+pub use rooms::{EDITING, READ, ROOM_MANAGER, RoomType};
 
-// Re-exported where they always were; not every user of this module needs them.
-#[allow(unused_imports)]
 pub use certs::{EC_KEY, make_ca, openssl};
-#[allow(unused_imports)]
 pub use endpoints::invalid;
 pub use http::{Answer, Request, Response};
-#[allow(unused_imports)]
 pub use logins::{
     FAILED, Hidden, LOGOUT, SESSION_STARTED, SIGN_IN, SIGN_IN_VIA_API, SIGN_IN_VIA_SSO,
 };
@@ -184,14 +176,14 @@ pub enum Paging {
     InflatesTotal(usize),
 }
 
-pub struct Portal {
+pub struct FakePortal {
     server: http::Server,
     state: Arc<Mutex<State>>,
 }
 
 /// The demo's world: an admin (the caller) to whom another admin shared a guest.
 pub struct Demo {
-    pub portal: Portal,
+    pub portal: FakePortal,
     pub admin: String,
     pub admin_key: String,
     pub guest: String,
@@ -199,17 +191,17 @@ pub struct Demo {
     pub link: ShareLink,
 }
 
-impl Portal {
-    pub fn start() -> Portal {
-        Portal::serve(None)
+impl FakePortal {
+    pub fn start() -> FakePortal {
+        FakePortal::serve(None)
     }
 
     /// The portal behind TLS, at https://127.0.0.1:<port>.
-    pub fn start_tls(config: Arc<rustls::ServerConfig>) -> Portal {
-        Portal::serve(Some(config))
+    pub fn start_tls(config: Arc<rustls::ServerConfig>) -> FakePortal {
+        FakePortal::serve(Some(config))
     }
 
-    fn serve(tls: Option<Arc<rustls::ServerConfig>>) -> Portal {
+    fn serve(tls: Option<Arc<rustls::ServerConfig>>) -> FakePortal {
         let scheme = if tls.is_some() { "https" } else { "http" };
         let state = Arc::new(Mutex::new(State::default()));
         let handler_state = state.clone();
@@ -217,11 +209,11 @@ impl Portal {
             Arc::new(move |request: &Request| handler_state.lock().unwrap().answer(request));
         let server = http::Server::start(handler, tls);
         state.lock().unwrap().base = format!("{scheme}://{}", server.addr);
-        Portal { server, state }
+        FakePortal { server, state }
     }
 
     pub fn demo() -> Demo {
-        let portal = Portal::start();
+        let portal = FakePortal::start();
         let sharer = portal.add_user(Role::Admin, "Alice", "Sharer", "alice@example.com");
         let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
         let admin_key = portal.add_api_key(&admin, &["accounts:read", "accounts:write"]);
