@@ -3,7 +3,7 @@
 
 pub mod answers {
     pub use crate::portal::answers::{
-        approved_guest, delete_refusal, is_access_denied, refusal, server_message,
+        approved_guest, is_access_denied, refusal, removal_refusal, server_message,
         success_envelope, unexpected,
     };
 }

@@ -2,7 +2,7 @@
 //! each of the table's commands and flags.
 
 use super::{VERSION, command_names, fill, summary};
-use crate::cli::flags::{COMMANDS, FLAGS, Flag, Kind, SHELLS, Scope};
+use crate::cli::flags::{COMMANDS, FLAGS, Flag, Kind, SHELLS, TakenBy};
 
 pub fn script() -> String {
     let commands: Vec<String> = COMMANDS
@@ -31,9 +31,9 @@ pub fn script() -> String {
 /// `complete -c docspace-guest [-n 'the commands that take it'] -l long ... -d 'what'`.
 fn complete_flag(flag: &Flag) -> String {
     let mut line = String::from("complete -c docspace-guest");
-    match flag.scope {
-        Scope::Connection | Scope::Output => {}
-        Scope::Only(commands) => {
+    match flag.taken_by {
+        TakenBy::Connection | TakenBy::Output => {}
+        TakenBy::Only(commands) => {
             let names: Vec<&str> = commands.iter().map(|id| id.command().name).collect();
             line.push_str(&format!(
                 " -n '__fish_seen_subcommand_from {}'",

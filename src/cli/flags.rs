@@ -1,6 +1,6 @@
-//! Every command and flag, defined once. The parser (`cli`) accepts a flag only where
+//! Every command and flag, defined once. The parser (`parse`) accepts a flag only where
 //! this table says a command takes it, and `--help`, the man page and the shell
-//! completions (`docs`) are written from the same table, so none of them can drift
+//! completions (`help`, `man`, `bash`, `zsh`, `fish`) are written from the same table, so none of them can drift
 //! from what the tool really does.
 //!
 //! Commands and flags are named by enums, not by strings: `cli` matches on them without
@@ -89,7 +89,7 @@ pub enum Kind {
 
 /// Which commands take a flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub enum TakenBy {
     /// Every command: where the portal is and how to reach it.
     Connection,
     /// Every command: what is printed.
@@ -104,7 +104,7 @@ pub struct Flag {
     /// The value's name in help, e.g. `URL`; `None` for a switch.
     pub value: Option<&'static str>,
     pub kind: Kind,
-    pub scope: Scope,
+    pub taken_by: TakenBy,
     /// Lines of help, as `--help` prints them after the flag; `{default}` stands for
     /// the default of a number. `help()` gives the text with it filled in.
     pub help: &'static str,
@@ -128,15 +128,15 @@ impl FlagId {
 
 impl Flag {
     pub fn takes(&self, command: CommandId) -> bool {
-        match self.scope {
-            Scope::Connection | Scope::Output => true,
-            Scope::Only(commands) => commands.contains(&command),
+        match self.taken_by {
+            TakenBy::Connection | TakenBy::Output => true,
+            TakenBy::Only(commands) => commands.contains(&command),
         }
     }
 
     /// Whether this flag belongs to `command` alone or to a few commands, not to all.
     pub fn is_own_of(&self, command: CommandId) -> bool {
-        matches!(self.scope, Scope::Only(commands) if commands.contains(&command))
+        matches!(self.taken_by, TakenBy::Only(commands) if commands.contains(&command))
     }
 
     /// `--url URL`, `-q, --quiet`.
@@ -200,7 +200,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("URL"),
         kind: Kind::Text,
-        scope: Scope::Connection,
+        taken_by: TakenBy::Connection,
         help: "Portal address, e.g. https://portal.example.com\n\
                [env: DOCSPACE_URL, or DOCSPACE_API_HOST]",
     },
@@ -210,7 +210,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("PATH"),
         kind: Kind::File,
-        scope: Scope::Connection,
+        taken_by: TakenBy::Connection,
         help: "Read the API key or token from PATH ('-' = stdin): the\n\
                key alone on a line; # comments, spaces, quotes, CRLF,\n\
                a BOM and UTF-16 are fine [default: env DOCSPACE_API_KEY]",
@@ -221,7 +221,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Connection,
+        taken_by: TakenBy::Connection,
         help: "Allow http:// to a host that is not loopback",
     },
     Flag {
@@ -234,7 +234,7 @@ pub const FLAGS: &[Flag] = &[
             max: 86_400,
             default: Some(30),
         },
-        scope: Scope::Connection,
+        taken_by: TakenBy::Connection,
         help: "Give up on a request after SECS seconds [default: {default}]",
     },
     Flag {
@@ -247,7 +247,7 @@ pub const FLAGS: &[Flag] = &[
             max: 10,
             default: Some(3),
         },
-        scope: Scope::Connection,
+        taken_by: TakenBy::Connection,
         help: "Try again after 429, 502, 503, 504 or a lost connection\n\
                up to N times [default: {default}]",
     },
@@ -261,7 +261,7 @@ pub const FLAGS: &[Flag] = &[
             max: 3600,
             default: Some(60),
         },
-        scope: Scope::Connection,
+        taken_by: TakenBy::Connection,
         help: "The longest wait before a retry [default: {default}]. The wait\n\
                is what Retry-After asks, else 0.5 s, 1 s, 2 s... with\n\
                jitter. When Retry-After asks for longer than SECS, the\n\
@@ -273,7 +273,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("PATH"),
         kind: Kind::File,
-        scope: Scope::Connection,
+        taken_by: TakenBy::Connection,
         help: "Also trust the CA certificates in PATH (PEM), e.g. a\n\
                company or self-hosted CA. Trusted besides: the built-in\n\
                Mozilla roots and the system's (SSL_CERT_FILE, or the\n\
@@ -285,7 +285,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Output,
+        taken_by: TakenBy::Output,
         help: "One JSON object per line on stdout (op, ok, status, data)",
     },
     Flag {
@@ -294,7 +294,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Output,
+        taken_by: TakenBy::Output,
         help: "Look up and check everything, print the writes, send none",
     },
     Flag {
@@ -303,7 +303,7 @@ pub const FLAGS: &[Flag] = &[
         short: Some('q'),
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Output,
+        taken_by: TakenBy::Output,
         help: "Print only the result (ids, the link)",
     },
     Flag {
@@ -312,7 +312,7 @@ pub const FLAGS: &[Flag] = &[
         short: Some('v'),
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Output,
+        taken_by: TakenBy::Output,
         help: "Trace each request and response on stderr (credential\nredacted)",
     },
     Flag {
@@ -321,7 +321,7 @@ pub const FLAGS: &[Flag] = &[
         short: Some('h'),
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Output,
+        taken_by: TakenBy::Output,
         help: "Show this help (or a command's: docspace-guest delete --help)",
     },
     Flag {
@@ -330,7 +330,7 @@ pub const FLAGS: &[Flag] = &[
         short: Some('V'),
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Output,
+        taken_by: TakenBy::Output,
         help: "Show the version",
     },
     Flag {
@@ -339,7 +339,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("EMAIL"),
         kind: Kind::Text,
-        scope: Scope::Only(&[
+        taken_by: TakenBy::Only(&[
             CommandId::Approve,
             CommandId::Run,
             CommandId::Delete,
@@ -359,7 +359,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("LINK"),
         kind: Kind::Text,
-        scope: Scope::Only(&[CommandId::Approve, CommandId::Run]),
+        taken_by: TakenBy::Only(&[CommandId::Approve, CommandId::Run]),
         help: "The guest sharing link, in any of these forms:\n\
                \x20 https://portal.example.com/s/AbCdEfGhIjKlMnO   (short)\n\
                \x20 https://portal.example.com/confirm/GuestShareLink?type=...\n\
@@ -372,7 +372,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("FILE"),
         kind: Kind::File,
-        scope: Scope::Only(&[
+        taken_by: TakenBy::Only(&[
             CommandId::Delete,
             CommandId::Disable,
             CommandId::Enable,
@@ -398,7 +398,7 @@ pub const FLAGS: &[Flag] = &[
             max: 1000,
             default: Some(100),
         },
-        scope: Scope::Only(DELETE_TARGETS),
+        taken_by: TakenBy::Only(DELETE_TARGETS),
         help: "Ids per request [default: {default}]",
     },
     Flag {
@@ -407,7 +407,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Only(&[CommandId::Delete]),
+        taken_by: TakenBy::Only(&[CommandId::Delete]),
         help: "Delete the guest accounts themselves: disable them, then\n\
                delete them. DocSpace admins only. Their rooms and files\n\
                pass to you. Cannot be undone.",
@@ -418,7 +418,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("TEXT"),
         kind: Kind::Text,
-        scope: Scope::Only(&[CommandId::List]),
+        taken_by: TakenBy::Only(&[CommandId::List]),
         help: "Only guests whose name or email contains TEXT",
     },
     Flag {
@@ -427,7 +427,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("ID"),
         kind: Kind::Text,
-        scope: Scope::Only(&[CommandId::List]),
+        taken_by: TakenBy::Only(&[CommandId::List]),
         help: "Only guests invited by the user with this ID",
     },
     Flag {
@@ -436,7 +436,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("STATUS"),
         kind: Kind::Choice(STATUSES),
-        scope: Scope::Only(&[CommandId::List]),
+        taken_by: TakenBy::Only(&[CommandId::List]),
         help: "active, disabled or pending",
     },
     Flag {
@@ -449,7 +449,7 @@ pub const FLAGS: &[Flag] = &[
             max: 36_500,
             default: None,
         },
-        scope: Scope::Only(POLICY),
+        taken_by: TakenBy::Only(POLICY),
         help: "Policy: registered more than DAYS days ago",
     },
     Flag {
@@ -462,7 +462,7 @@ pub const FLAGS: &[Flag] = &[
             max: 36_500,
             default: None,
         },
-        scope: Scope::Only(POLICY),
+        taken_by: TakenBy::Only(POLICY),
         help: "Policy: invited more than DAYS days ago, never signed up",
     },
     Flag {
@@ -471,7 +471,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Only(POLICY),
+        taken_by: TakenBy::Only(POLICY),
         help: "Policy: the inviting user was deleted or is disabled\n\
                (needs a DocSpace admin's credential)",
     },
@@ -481,7 +481,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Only(POLICY),
+        taken_by: TakenBy::Only(POLICY),
         help: "Policy: already disabled (the second stage of a clean-up)",
     },
     Flag {
@@ -495,7 +495,7 @@ pub const FLAGS: &[Flag] = &[
             max: 180,
             default: None,
         },
-        scope: Scope::Only(POLICY),
+        taken_by: TakenBy::Only(POLICY),
         help: "Policy: no sign-in in the last DAYS days (registered\n\
                before), from the portal's login history. Needs a\n\
                DocSpace admin and a plan with login history",
@@ -506,7 +506,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("FILE"),
         kind: Kind::File,
-        scope: Scope::Only(POLICY),
+        taken_by: TakenBy::Only(POLICY),
         help: "Guests never selected: one ID or email per line, read as\n\
                --from is ('-' = stdin)",
     },
@@ -516,7 +516,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("ACTION"),
         kind: Kind::Choice(ACTIONS),
-        scope: Scope::Only(&[CommandId::Expire]),
+        taken_by: TakenBy::Only(&[CommandId::Expire]),
         help: "remove: take them off your guest list, as delete does;\n\
                disable: suspend their accounts (enable undoes it);\n\
                delete: delete their accounts for good, as delete\n\
@@ -534,7 +534,7 @@ pub const FLAGS: &[Flag] = &[
             max: 1_000_000,
             default: Some(50),
         },
-        scope: Scope::Only(&[CommandId::Expire, CommandId::Revoke]),
+        taken_by: TakenBy::Only(&[CommandId::Expire, CommandId::Revoke]),
         help: "Change nothing and exit 2 when the policy selects more\n\
                than N guests (revoke: would remove more than N room\n\
                memberships) [default: {default}; 0 = no limit]",
@@ -545,7 +545,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Only(&[CommandId::Delete, CommandId::Expire]),
+        taken_by: TakenBy::Only(&[CommandId::Delete, CommandId::Expire]),
         help: "Do not ask before --permanent or --action delete (needed\n\
                without a terminal)",
     },
@@ -559,7 +559,7 @@ pub const FLAGS: &[Flag] = &[
             max: 2_147_483_647,
             default: None,
         },
-        scope: Scope::Only(ROOMS),
+        taken_by: TakenBy::Only(ROOMS),
         help: "A room by its ID (repeatable): access lists its guests,\n\
                revoke takes the guests out of it",
     },
@@ -569,7 +569,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Only(&[CommandId::Revoke]),
+        taken_by: TakenBy::Only(&[CommandId::Revoke]),
         help: "Every room the guests are direct members of, as access\n\
                lists them",
     },
@@ -579,7 +579,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("FILE"),
         kind: Kind::File,
-        scope: Scope::Only(&[CommandId::Revoke]),
+        taken_by: TakenBy::Only(&[CommandId::Revoke]),
         help: "Append each membership removed to FILE, one JSON line\n\
                (guest, room, role, time), for restore --from FILE",
     },
@@ -589,7 +589,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Only(&[CommandId::Revoke]),
+        taken_by: TakenBy::Only(&[CommandId::Revoke]),
         help: "Remove a guest who holds a form role in a virtual data\n\
                room too (force: true); without it such a guest stays",
     },
@@ -599,7 +599,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: None,
         kind: Kind::Switch,
-        scope: Scope::Only(&[CommandId::List, CommandId::Review, CommandId::Access]),
+        taken_by: TakenBy::Only(&[CommandId::List, CommandId::Review, CommandId::Access]),
         help: "CSV (RFC 4180) with a header row, for a spreadsheet; a\n\
                cell starting with = + - @, a tab or a CR gets a leading '\n\
                so that it shows as text (--json stays exact)",

@@ -1,7 +1,7 @@
 //! `--help` and each command's help: the quick reference, in plain text.
 
 use super::{ABOUT, CREDENTIAL_NOTE, own_flags};
-use crate::cli::flags::{COMMANDS, CommandDef, FLAGS, Flag, Scope};
+use crate::cli::flags::{COMMANDS, CommandDef, FLAGS, Flag, TakenBy};
 use crate::error::Exit;
 
 pub fn help() -> String {
@@ -9,7 +9,7 @@ pub fn help() -> String {
         .iter()
         .map(|command| format!("  {:<13}{}\n", command.name, command.summary))
         .collect();
-    let section = |scope| options(FLAGS.iter().filter(|f| f.scope == scope));
+    let section = |taken_by| options(FLAGS.iter().filter(|f| f.taken_by == taken_by));
     let exit_codes: String = Exit::ALL
         .iter()
         .map(|exit| format!("  {}  {}\n", exit.code(), exit.meaning()))
@@ -22,8 +22,8 @@ pub fn help() -> String {
          Output (every command):\n{}\n\
          {CREDENTIAL_NOTE}\n\n\
          Exit codes:\n{exit_codes}",
-        section(Scope::Connection),
-        section(Scope::Output),
+        section(TakenBy::Connection),
+        section(TakenBy::Output),
     )
 }
 

@@ -3,7 +3,7 @@
 
 use super::{ABOUT, CREDENTIAL_NOTE, VERSION, own_flags};
 use crate::cli::flags::{COMMANDS, CommandDef, ENVIRONMENT, EXAMPLES, FILE_RULES, FLAGS};
-use crate::cli::flags::{Flag, Scope};
+use crate::cli::flags::{Flag, TakenBy};
 use crate::error::Exit;
 
 const DESCRIPTION: &str = "docspace-guest is a small command-line tool for the operations staff \
@@ -23,12 +23,12 @@ pub fn man_page() -> String {
     );
     page.push_str(".SH COMMANDS\n");
     page.extend(COMMANDS.iter().map(command));
-    for (title, scope) in [
-        ("CONNECTION OPTIONS", Scope::Connection),
-        ("OUTPUT OPTIONS", Scope::Output),
+    for (title, taken_by) in [
+        ("CONNECTION OPTIONS", TakenBy::Connection),
+        ("OUTPUT OPTIONS", TakenBy::Output),
     ] {
         page.push_str(&format!(".SH {title}\nEvery command takes these.\n"));
-        page.extend(FLAGS.iter().filter(|f| f.scope == scope).map(flag));
+        page.extend(FLAGS.iter().filter(|f| f.taken_by == taken_by).map(flag));
     }
     page.push_str(&format!(".SH CREDENTIALS\n{}", roff_lines(CREDENTIAL_NOTE)));
     page.push_str(".SH ENVIRONMENT\n");

@@ -1,5 +1,7 @@
-//! Everything the tool says about itself, written from the table in `flags`: `--help`
-//! and each command's help (`help`), the man page (`man`) and the bash, zsh and fish
+//! The command line: every command and flag, defined once in the table of `flags`; the
+//! parser (`parse`), which turns the arguments into a `commands::Command` by that table;
+//! and everything the tool says about itself, written from the same table: `--help` and
+//! each command's help (`help`), the man page (`man`) and the bash, zsh and fish
 //! completions. The completion scripts are templates in `templates/`, with `!NAME!`
 //! where the table's commands and flags go, so that they read as the shell sees them.
 
@@ -11,7 +13,7 @@ mod man;
 mod parse;
 mod zsh;
 
-use crate::cli::flags::{COMMANDS, CommandId, FLAGS, Flag, Scope};
+use crate::cli::flags::{COMMANDS, CommandId, FLAGS, Flag, TakenBy};
 
 pub use help::{command_help, help};
 pub use man::man_page;
@@ -54,7 +56,7 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
 fn common_flags() -> impl Iterator<Item = &'static Flag> {
     FLAGS
         .iter()
-        .filter(|f| matches!(f.scope, Scope::Connection | Scope::Output))
+        .filter(|f| matches!(f.taken_by, TakenBy::Connection | TakenBy::Output))
 }
 
 /// The flags of `command` alone (or of a few commands), not the common ones.

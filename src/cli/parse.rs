@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::flags::{self, CommandDef, CommandId, Flag, FlagId, Kind};
-use crate::cli::{self as docs, VERSION};
+use crate::cli::{self, VERSION};
 use crate::commands::{
     Command, ExpireAction, ExpireArgs, ListArgs, PolicyArgs, RevokeArgs, RoomArgs, Targets,
 };
@@ -118,7 +118,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
 
     let Some(name) = given.command.take() else {
         if given.help {
-            return Ok(Parsed::Print(docs::help()));
+            return Ok(Parsed::Print(cli::help()));
         }
         return Err(Error::Usage(format!(
             "no command given: use {} (see docspace-guest --help)",
@@ -133,7 +133,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
     }
     // `help --help` is help's own business: `help delete --help` shows delete's.
     if given.help && command.id != CommandId::Help {
-        return Ok(Parsed::Print(docs::command_help(command)));
+        return Ok(Parsed::Print(cli::command_help(command)));
     }
     let run = match command.id {
         // These print, whatever options come with them.
@@ -141,7 +141,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
         CommandId::Completions => return completions(&given.positionals),
         CommandId::Man => {
             no_positionals(command, &given.positionals)?;
-            return Ok(Parsed::Print(docs::man_page()));
+            return Ok(Parsed::Print(cli::man_page()));
         }
         CommandId::Approve => {
             let (email, link) = one_guest(command, given)?;
@@ -360,7 +360,7 @@ fn policy(command: &CommandDef, given: Given) -> Result<PolicyArgs, Error> {
 
 fn completions(positionals: &[String]) -> Result<Parsed, Error> {
     match positionals {
-        [shell] => docs::completions(shell).map(Parsed::Print),
+        [shell] => cli::completions(shell).map(Parsed::Print),
         _ => None,
     }
     .ok_or_else(|| {
@@ -373,9 +373,9 @@ fn completions(positionals: &[String]) -> Result<Parsed, Error> {
 
 fn help_for(command: Option<&String>) -> Result<String, Error> {
     match command {
-        None => Ok(docs::help()),
+        None => Ok(cli::help()),
         Some(name) => flags::command(name)
-            .map(docs::command_help)
+            .map(cli::command_help)
             .ok_or_else(|| unknown_command(name)),
     }
 }
@@ -878,17 +878,17 @@ mod tests {
         let version = format!("docspace-guest {VERSION}\n");
         assert_eq!(printed(&["--version"]), version);
         assert_eq!(printed(&["delete", "-V", "--bogus"]), version);
-        assert_eq!(printed(&["-h"]), docs::help());
-        assert_eq!(printed(&["help"]), docs::help());
-        let delete = docs::command_help(CommandId::Delete.command());
+        assert_eq!(printed(&["-h"]), cli::help());
+        assert_eq!(printed(&["help"]), cli::help());
+        let delete = cli::command_help(CommandId::Delete.command());
         assert_eq!(printed(&["delete", "--help"]), delete);
         assert_eq!(printed(&["help", "delete"]), delete);
         assert_eq!(printed(&["help", "delete", "--help"]), delete);
         assert_eq!(
             printed(&["completions", "fish"]),
-            docs::completions("fish").unwrap()
+            cli::completions("fish").unwrap()
         );
-        assert_eq!(printed(&["man"]), docs::man_page());
+        assert_eq!(printed(&["man"]), cli::man_page());
     }
 
     #[test]

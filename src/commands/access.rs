@@ -23,7 +23,7 @@ struct Query {
 }
 
 /// What `access` prints, row by row.
-struct Listing {
+struct AccessTable {
     table: Table<9>,
     rows: usize,
     external: usize,
@@ -34,7 +34,7 @@ struct Listing {
     only: Option<String>,
 }
 
-impl Listing {
+impl AccessTable {
     fn show(&mut self, out: &Printer, room: &Room, member: &Member) -> Result<(), Error> {
         if !member.person.guest || self.only.as_ref().is_some_and(|id| *id != member.person.id) {
             return Ok(());
@@ -46,7 +46,7 @@ impl Listing {
         }
         self.rows += 1;
         self.external += usize::from(room.shared_external);
-        out.record(
+        out.result(
             "access",
             true,
             Some(200),
@@ -85,7 +85,7 @@ pub fn access(options: &Options, args: RoomArgs) -> Result<(), Error> {
     let (portal, out) = (&ctx.portal, &ctx.out);
     let guests = guest_ids(portal, query.guests)?;
     caller(portal)?;
-    let mut listing = Listing {
+    let mut listing = AccessTable {
         table: Table::new([
             "GUEST", "EMAIL", "NAME", "ROOM", "TITLE", "ROLE", "OWNER", "STATE", "LINKS",
         ]),
@@ -94,7 +94,7 @@ pub fn access(options: &Options, args: RoomArgs) -> Result<(), Error> {
         found: guests.iter().map(|id| (id.clone(), 0)).collect(),
         only: None,
     };
-    let in_room = |listing: &mut Listing, room: Room| {
+    let in_room = |listing: &mut AccessTable, room: Room| {
         each_member(portal, room.id, &mut |member| {
             listing.show(out, &room, &member)
         })
@@ -115,7 +115,7 @@ pub fn access(options: &Options, args: RoomArgs) -> Result<(), Error> {
     } else {
         each_room(portal, None, &mut |room| in_room(&mut listing, room))?;
     }
-    let Listing {
+    let AccessTable {
         table,
         rows,
         external,
@@ -130,7 +130,7 @@ pub fn access(options: &Options, args: RoomArgs) -> Result<(), Error> {
             ))?;
         }
     }
-    out.record(
+    out.result(
         "summary",
         true,
         None,

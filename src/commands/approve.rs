@@ -53,7 +53,7 @@ pub fn run(options: &Options, email: &str, link: &str) -> Result<(), Error> {
     out.say("Deleting guest...")?;
     let Some(guest) = guest else {
         // A dry run approves nothing, so there is no id yet to delete.
-        let change = portal.delete_guests(&["<id from the approval>"]);
+        let change = portal.remove_guests(&["<id from the approval>"]);
         return out.planned("delete", &portal.describe(&change));
     };
     out.quiet_line(&guest.id)?;
@@ -115,7 +115,7 @@ fn approve_guest(ctx: &Context, email: &str, link: &GuestLink) -> Result<Option<
     out.reply_lines("", reply.status, &reply.body)?;
     if reply.status != 200 {
         let error = answers::approve_refusal(portal, &reply);
-        out.record(
+        out.result(
             "approve",
             false,
             Some(reply.status),
@@ -140,7 +140,7 @@ fn approve_guest(ctx: &Context, email: &str, link: &GuestLink) -> Result<Option<
             guest.email
         ));
     }
-    out.record(
+    out.result(
         "approve",
         true,
         Some(200),

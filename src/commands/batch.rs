@@ -17,7 +17,7 @@ use crate::output::Printer;
 use crate::portal::Portal;
 use crate::portal::answers;
 use crate::portal::people::{self, User};
-use crate::portal::release::{self, DeleteRule};
+use crate::portal::release::{self, RemovalRule};
 
 pub struct Batch {
     pub targets: Vec<Target>,
@@ -92,7 +92,7 @@ pub struct Report {
     dry_run: bool,
     /// Set when a DocSpace admin removes guests from a portal that may be older than
     /// 3.7.1, which refuses DocSpace admins: a 403 is then worded for that.
-    admin_on_old_release: Option<DeleteRule>,
+    admin_on_old_release: Option<RemovalRule>,
     /// The removal was sent without asking the release first (`ActiveOnYourList`): a
     /// 403 then asks it, to say why.
     release_unasked: bool,
@@ -139,13 +139,13 @@ pub fn apply(ctx: &Context, batch: Batch) -> Result<Report, Error> {
             let ids = report.ids(chunk);
             match batch.action {
                 Action::Remove => {
-                    out.planned("delete", &portal.describe(&portal.delete_guests(&ids)))?
+                    out.planned("delete", &portal.describe(&portal.remove_guests(&ids)))?
                 }
                 Action::DeleteAccounts => {
                     out.planned("disable", &portal.describe(&portal.disable_users(&ids)))?;
                     out.planned(
                         "delete-accounts",
-                        &portal.describe(&portal.delete_users(&ids)),
+                        &portal.describe(&portal.delete_accounts(&ids)),
                     )?;
                 }
                 Action::Disable => {
@@ -165,7 +165,7 @@ pub fn apply(ctx: &Context, batch: Batch) -> Result<Report, Error> {
         out,
         pending.chunks(batch.batch_size),
         |report, chunk| match batch.action {
-            Action::Remove => report.delete_from_list(portal, out, chunk, false),
+            Action::Remove => report.remove_from_list(portal, out, chunk, false),
             Action::DeleteAccounts => report.delete_accounts(portal, out, chunk),
             Action::Disable => report.set_status(portal, out, chunk, false),
             Action::Enable => report.set_status(portal, out, chunk, true),
@@ -261,8 +261,8 @@ impl Report {
     /// Costs one anonymous request on 3.7.1 and later; on older (or unnamed) releases,
     /// one who-am-I and, for a room admin, the pages of its active guests.
     fn keep_only_provable(&mut self, portal: &Portal, out: &Printer) -> Result<(), Error> {
-        let rule = release::delete_rule(portal)?;
-        if rule == DeleteRule::AllOrNothing {
+        let rule = release::removal_rule(portal)?;
+        if rule == RemovalRule::AllOrNothing {
             return Ok(());
         }
         let me = people::account(&portal.whoami()?)?;
@@ -319,14 +319,14 @@ impl Report {
     /// DELETE /people/guests for one chunk. A 403 "Access denied" refuses the whole
     /// list when any one id may not be removed, so such a chunk is retried id by id.
     /// `maybe_done` says an earlier attempt for these ids may have reached the portal.
-    fn delete_from_list(
+    fn remove_from_list(
         &mut self,
         portal: &Portal,
         out: &Printer,
         chunk: &[usize],
         maybe_done: bool,
     ) -> Result<Flow, Error> {
-        let reply = match portal.send(&portal.delete_guests(&self.ids(chunk))) {
+        let reply = match portal.send(&portal.remove_guests(&self.ids(chunk))) {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, chunk, error, "removed"),
         };
@@ -342,11 +342,11 @@ impl Report {
             // release; refused, the caller is a DocSpace admin on an old release, or
             // something else: the release tells which.
             self.release_unasked = false;
-            if let Ok(rule @ DeleteRule::MaySkip { .. }) = release::delete_rule(portal) {
+            if let Ok(rule @ RemovalRule::MaySkip { .. }) = release::removal_rule(portal) {
                 self.admin_on_old_release = Some(rule);
             }
         }
-        if let Some(DeleteRule::MaySkip {
+        if let Some(RemovalRule::MaySkip {
             release: Some(release),
         }) = &self.admin_on_old_release
             && answers::is_access_denied(&reply)
@@ -367,7 +367,7 @@ impl Report {
             ))?;
             let maybe_done = maybe_done || reply.maybe_done_before;
             return self.in_turn(out, chunk.chunks(1), |report, one| {
-                report.delete_from_list(portal, out, one, maybe_done)
+                report.remove_from_list(portal, out, one, maybe_done)
             });
         }
         let error = if reply.status == 200 {
@@ -390,7 +390,7 @@ impl Report {
                     .into(),
             )
         } else {
-            answers::delete_refusal(&reply, chunk.len())
+            answers::removal_refusal(&reply, chunk.len())
         };
         self.refused(out, chunk, &reply, error)
     }
@@ -472,7 +472,7 @@ impl Report {
         if disabled.is_empty() {
             return Ok(Flow::Continue);
         }
-        let reply = match portal.send(&portal.delete_users(&self.ids(&disabled))) {
+        let reply = match portal.send(&portal.delete_accounts(&self.ids(&disabled))) {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, &disabled, error, "deleted (it is disabled)"),
         };
@@ -555,7 +555,7 @@ impl Report {
         out.say(&format!("Guest with ID {id}{named} {how}."))?;
         let mut data = json!({ "id": id, "input": item.input });
         self.mark_permanent(&mut data);
-        out.record(self.action.op(), true, Some(200), data)
+        out.result(self.action.op(), true, Some(200), data)
     }
 
     fn fail(
@@ -580,7 +580,7 @@ impl Report {
         let mut data = json!({ "id": item.id, "input": item.input, "error": error.to_string() });
         item.outcome = Outcome::Failed(error);
         self.mark_permanent(&mut data);
-        out.record(self.action.op(), false, status, data)
+        out.result(self.action.op(), false, status, data)
     }
 
     /// delete's `--json` lines say whether the accounts went too.
@@ -607,7 +607,7 @@ impl Report {
             return out.say(&format!("{pending} would be {word}, {failed} failed"));
         }
         out.say(&format!("{removed} {word}, {failed} failed"))?;
-        out.record(
+        out.result(
             "summary",
             failed == 0,
             None,

@@ -84,7 +84,7 @@ pub fn list(options: &Options, args: ListArgs) -> Result<(), Error> {
             } else if out.is_json() {
                 let [id, email, name, state, _] = row(&User::read(guest));
                 let data = json!({ "id": id, "email": email, "displayName": name, "state": state, "guest": guest });
-                out.record("list", true, Some(200), data)?;
+                out.result("list", true, Some(200), data)?;
             } else {
                 out.quiet_line(guest["id"].as_str().unwrap_or_default())?;
             }

@@ -1,7 +1,7 @@
 //! Keeping a portal's guests clean by policy: `review` says which guests a policy
 //! selects and why; `expire` changes them. Everything is read and the policy
 //! evaluated before the first write, from what the portal reliably knows
-//! ("Guests over time" in docspace-api.md): the registration date, the pending and
+//! (docs/docspace.md, "Guests over time"): the registration date, the pending and
 //! disabled states, and the inviter. There is no last-login or disabled-since date,
 //! and none is made up.
 
@@ -189,7 +189,7 @@ pub fn expire(options: &Options, policy_args: PolicyArgs, args: ExpireArgs) -> R
         ExpireAction::Delete => Action::DeleteAccounts,
         // Out of every room they are in; the accounts stay. --max counted guests.
         ExpireAction::Revoke => {
-            let job = revoke::Job {
+            let job = revoke::Revocation {
                 guests: selection.ids.into_iter().map(Target::Id).collect(),
                 rooms: Vec::new(),
                 max: 0,
@@ -267,7 +267,7 @@ fn select(
         spared: 0,
         not_evaluated: 0,
     };
-    let mut table = Listing::new(facts.history.is_some());
+    let mut table = ReviewTable::new(facts.history.is_some());
     people::each_page(portal, &[], |page| {
         for guest in page {
             let guest = User::read(guest);
@@ -303,7 +303,7 @@ fn select(
         terminal::warn(&format!("--keep names {email}, which is no guest's email"));
     }
     let selected = selection.ids.len();
-    out.record(
+    out.result(
         "summary",
         true,
         None,
@@ -439,19 +439,19 @@ fn evaluate(guest: User, policy: &Policy, facts: &Facts) -> Option<Row> {
 }
 
 /// The review's table: with a LAST SIGN-IN column when --inactive is used.
-enum Listing {
+enum ReviewTable {
     Plain(Table<7>),
     SignIns(Table<8>),
 }
 
-impl Listing {
-    fn new(sign_ins: bool) -> Listing {
+impl ReviewTable {
+    fn new(sign_ins: bool) -> ReviewTable {
         // The six columns every review has, then LAST SIGN-IN where shown, then WHY.
         let [a, b, c, d, e, f] = ["ID", "EMAIL", "NAME", "STATUS", "REGISTERED", "INVITER"];
         if sign_ins {
-            Listing::SignIns(Table::new([a, b, c, d, e, f, "LAST SIGN-IN", "WHY"]))
+            ReviewTable::SignIns(Table::new([a, b, c, d, e, f, "LAST SIGN-IN", "WHY"]))
         } else {
-            Listing::Plain(Table::new([a, b, c, d, e, f, "WHY"]))
+            ReviewTable::Plain(Table::new([a, b, c, d, e, f, "WHY"]))
         }
     }
 
@@ -465,8 +465,8 @@ impl Listing {
     ) -> Result<(), Error> {
         let [a, b, c, d, e, f] = cells;
         match self {
-            Listing::Plain(table) => table.push(out, [a, b, c, d, e, f, why]),
-            Listing::SignIns(table) => {
+            ReviewTable::Plain(table) => table.push(out, [a, b, c, d, e, f, why]),
+            ReviewTable::SignIns(table) => {
                 let last = last_sign_in.unwrap_or_default();
                 table.push(out, [a, b, c, d, e, f, last, why])
             }
@@ -475,14 +475,14 @@ impl Listing {
 
     fn finish(self, out: &Printer) -> Result<(), Error> {
         match self {
-            Listing::Plain(table) => table.finish(out),
-            Listing::SignIns(table) => table.finish(out),
+            ReviewTable::Plain(table) => table.finish(out),
+            ReviewTable::SignIns(table) => table.finish(out),
         }
     }
 }
 
 /// One review line: a table row, or a `--json` line.
-fn show(out: &Printer, table: &mut Listing, row: Row) -> Result<(), Error> {
+fn show(out: &Printer, table: &mut ReviewTable, row: Row) -> Result<(), Error> {
     let (why, reasons): (String, Vec<Value>) = match &row.not_evaluated {
         Some(why) => (
             why.clone(),
@@ -508,7 +508,7 @@ fn show(out: &Printer, table: &mut Listing, row: Row) -> Result<(), Error> {
     if let Some(last) = &row.last_sign_in {
         data["lastSignIn"] = json!(last);
     }
-    out.record("review", true, None, data)?;
+    out.result("review", true, None, data)?;
     if out.shows_tables() {
         let Row {
             id,

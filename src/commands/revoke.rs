@@ -56,7 +56,7 @@ pub struct RevokeArgs {
 }
 
 /// What revoke was asked; checked, nothing sent.
-pub struct Job {
+pub struct Revocation {
     pub guests: Vec<Target>,
     /// The rooms named; empty: every room the guests are direct members of.
     pub rooms: Vec<u64>,
@@ -133,7 +133,7 @@ pub fn revoke(options: &Options, room_args: RoomArgs, args: RevokeArgs) -> Resul
         // Checked now, so that a removal is never made without its record.
         open_record(record)?;
     }
-    let job = Job {
+    let job = Revocation {
         guests: targets_of(&targets, options)?,
         rooms,
         max: args.max,
@@ -144,7 +144,7 @@ pub fn revoke(options: &Options, room_args: RoomArgs, args: RevokeArgs) -> Resul
 }
 
 /// Revokes what `job` names; expire's `--action revoke` comes here too.
-pub fn run(ctx: &Context, job: Job) -> Result<(), Error> {
+pub fn run(ctx: &Context, job: Revocation) -> Result<(), Error> {
     let record = job.record.as_deref().map(open_record).transpose()?;
     let guests = rooms::guest_ids(&ctx.portal, job.guests)?;
     let mut run = Run {
@@ -596,7 +596,7 @@ impl<'a> Run<'a> {
         }
         let mut data = rooms::pair_json(room, &item.guest, item.role);
         data["reason"] = Value::Null;
-        self.out.record(self.mode.op(), true, Some(200), data)?;
+        self.out.result(self.mode.op(), true, Some(200), data)?;
         if let Some(file) = &mut self.record {
             // ISO 8601 in UTC: "2026-11-27T16:40:07Z".
             let utc = date::format_utc(SystemTime::now());
@@ -643,7 +643,7 @@ impl<'a> Run<'a> {
         ))?;
         let mut data = rooms::pair_json(room, &item.guest, item.role);
         data["reason"] = error.to_string().into();
-        self.out.record(self.mode.op(), false, status, data)?;
+        self.out.result(self.mode.op(), false, status, data)?;
         self.failed.push(error);
         Ok(())
     }
@@ -658,7 +658,7 @@ impl<'a> Run<'a> {
         }
         self.out
             .say(&format!("{} {word}, {failed} not {word}", self.done))?;
-        self.out.record(
+        self.out.result(
             "summary",
             failed == 0,
             None,

@@ -31,7 +31,7 @@ pub fn share_link(options: &Options, id: &str) -> Result<(), Error> {
         "Send it to the other admin, who runs: docspace-guest approve --email EMAIL --link LINK",
     )?;
     out.quiet_line(&link)?;
-    out.record(
+    out.result(
         "share-link",
         true,
         Some(200),

@@ -34,7 +34,7 @@ pub fn whoami(options: &Options) -> Result<(), Error> {
         release::describe_reported(version.as_deref())
     ))?;
     out.quiet_line(&me.id)?;
-    out.record(
+    out.result(
         "whoami",
         true,
         Some(200),

@@ -1,4 +1,4 @@
-//! The little of DER the tool reads itself: the names of a certificate (tls.rs) and,
+//! The little of DER the tool reads itself: the names of a certificate (roots.rs) and,
 //! in build.rs, the parts of the built-in roots that a trust anchor keeps.
 
 /// One DER element at the start of `der`: its tag, its contents, and what follows it.

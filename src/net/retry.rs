@@ -35,7 +35,7 @@ fn backoff(attempt: u32) -> Duration {
 }
 
 /// `Retry-After` is either seconds or an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
-/// Several values (one a line, as `api` joins repeated headers) ask for the longest.
+/// Several values (one a line, as `http` joins repeated headers) ask for the longest.
 /// Any number is a wait, however large (it saturates) and never shorter than asked (a
 /// fraction rounds up; a negative number asks for none); only a value that is neither
 /// a number nor a date is no `Retry-After`.

@@ -3,7 +3,7 @@
 //! (`SSL_CERT_FILE`, `SSL_CERT_DIR` honoured), and `--ca-cert` for a company or
 //! self-hosted CA. There is deliberately no switch that turns verification off.
 //!
-//! This module finds and reads the certificates; trust.rs decides when. The system's
+//! This module finds and reads the certificates; `tls` decides when. The system's
 //! roots are read only if the built-in ones and `--ca-cert` do not verify a server,
 //! and then as little as may do: of `SSL_CERT_DIR` first only the files named by the
 //! subject hash of the chain's issuers, as OpenSSL looks a root up. PEM is decoded

@@ -1,6 +1,7 @@
-//! Standard output in its three forms: the example's human lines, `--quiet` results,
-//! and `--json` lines; and the one way to stderr, for errors, warnings and notices.
-//!
+//! What the tool prints. `Printer`: standard output in its three forms, the example's
+//! human lines, `--quiet` results and `--json` lines; `table`: tables of people and
+//! rooms, or CSV; `terminal`: text made inert, and the one way to stderr (errors,
+//! warnings, notices), a leaf that every layer may use.
 //!
 //! Guests choose their own names and a portal may be hostile, so nothing written here
 //! reaches a terminal as a control: every line passes through `terminal_safe` (or, for
@@ -93,7 +94,7 @@ impl Printer {
 
     /// `--dry-run`: the write `op` would send (as `Portal::describe` shows it).
     pub fn planned(&self, op: &str, request: &Value) -> Result<(), Error> {
-        self.record(
+        self.result(
             op,
             true,
             None,
@@ -119,7 +120,7 @@ impl Printer {
 
     /// One `--json` line: `op`, `ok`, `status` (the HTTP status, null when none was
     /// received), then the operation's fields.
-    pub fn record(
+    pub fn result(
         &self,
         op: &str,
         ok: bool,

@@ -74,7 +74,7 @@ pub fn is_access_denied(reply: &Reply) -> bool {
     reply.status == 403 && server_message(&reply.body).as_deref() == Some("Access denied")
 }
 
-pub fn delete_refusal(reply: &Reply, ids: usize) -> Error {
+pub fn removal_refusal(reply: &Reply, ids: usize) -> Error {
     match reply.status {
         403 if is_access_denied(reply) && ids == 1 => Error::Denied(
             "refused (403 Access denied): it is not an active guest on your guest list \

@@ -1,5 +1,5 @@
 //! `--inactive DAYS`: who has not signed in for DAYS days, from the portal's login
-//! history (docspace-rooms-and-logins.md §5). DocSpace keeps no last-login field, and
+//! history (docs/docspace.md, "Login history"). DocSpace keeps no last-login field, and
 //! its history is easy to misread:
 //! - `security/audit/login/filter` cuts the page before it filters, so a page asked
 //!   for one user can be empty while that user signed in yesterday. The history is

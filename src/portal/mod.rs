@@ -52,7 +52,7 @@ impl Portal {
     }
     /// DELETE /api/2.0/people/guests, the ids in the body: removes them from the
     /// caller's guest list.
-    pub fn delete_guests(&self, ids: &[&str]) -> Change {
+    pub fn remove_guests(&self, ids: &[&str]) -> Change {
         Change {
             method: Method::DELETE,
             url: self.api_url("/people/guests", &[]),
@@ -69,7 +69,7 @@ impl Portal {
         self.put_user_ids("/people/status/1", ids)
     }
     /// PUT /api/2.0/people/delete: deletes disabled accounts for good.
-    pub fn delete_users(&self, ids: &[&str]) -> Change {
+    pub fn delete_accounts(&self, ids: &[&str]) -> Change {
         self.put_user_ids("/people/delete", ids)
     }
     fn put_user_ids(&self, path: &str, ids: &[&str]) -> Change {
@@ -231,7 +231,7 @@ impl Portal {
     }
     /// GET /api/2.0/security/audit/login/filter?count=…&startIndex=…: one page of the
     /// portal's login events, newest first. No filter is sent: the server cuts the page
-    /// before it filters (docspace-rooms-and-logins.md §5.1).
+    /// before it filters (docs/docspace.md, "Login history").
     pub fn login_events(&self, start: usize, count: usize) -> Result<Reply, Error> {
         let (start, count) = (start.to_string(), count.to_string());
         self.read(

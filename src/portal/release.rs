@@ -12,7 +12,7 @@ use crate::portal::Portal;
 use crate::portal::answers;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DeleteRule {
+pub enum RemovalRule {
     /// 3.7.1 and later: a 200 covers every id sent.
     AllOrNothing,
     /// Older, or not known: a 200 proves nothing about an id that was not one of the
@@ -21,11 +21,11 @@ pub enum DeleteRule {
     MaySkip { release: Option<String> },
 }
 
-impl DeleteRule {
+impl RemovalRule {
     /// "DocSpace 3.5.0" or "a DocSpace release that does not say which".
     pub fn describe(&self) -> String {
         match self {
-            DeleteRule::MaySkip {
+            RemovalRule::MaySkip {
                 release: Some(release),
             } => format!("DocSpace {release}"),
             _ => "this portal's release (it does not say which)".to_string(),
@@ -36,7 +36,7 @@ impl DeleteRule {
 /// One anonymous request. An answer that names no version is "not known", which is
 /// treated as an old release: the careful reading costs a few requests, never a
 /// wrong report.
-pub fn delete_rule(portal: &Portal) -> Result<DeleteRule, Error> {
+pub fn removal_rule(portal: &Portal) -> Result<RemovalRule, Error> {
     Ok(rule_for(reported_version(portal)?.as_deref()))
 }
 
@@ -57,7 +57,7 @@ pub fn reported_version(portal: &Portal) -> Result<Option<String>, Error> {
 pub fn describe_reported(version: Option<&str>) -> String {
     match (version, rule_for(version)) {
         (None, _) => "not told (the portal's answer names no version)".to_string(),
-        (Some(v), DeleteRule::MaySkip { release: None }) => {
+        (Some(v), RemovalRule::MaySkip { release: None }) => {
             format!(
                 "not named (the portal reports {v:?}, which deployments without a version also report)"
             )
@@ -66,16 +66,16 @@ pub fn describe_reported(version: Option<&str>) -> String {
     }
 }
 
-pub fn rule_for(version: Option<&str>) -> DeleteRule {
+pub fn rule_for(version: Option<&str>) -> RemovalRule {
     let Some((text, number)) = version.and_then(|v| parse(v).map(|n| (v.trim(), n))) else {
-        return DeleteRule::MaySkip { release: None };
+        return RemovalRule::MaySkip { release: None };
     };
     if number >= (3, 7, 1) {
-        return DeleteRule::AllOrNothing;
+        return RemovalRule::AllOrNothing;
     }
     // The placeholders of a deployment that configured no version.
     let named = !matches!(number, (3, 1, 0) | (1, 0, 0));
-    DeleteRule::MaySkip {
+    RemovalRule::MaySkip {
         release: named.then(|| text.to_string()),
     }
 }
@@ -95,19 +95,19 @@ mod tests {
 
     #[test]
     fn only_a_named_release_from_3_7_1_is_all_or_nothing() {
-        assert_eq!(rule_for(Some("3.7.1")), DeleteRule::AllOrNothing);
-        assert_eq!(rule_for(Some("3.7.2.1503")), DeleteRule::AllOrNothing);
-        assert_eq!(rule_for(Some("4.0")), DeleteRule::AllOrNothing);
+        assert_eq!(rule_for(Some("3.7.1")), RemovalRule::AllOrNothing);
+        assert_eq!(rule_for(Some("3.7.2.1503")), RemovalRule::AllOrNothing);
+        assert_eq!(rule_for(Some("4.0")), RemovalRule::AllOrNothing);
         assert_eq!(
             rule_for(Some("3.7.0")),
-            DeleteRule::MaySkip {
+            RemovalRule::MaySkip {
                 release: Some("3.7.0".into())
             }
         );
         for unknown in [Some("3.1.0"), Some("1.0.0"), Some("x"), Some(""), None] {
             assert_eq!(
                 rule_for(unknown),
-                DeleteRule::MaySkip { release: None },
+                RemovalRule::MaySkip { release: None },
                 "{unknown:?}"
             );
         }

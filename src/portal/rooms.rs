@@ -1,5 +1,5 @@
 //! Rooms and their members, read a page at a time. Read as the server writes them
-//! (docspace-rooms-and-logins.md §1-2): a room's owner is its `createdBy`, archived
+//! (docs/docspace.md, "Rooms and members"): a room's owner is its `createdBy`, archived
 //! means `rootFolderType` 20, roles are `FileShare` numbers, and the member list starts
 //! with a synthetic entry for the owner, who has no membership to remove.
 

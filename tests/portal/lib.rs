@@ -1,8 +1,8 @@
-//! A fake ONLYOFFICE DocSpace portal that behaves as ../shared/docspace-api.md says the
+//! A fake ONLYOFFICE DocSpace portal that behaves as docs/docspace.md says the
 //! real one does: the Authorization rules, empty-bodied 401/403/429, the envelopes,
 //! guest sharing links with short-link redirects, approve by `confirm` header,
 //! all-or-nothing delete. It plays 3.7.2 unless `set_release` picks an older release,
-//! whose guest endpoints then follow the page's "Releases" table. The end-to-end tests
+//! whose guest endpoints then follow that page's releases. The end-to-end tests
 //! (tests/cli), `make demo` (tests/demo) and `make bench` (tests/bench) run it.
 //!
 //! Simplification: every caller, admin or not, has an explicit guest list (the guests
@@ -39,7 +39,7 @@ pub enum Role {
     Guest,
 }
 
-/// The releases whose guest endpoints differ ("Releases" in docspace-api.md).
+/// The releases whose guest endpoints differ ("Removing guests, and releases" in docs/docspace.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Release {
     /// No approve endpoint.

@@ -1,4 +1,4 @@
-//! The portal's login history, as docspace-rooms-and-logins.md §5 says the real one
+//! The portal's login history, as docs/docspace.md ("Login history") says the real one
 //! keeps it: `security/audit/login/filter` cuts the page (newest first) before it
 //! applies `userId`, `action`, `from` and `to`; without the plan's `audit` feature, or
 //! hidden by the operator, it answers the latest 20 events of anyone whatever was

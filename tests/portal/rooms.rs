@@ -1,4 +1,4 @@
-//! Rooms, as docspace-rooms-and-logins.md §1-3 and §7 say the server keeps and shows
+//! Rooms, as docs/docspace.md ("Rooms and members") says the server keeps and shows
 //! them: `GET files/rooms` (the caller's visible rooms, `subjectId`/`subjectFilter`,
 //! `searchArea`, paging by release, a `sortBy` that becomes the saved order), `GET
 //! files/rooms/{id}`, `GET files/rooms/{id}/share` (the synthetic owner entry first,
