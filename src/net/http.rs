@@ -26,6 +26,13 @@ use crate::output::terminal;
 /// misbehaving server must not make the tool grow without bound.
 const MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest head of an answer that is read (ureq's default, stated because the
+/// input buffer follows it).
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// Room for a request's head besides the credential: the request line (a URL the tool
+/// builds, a sharing link of at most 4 KiB, or where one redirected), `confirm` (a
+/// link's query) and the fixed headers.
+const REQUEST_HEAD_BYTES: usize = 16 * 1024;
 
 /// What the portal answered.
 #[derive(Debug)]
@@ -120,6 +127,14 @@ impl Client {
             .timeout_connect(Some(CONNECT_TIMEOUT.min(self.timeout)))
             .user_agent(concat!("docspace-guest/", env!("CARGO_PKG_VERSION")))
             .proxy(self.proxy.clone())
+            // ureq's buffers are 128 KiB each, zero-filled at every connection, two at
+            // each layer (TCP, then TLS): most of a short run's work. An answer's head
+            // must fit in the input buffer whole, so it holds the longest head read and
+            // a little more (a longer one is then refused as too large, as before);
+            // bodies stream through it. The output holds a request's head.
+            .max_response_header_size(MAX_HEAD_BYTES)
+            .input_buffer_size(MAX_HEAD_BYTES + 1024)
+            .output_buffer_size(REQUEST_HEAD_BYTES + self.authorization.len())
             .build();
         let agent = Agent::with_parts(config, connector, DefaultResolver::default());
         Ok(self.agent.get_or_init(|| agent))

@@ -3,7 +3,7 @@
 
 use std::process::{Command, Stdio};
 
-use crate::util::{api_requests, crowd, flow, tool_for, write_temp};
+use crate::util::{api_requests, crowd, flow, tool_for, whoami_with_a_head_of, write_temp};
 use fake_portal::{self, Answer, FakePortal, Request};
 
 #[test]
@@ -296,6 +296,21 @@ fn an_oversized_answer_is_refused() {
     tool_for(&demo, &["whoami"])
         .run()
         .assert_error(1, "larger than 4 MiB");
+}
+
+/// The buffers are sized for DocSpace's answers, not below ureq's 64 KiB limit on a
+/// response's head: 60 KiB of headers is still an answer, more than 64 KiB is refused.
+#[test]
+fn a_head_of_60_kib_is_read_and_one_over_64_kib_refused() {
+    let demo = FakePortal::demo();
+    whoami_with_a_head_of(&demo, 60);
+    let out = tool_for(&demo, &["whoami"]).run();
+    out.assert_exit(0);
+    out.assert_stdout_has("Big Head <big@example.com>");
+    whoami_with_a_head_of(&demo, 65);
+    tool_for(&demo, &["whoami"])
+        .run()
+        .assert_error(1, "answered something that is not valid HTTP");
 }
 
 #[test]

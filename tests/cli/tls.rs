@@ -5,7 +5,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::{tool_for, write_temp};
+use crate::util::{tool_for, whoami_with_a_head_of, write_temp};
 use fake_portal::{self, Demo, FakePortal, Role};
 
 /// A throwaway CA and server certificates, made once with openssl.
@@ -102,6 +102,17 @@ pub fn tls_portal(pair: &(Vec<u8>, Vec<u8>)) -> Demo {
         guest_email: "g@example.com".into(),
         link,
     }
+}
+
+/// Over TLS too, a head of 60 KiB (several TLS records) is read whole.
+#[test]
+fn a_head_of_60_kib_is_read_over_tls() {
+    let demo = tls_portal(&certs().good);
+    whoami_with_a_head_of(&demo, 60);
+    let ca = certs().ca.to_str().unwrap();
+    let out = tool_for(&demo, &["whoami", "--ca-cert", ca]).run();
+    out.assert_exit(0);
+    out.assert_stdout_has("Big Head <big@example.com>");
 }
 
 #[test]

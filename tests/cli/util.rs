@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use fake_portal::{Demo, FakePortal, Request, Role};
+use fake_portal::{Answer, Demo, FakePortal, Request, Role};
 
 /// One run of the binary, with a cleared environment.
 pub struct Tool {
@@ -295,4 +295,20 @@ impl Crowd {
             .filter(|r| r.method == method && r.path == path)
             .collect()
     }
+}
+
+/// The next `people/@self` of `demo` answers with a head of `kib` KiB and more: the
+/// status line, then `kib` padding headers of exactly 1 KiB each, then its own.
+pub fn whoami_with_a_head_of(demo: &Demo, kib: usize) {
+    let me = serde_json::json!({ "status": 0, "statusCode": 200, "response": {
+        "id": demo.admin, "email": "big@example.com", "displayName": "Big Head", "isAdmin": true,
+    }});
+    let mut response = fake_portal::Response::json(200, &me);
+    for i in 0..kib {
+        let name = format!("X-Padding-{i:03}");
+        // "name: value\r\n" is 1024 bytes.
+        response = response.with_header(&name, "p".repeat(1024 - name.len() - 4));
+    }
+    demo.portal
+        .fault("/api/2.0/people/@self", 0, 1, Answer::Send(response));
 }
