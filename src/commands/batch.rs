@@ -14,7 +14,6 @@ use crate::error::Error;
 use crate::input::Target;
 use crate::net::http::Reply;
 use crate::output::Printer;
-use crate::portal::Portal;
 use crate::portal::answers;
 use crate::portal::people::{self, User};
 use crate::portal::release::{self, RemovalRule};
@@ -117,14 +116,12 @@ pub fn apply(ctx: &Context, batch: Batch) -> Result<Report, Error> {
         admin_on_old_release: None,
         release_unasked: batch.known == Known::ActiveOnYourList,
     };
-    report.resolve(portal, out, batch.targets)?;
+    report.resolve(ctx, batch.targets)?;
     match (batch.action, batch.known) {
         (Action::Remove, Known::ActiveOnYourList) => {}
-        (Action::Remove, Known::Nothing | Known::Guests) => {
-            report.keep_only_provable(portal, out)?
-        }
+        (Action::Remove, Known::Nothing | Known::Guests) => report.keep_only_provable(ctx)?,
         (Action::DeleteAccounts | Action::Disable | Action::Enable, Known::Nothing) => {
-            report.keep_only_guests(portal, out)?
+            report.keep_only_guests(ctx)?
         }
         (
             Action::DeleteAccounts | Action::Disable | Action::Enable,
@@ -165,10 +162,10 @@ pub fn apply(ctx: &Context, batch: Batch) -> Result<Report, Error> {
         out,
         pending.chunks(batch.batch_size),
         |report, chunk| match batch.action {
-            Action::Remove => report.remove_from_list(portal, out, chunk, false),
-            Action::DeleteAccounts => report.delete_accounts(portal, out, chunk),
-            Action::Disable => report.set_status(portal, out, chunk, false),
-            Action::Enable => report.set_status(portal, out, chunk, true),
+            Action::Remove => report.remove_from_list(ctx, chunk, false),
+            Action::DeleteAccounts => report.delete_accounts(ctx, chunk),
+            Action::Disable => report.set_status(ctx, chunk, false),
+            Action::Enable => report.set_status(ctx, chunk, true),
         },
     )?;
     Ok(report)
@@ -190,12 +187,8 @@ fn confirmed(count: usize) -> Result<bool, Error> {
 impl Report {
     /// Turns the targets into items with ids: emails are looked up (reads only), and
     /// a guest named twice, by id or by email, is one item.
-    fn resolve(
-        &mut self,
-        portal: &Portal,
-        out: &Printer,
-        targets: Vec<Target>,
-    ) -> Result<(), Error> {
+    fn resolve(&mut self, ctx: &Context, targets: Vec<Target>) -> Result<(), Error> {
+        let (portal, out) = (&ctx.portal, &ctx.out);
         let mut seen = HashSet::new();
         let mut emails_seen = HashSet::new();
         for target in targets {
@@ -231,7 +224,8 @@ impl Report {
 
     /// Before accounts are disabled for good, make sure each id is a guest: a user
     /// id given by mistake must not be disabled.
-    fn keep_only_guests(&mut self, portal: &Portal, out: &Printer) -> Result<(), Error> {
+    fn keep_only_guests(&mut self, ctx: &Context) -> Result<(), Error> {
+        let (portal, out) = (&ctx.portal, &ctx.out);
         let guests = people::ids(portal, Some("Guests"), &[])?;
         self.fail_unless_in(out, &guests, || {
             Error::Server("not a guest you can see; not touched (only guests are changed)".into())
@@ -260,7 +254,8 @@ impl Report {
     /// the caller's active guests, so there a 200 proves only what was on that list.
     /// Costs one anonymous request on 3.7.1 and later; on older (or unnamed) releases,
     /// one who-am-I and, for a room admin, the pages of its active guests.
-    fn keep_only_provable(&mut self, portal: &Portal, out: &Printer) -> Result<(), Error> {
+    fn keep_only_provable(&mut self, ctx: &Context) -> Result<(), Error> {
+        let (portal, out) = (&ctx.portal, &ctx.out);
         let rule = release::removal_rule(portal)?;
         if rule == RemovalRule::AllOrNothing {
             return Ok(());
@@ -321,11 +316,11 @@ impl Report {
     /// `maybe_done` says an earlier attempt for these ids may have reached the portal.
     fn remove_from_list(
         &mut self,
-        portal: &Portal,
-        out: &Printer,
+        ctx: &Context,
         chunk: &[usize],
         maybe_done: bool,
     ) -> Result<Flow, Error> {
+        let (portal, out) = (&ctx.portal, &ctx.out);
         let reply = match portal.send(&portal.remove_guests(&self.ids(chunk))) {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, chunk, error, "removed"),
@@ -367,7 +362,7 @@ impl Report {
             ))?;
             let maybe_done = maybe_done || reply.maybe_done_before;
             return self.in_turn(out, chunk.chunks(1), |report, one| {
-                report.remove_from_list(portal, out, one, maybe_done)
+                report.remove_from_list(ctx, one, maybe_done)
             });
         }
         let error = if reply.status == 200 {
@@ -397,13 +392,8 @@ impl Report {
 
     /// PUT /people/status/2 (or /1 to enable) for one chunk. The portal returns the
     /// updated users: a guest is confirmed only when it is there with the new status.
-    fn set_status(
-        &mut self,
-        portal: &Portal,
-        out: &Printer,
-        chunk: &[usize],
-        enable: bool,
-    ) -> Result<Flow, Error> {
+    fn set_status(&mut self, ctx: &Context, chunk: &[usize], enable: bool) -> Result<Flow, Error> {
+        let (portal, out) = (&ctx.portal, &ctx.out);
         let ids = self.ids(chunk);
         let (change, label, wanted) = if enable {
             (portal.enable_users(&ids), " (enable)", 1)
@@ -443,12 +433,8 @@ impl Report {
     }
 
     /// Disable, then delete the accounts of one chunk.
-    fn delete_accounts(
-        &mut self,
-        portal: &Portal,
-        out: &Printer,
-        chunk: &[usize],
-    ) -> Result<Flow, Error> {
+    fn delete_accounts(&mut self, ctx: &Context, chunk: &[usize]) -> Result<Flow, Error> {
+        let (portal, out) = (&ctx.portal, &ctx.out);
         let reply = match portal.send(&portal.disable_users(&self.ids(chunk))) {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, chunk, error, "disabled (and not deleted)"),

@@ -146,13 +146,12 @@ pub fn review(options: &Options, args: PolicyArgs) -> Result<(), Error> {
     stdin_once(args.keep.as_deref(), "--keep", options)?;
     let mut policy = policy(args)?;
     let ctx = Context::open(options)?;
-    let (portal, out) = (&ctx.portal, &ctx.out);
-    let facts = facts(portal, &policy)?;
+    let facts = facts(&ctx.portal, &policy)?;
     // Said on stderr too, so that `review -q | disable --from -` in cron is not silent.
     if let Some(History::Missing(why)) = &facts.history {
         terminal::warn(&format!("--inactive selects no one: {why}"));
     }
-    select(portal, out, &mut policy, &facts, true)?;
+    select(&ctx, &mut policy, &facts, true)?;
     Ok(())
 }
 
@@ -170,7 +169,7 @@ pub fn expire(options: &Options, policy_args: PolicyArgs, args: ExpireArgs) -> R
             "--inactive cannot be evaluated: {why}; no guest was selected and nothing was changed"
         )));
     }
-    let selection = select(portal, out, &mut policy, &facts, false)?;
+    let selection = select(&ctx, &mut policy, &facts, false)?;
     let count = selection.ids.len();
     if args.max != 0 && count > args.max {
         return Err(Error::Usage(format!(
@@ -255,12 +254,12 @@ fn facts(portal: &Portal, policy: &Policy) -> Result<Facts, Error> {
 /// Evaluates every guest as its page comes, printing each listed one.
 /// `list_ids`: `--quiet` prints the selected ids.
 fn select(
-    portal: &Portal,
-    out: &Printer,
+    ctx: &Context,
     policy: &mut Policy,
     facts: &Facts,
     list_ids: bool,
 ) -> Result<Selection, Error> {
+    let (portal, out) = (&ctx.portal, &ctx.out);
     let mut selection = Selection {
         ids: Vec::new(),
         guests: 0,
