@@ -1,12 +1,12 @@
 //! Every command and flag, defined once. The parser (`parse`) accepts a flag only where
 //! this table says a command takes it, and `--help`, the man page and the shell
-//! completions (`help`, `man`, `bash`, `zsh`, `fish`) are written from the same table, so none of them can drift
-//! from what the tool really does.
+//! completions (`help`, `man`, `bash`, `zsh`, `fish`) are written from the same table,
+//! so none of them can drift from what the tool really does.
 //!
-//! Commands and flags are named by enums, not by strings: `cli` matches on them without
-//! a catch-all arm, so a command or flag added here and not handled there does not
-//! compile. A row missing for a new variant leaves it never constructed, which the
-//! dead-code lint reports.
+//! Commands and flags are named by enums, not by strings: the parser (`parse`) matches
+//! on them without a catch-all arm, so a command or flag added here and not handled
+//! there does not compile. A row missing for a new variant leaves it never
+//! constructed, which the dead-code lint reports.
 
 /// Every flag, one variant each; `FLAGS` holds its row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

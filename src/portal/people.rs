@@ -134,7 +134,8 @@ impl User {
     }
 }
 
-/// Reads who the credential acts as (`GET people/@self`); any other answer is the call's failure.
+/// Reads who the credential acts as (`GET people/@self`); any other answer is the
+/// call's failure.
 pub fn account(reply: &Reply) -> Result<User, Error> {
     if reply.status != 200 {
         return Err(answers::refusal("who-am-I", reply));

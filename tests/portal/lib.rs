@@ -39,7 +39,8 @@ pub enum Role {
     Guest,
 }
 
-/// The releases whose guest endpoints differ ("Removing guests, and releases" in docs/docspace.md).
+/// The releases whose guest endpoints differ (docs/docspace.md, "Approving and sharing
+/// links" and "Removing guests, and releases").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Release {
     /// No approve endpoint.
