@@ -18,8 +18,9 @@ use ureq::unversioned::resolver::DefaultResolver;
 use super::Settings;
 use crate::error::Error;
 use crate::net::proxy::proxy_for;
+use crate::net::tls::{self, BufferSizes};
 use crate::net::url::Url;
-use crate::net::{retry, roots, tls};
+use crate::net::{retry, roots};
 use crate::output::terminal;
 
 /// Answers larger than this are refused: a guest object is a few KiB, and a
@@ -33,6 +34,8 @@ const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// builds, a sharing link of at most 4 KiB, or where one redirected), `confirm` (a
 /// link's query) and the fixed headers.
 const REQUEST_HEAD_BYTES: usize = 16 * 1024;
+/// A TLS record and its overhead: what the TCP connection under TLS reads at a time.
+const TLS_RECORD_BYTES: usize = 16 * 1024 + 512;
 
 /// What the portal answered.
 #[derive(Debug)]
@@ -116,7 +119,25 @@ impl Client {
         }
         // An http portal needs no CA store; if one of its links still led to https,
         // only --ca-cert is trusted, and a refusal names it.
-        let connector = tls::connector(&self.extra_roots, self.base.https || first_url.https)?;
+        // ureq's buffers are 128 KiB each, zero-filled at every connection, two at each
+        // layer (TCP, then TLS): most of a short run's work. An answer's head must fit
+        // in the input buffer whole, so where HTTP is read the input holds the longest
+        // head read and a little more (a longer one is then refused as too large, as
+        // before); bodies stream through it. The output holds a request's head.
+        let http = BufferSizes {
+            input: MAX_HEAD_BYTES + 1024,
+            output: REQUEST_HEAD_BYTES + self.authorization.len(),
+        };
+        // Under TLS without a proxy, the TCP connection carries only TLS records (every
+        // URL of an https portal is https: links and redirects to http are refused).
+        // A proxy's answer to CONNECT is HTTP, read there.
+        let tcp_input = if self.base.https && self.proxy.is_none() {
+            TLS_RECORD_BYTES
+        } else {
+            http.input
+        };
+        let connector =
+            tls::connector(&self.extra_roots, self.base.https || first_url.https, http)?;
         let config = Agent::config_builder()
             // Error statuses are answers to show, not transport failures.
             .http_status_as_error(false)
@@ -127,14 +148,9 @@ impl Client {
             .timeout_connect(Some(CONNECT_TIMEOUT.min(self.timeout)))
             .user_agent(concat!("docspace-guest/", env!("CARGO_PKG_VERSION")))
             .proxy(self.proxy.clone())
-            // ureq's buffers are 128 KiB each, zero-filled at every connection, two at
-            // each layer (TCP, then TLS): most of a short run's work. An answer's head
-            // must fit in the input buffer whole, so it holds the longest head read and
-            // a little more (a longer one is then refused as too large, as before);
-            // bodies stream through it. The output holds a request's head.
             .max_response_header_size(MAX_HEAD_BYTES)
-            .input_buffer_size(MAX_HEAD_BYTES + 1024)
-            .output_buffer_size(REQUEST_HEAD_BYTES + self.authorization.len())
+            .input_buffer_size(tcp_input)
+            .output_buffer_size(http.output)
             .build();
         let agent = Agent::with_parts(config, connector, DefaultResolver::default());
         Ok(self.agent.get_or_init(|| agent))

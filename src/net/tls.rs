@@ -38,10 +38,23 @@ use crate::net::roots::SystemRoots;
 /// The Mozilla roots (webpki-root-certs), made trust anchors by build.rs.
 static BUILT_IN: &[TrustAnchor<'static>] = include!(concat!(env!("OUT_DIR"), "/built_in_roots.rs"));
 
+/// The sizes of a connection's buffers, in bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct BufferSizes {
+    pub input: usize,
+    pub output: usize,
+}
+
 /// ureq's connectors for a CONNECT proxy and the TCP connection, then TLS as this
 /// module makes it. `system`: whether the system's roots are trusted too (an http
-/// portal trusts only `--ca-cert`, so that it reads no store).
-pub fn connector(extra: &[Certificate<'static>], system: bool) -> Result<impl Connector, Error> {
+/// portal trusts only `--ca-cert`, so that it reads no store). `plaintext`: the TLS
+/// session's buffers, where HTTP is read and written (the TCP connection's come from
+/// ureq's configuration).
+pub fn connector(
+    extra: &[Certificate<'static>],
+    system: bool,
+    plaintext: BufferSizes,
+) -> Result<impl Connector, Error> {
     let provider = Arc::new(provider());
     let extra: Vec<CertificateDer<'static>> = extra
         .iter()
@@ -69,6 +82,7 @@ pub fn connector(extra: &[Certificate<'static>], system: bool) -> Result<impl Co
     };
     let tls = TlsConnector {
         config: Arc::new(config.with_no_client_auth()),
+        plaintext,
     };
     Ok(
         ().chain(ConnectProxyConnector::default())
@@ -284,6 +298,7 @@ impl ServerCertVerifier for Verifier {
 /// does, with this module's configuration.
 struct TlsConnector {
     config: Arc<ClientConfig>,
+    plaintext: BufferSizes,
 }
 
 impl fmt::Debug for TlsConnector {
@@ -320,10 +335,7 @@ impl<In: Transport> Connector<In> for TlsConnector {
         socket.set_timeout(remaining(details));
         connection.complete_io(&mut socket)?;
         Ok(Some(Either::B(TlsTransport {
-            buffers: LazyBuffers::new(
-                details.config.input_buffer_size(),
-                details.config.output_buffer_size(),
-            ),
+            buffers: LazyBuffers::new(self.plaintext.input, self.plaintext.output),
             stream: StreamOwned::new(connection, socket),
         })))
     }
