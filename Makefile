@@ -43,12 +43,12 @@ test: lint test-deps
 # Beyond cargo, the tests run openssl (a throwaway CA for the TLS tests), tinyproxy
 # (a real CONNECT proxy), zsh and fish (the completions load) and man (the manual reads).
 test-deps:
-	@sh tests/need.sh openssl:openssl tinyproxy:tinyproxy zsh:zsh fish:fish man:man-db \
+	@sh scripts/need.sh openssl:openssl tinyproxy:tinyproxy zsh:zsh fish:fish man:man-db \
 		groff:groff-base rpm:rpm ssh-keygen:openssh-client
 
 demo:
 	$(CARGO) build --release --locked --bin docspace-guest --example portal
-	sh tests/demo.sh $(BIN) target/release/examples/portal
+	sh scripts/demo.sh $(BIN) target/release/examples/portal
 
 # Fully static binaries for any Linux: musl, +crt-static (.cargo/config.toml). cargo
 # auditable embeds the list of crates compiled in (a .dep-v0 section, ~600 bytes) that
@@ -62,21 +62,21 @@ static: static-deps
 
 static-deps:
 	rustup target add $(TARGETS)
-	@sh tests/need.sh musl-gcc:musl-tools aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu \
+	@sh scripts/need.sh musl-gcc:musl-tools aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu \
 		qemu-aarch64-static:qemu-user-static file:file
 	command -v cargo-auditable >/dev/null || $(CARGO) install --locked cargo-auditable
 
 # Proves them static, within budget, and running the demo flow (aarch64 under qemu).
 static-test: static
 	$(CARGO) build --release --locked --example portal
-	sh tests/static.sh target/release/examples/portal $(TARGETS)
+	sh scripts/static.sh target/release/examples/portal $(TARGETS)
 
 # The man page and the completions, written by the binary from its flag table; for each
 # target, THIRD-PARTY: the licence texts of the crates compiled in, from cargo's registry.
 assets: static
 	rm -rf $(ASSETS) && mkdir -p $(ASSETS)/completions
 	for target in $(TARGETS); do \
-		python3 tests/crates.py third-party $$target > target/$$target/release/THIRD-PARTY || exit 1; \
+		python3 scripts/crates.py third-party $$target > target/$$target/release/THIRD-PARTY || exit 1; \
 	done
 	$(HOST_STATIC) man > $(ASSETS)/docspace-guest.1
 	gzip -9n < $(ASSETS)/docspace-guest.1 > $(ASSETS)/docspace-guest.1.gz
@@ -103,8 +103,8 @@ dist: assets dist-deps
 			| gzip -9n > dist/$$name.tar.gz || exit 1; \
 		$(CARGO) cyclonedx --format json --spec-version 1.5 --target $$target --no-build-deps \
 			--override-filename sbom || exit 1; \
-		python3 tests/crates.py sbom $$target sbom.json dist/$$name.cdx.json || exit 1; \
-		rm -f sbom.json; \
+		python3 scripts/crates.py sbom $$target sbom.json dist/$$name.cdx.json || exit 1; \
+		rm -f sbom.json tests/portal/sbom.json; \
 	done
 	cd dist && sha256sum docspace-guest-*.tar.gz docspace-guest-*.cdx.json > SHA256SUMS && cat SHA256SUMS
 
@@ -117,7 +117,7 @@ dist-deps:
 sign:
 	@test -n "$(SIGNING_KEY)" || { echo "usage: make sign SIGNING_KEY=path/to/private/key" >&2; exit 1; }
 	@test -s dist/SHA256SUMS || { echo "no dist/SHA256SUMS: make dist first" >&2; exit 1; }
-	@sh tests/need.sh ssh-keygen:openssh-client
+	@sh scripts/need.sh ssh-keygen:openssh-client
 	rm -f dist/SHA256SUMS.sig
 	ssh-keygen -Y sign -f "$(SIGNING_KEY)" -n file dist/SHA256SUMS
 
@@ -139,21 +139,21 @@ rpm: assets package-tools
 	mkdir -p dist
 	for target in $(TARGETS); do \
 		$(CARGO) generate-rpm --target $$target --output dist/ || exit 1; \
-		python3 tests/rpm-license.py dist/docspace-guest-$(VERSION)-1.$${target%%-*}.rpm \
+		python3 scripts/rpm-license.py dist/docspace-guest-$(VERSION)-1.$${target%%-*}.rpm \
 			/usr/share/licenses/docspace-guest || exit 1; \
 	done
 
 # The .deb installs, works and removes cleanly here; so does the x86_64 .rpm, into a
 # scratch root; the other packages' files and metadata.
 package-test: deb rpm
-	sh tests/packages.sh $(VERSION)
+	sh scripts/packages.sh $(VERSION)
 
 # What scanners read in the binaries (rust-audit-info), the SBOMs, THIRD-PARTY, and
 # make sign with a throwaway key.
 supply-test: dist
 	command -v rust-audit-info >/dev/null || $(CARGO) install --locked rust-audit-info
-	sh tests/supply.sh $(VERSION) $(TARGETS)
-	MAKE="$(MAKE)" sh tests/sign.sh
+	sh scripts/supply.sh $(VERSION) $(TARGETS)
+	MAKE="$(MAKE)" sh scripts/sign.sh
 
 # Builds this commit twice, in two directories, and compares the x86_64 binary and
 # archive byte for byte.
@@ -173,7 +173,7 @@ reproducible-check:
 
 # Speed, memory and requests against curl and the example's Node.js version.
 bench: static
-	@sh tests/need.sh curl:curl node:nodejs /usr/bin/time:time
+	@sh scripts/need.sh curl:curl node:nodejs /usr/bin/time:time
 	$(CARGO) build --release --locked --example bench
 	target/release/examples/bench target/x86_64-unknown-linux-musl/release/docspace-guest \
 		../shared/example/manage-guests.md

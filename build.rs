@@ -1,11 +1,11 @@
 //! The Mozilla roots (webpki-root-certs) as trust anchors, made here rather than at run
 //! time: the binary holds only what verification reads of a root (its subject, key and
 //! name constraints, a third of the certificate) and parses none of them at start.
-//! Written to $OUT_DIR/built_in_roots.rs, included by src/trust.rs.
+//! Written to $OUT_DIR/built_in_roots.rs, included by src/net/tls.rs.
 
 // Shared with the tool, which uses more of it than this script.
 #[allow(dead_code)]
-#[path = "src/der.rs"]
+#[path = "src/net/der.rs"]
 mod der;
 
 use std::fmt::Write as _;

@@ -1,29 +1,38 @@
-//! Where the portal is and what credential to send: from flags, then the environment.
+//! The options every command takes, and where the portal is and what credential to
+//! send: from those flags, then the environment.
 
-use std::fmt;
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::{Options, Verbosity};
 use crate::error::Error;
-use crate::url::Url;
+use crate::input;
+use crate::net::credential::Credential;
+use crate::net::url::Url;
+use crate::net::{Settings, roots};
+use crate::output::Verbosity;
 
-pub struct Settings {
-    pub portal: Url,
-    pub credential: Credential,
+/// The options every command takes: where the portal is and how to reach it, and
+/// what is printed. The parser fills them, with the flag table's defaults.
+#[derive(Debug)]
+pub struct Options {
+    pub url: Option<String>,
+    pub api_key_file: Option<PathBuf>,
+    pub allow_http: bool,
     pub timeout: Duration,
     pub retries: u32,
     pub max_wait: Duration,
-    /// From --ca-cert, read up front so a bad file stops the command before it sends.
-    pub extra_roots: Vec<ureq::tls::Certificate<'static>>,
+    pub ca_cert: Option<PathBuf>,
     pub verbosity: Verbosity,
     pub json: bool,
+    pub dry_run: bool,
+    /// `--csv`: list, review and access write CSV instead of the table.
+    pub csv: bool,
 }
 
 /// Reads what `options` leave open from the environment, and checks it all before
 /// anything is sent.
-pub fn resolve(options: Options) -> Result<Settings, Error> {
-    let portal = portal_url(options.url)?;
+pub fn resolve(options: &Options) -> Result<Settings, Error> {
+    let portal = portal_url(options.url.clone())?;
     if !portal.https && !portal.is_loopback() && !options.allow_http {
         return Err(Error::Usage(format!(
             "refusing to send the credential in clear text to {}: use https://, \
@@ -33,11 +42,10 @@ pub fn resolve(options: Options) -> Result<Settings, Error> {
     }
     let credential = match &options.api_key_file {
         Some(path) => Credential::from_file(path)?,
-        None => match env("DOCSPACE_API_KEY")? {
-            Some(value) if !value.trim().is_empty() => Credential::new(
-                crate::input::clean_secret(&value).to_string(),
-                "DOCSPACE_API_KEY",
-            )?,
+        None => match input::env("DOCSPACE_API_KEY")? {
+            Some(value) if !value.trim().is_empty() => {
+                Credential::new(input::clean_secret(&value).to_string(), "DOCSPACE_API_KEY")?
+            }
             _ => {
                 return Err(Error::Usage(
                     "no credential: set DOCSPACE_API_KEY or use --api-key-file PATH".into(),
@@ -46,7 +54,7 @@ pub fn resolve(options: Options) -> Result<Settings, Error> {
         },
     };
     let extra_roots = match &options.ca_cert {
-        Some(path) => crate::tls::read_ca_file(path)?,
+        Some(path) => roots::read_ca_file(path)?,
         None => Vec::new(),
     };
     Ok(Settings {
@@ -56,29 +64,14 @@ pub fn resolve(options: Options) -> Result<Settings, Error> {
         retries: options.retries,
         max_wait: options.max_wait,
         extra_roots,
-        verbosity: options.verbosity,
-        json: options.json,
+        trace: options.verbosity == Verbosity::Verbose,
     })
-}
-
-/// A variable of the environment, `None` when unset. One set to bytes that are not
-/// UTF-8 is an error naming it: skipping it would fall back to another variable (or to
-/// none) and send the key where the user did not mean it to go.
-pub fn env(name: &str) -> Result<Option<String>, Error> {
-    match std::env::var_os(name) {
-        None => Ok(None),
-        Some(value) => value.into_string().map(Some).map_err(|_| {
-            Error::Usage(format!(
-                "{name} is set but is not valid UTF-8 text: correct it or unset it"
-            ))
-        }),
-    }
 }
 
 fn portal_url(flag: Option<String>) -> Result<Url, Error> {
     let from_env = |name: &'static str| -> Result<Option<(String, &'static str)>, Error> {
-        Ok(env(name)?
-            .map(|v| crate::input::unquote(v.trim()).to_string())
+        Ok(input::env(name)?
+            .map(|v| input::unquote(v.trim()).to_string())
             .filter(|v| !v.is_empty())
             .map(|v| (v, name)))
     };
@@ -104,146 +97,4 @@ fn portal_url(flag: Option<String>) -> Result<Url, Error> {
     // "/api/2.0/…" can be appended.
     url.path = url.path.trim_end_matches('/').to_string();
     Ok(url)
-}
-
-/// An API key, OAuth token, login token or ready-made Authorization value.
-/// It has no `Display`, and its `Debug` is redacted, so it cannot reach output by accident.
-pub struct Credential(String);
-
-impl fmt::Debug for Credential {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Credential(<redacted>)")
-    }
-}
-
-impl Credential {
-    /// `source` names where the value came from, for the error message; the value
-    /// itself never goes into a message.
-    pub fn new(value: String, source: &str) -> Result<Credential, Error> {
-        if value.is_empty() {
-            return Err(Error::Usage(format!(
-                "the credential from {source} is empty"
-            )));
-        }
-        if !value.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
-            return Err(Error::Usage(format!(
-                "the credential from {source} has a character that is not printable ASCII \
-                 inside it: it must hold only the key"
-            )));
-        }
-        Ok(Credential(value))
-    }
-
-    fn from_file(path: &Path) -> Result<Credential, Error> {
-        let shown = path.display();
-        if path != Path::new("-") {
-            warn_if_others_can_read(path);
-        }
-        let value = crate::input::read_secret(path)?;
-        Credential::new(value, &format!("--api-key-file {shown}"))
-    }
-
-    /// The `Authorization` header value. DocSpace picks the handler by its form:
-    /// an `sk-` key without `Bearer ` is rejected, a login token must go raw.
-    pub fn authorization(&self) -> String {
-        let value = &self.0;
-        if value.starts_with("Bearer ") || value.starts_with("Basic ") {
-            value.clone()
-        } else if value.starts_with("sk-") || is_jwt(value) {
-            format!("Bearer {value}")
-        } else {
-            value.clone()
-        }
-    }
-
-    /// An API key (`sk-`), the kind of credential that has scopes.
-    pub fn is_api_key(&self) -> bool {
-        self.0.trim_start_matches("Bearer ").starts_with("sk-")
-    }
-
-    /// For traces: the scheme, the `sk-` prefix and the last four characters of a
-    /// long secret, enough to tell which key went, too little to use it.
-    pub fn redacted_authorization(&self) -> String {
-        let header = self.authorization();
-        let (scheme, secret) = match header.split_once(' ') {
-            Some((scheme, secret)) => (format!("{scheme} "), secret),
-            None => (String::new(), header.as_str()),
-        };
-        let prefix = if secret.starts_with("sk-") { "sk-" } else { "" };
-        let tail = if secret.len() >= 24 {
-            &secret[secret.len() - 4..]
-        } else {
-            ""
-        };
-        format!("{scheme}{prefix}…{tail}")
-    }
-}
-
-fn is_jwt(value: &str) -> bool {
-    let parts: Vec<&str> = value.split('.').collect();
-    parts.len() == 3
-        && parts.iter().all(|part| {
-            !part.is_empty()
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        })
-}
-
-#[cfg(unix)]
-fn warn_if_others_can_read(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.is_file()
-        && meta.permissions().mode() & 0o044 != 0
-    {
-        crate::output::warn(&format!(
-            "{} can be read by other users; run: chmod 600 {}",
-            path.display(),
-            path.display()
-        ));
-    }
-}
-
-#[cfg(not(unix))]
-fn warn_if_others_can_read(_path: &Path) {}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn auth(value: &str) -> String {
-        Credential::new(value.into(), "test")
-            .unwrap()
-            .authorization()
-    }
-
-    #[test]
-    fn authorization_follows_the_servers_rules() {
-        let key = format!("sk-{}", "a1".repeat(32));
-        assert_eq!(auth(&key), format!("Bearer {key}"));
-        assert_eq!(auth("eyJh.eyJz.c2ln"), "Bearer eyJh.eyJz.c2ln");
-        assert_eq!(auth("Bearer abc"), "Bearer abc");
-        assert_eq!(auth("Basic dTpw"), "Basic dTpw");
-        assert_eq!(auth("opaque-login-token"), "opaque-login-token");
-    }
-
-    #[test]
-    fn redaction_keeps_only_a_hint() {
-        let key = format!("sk-{}beef", "0".repeat(60));
-        let shown = Credential::new(key.clone(), "t")
-            .unwrap()
-            .redacted_authorization();
-        assert_eq!(shown, "Bearer sk-…beef");
-        let short = Credential::new("tok".into(), "t").unwrap();
-        assert_eq!(short.redacted_authorization(), "…");
-        assert_eq!(format!("{short:?}"), "Credential(<redacted>)");
-    }
-
-    #[test]
-    fn refuses_values_that_would_break_the_header() {
-        for bad in ["", "sk-1\nsk-2", "sk-\u{e9}"] {
-            assert!(Credential::new(bad.into(), "t").is_err(), "{bad:?}");
-        }
-    }
 }

@@ -24,18 +24,68 @@ pub enum Error {
     OutputClosed,
 }
 
-impl Error {
-    /// The exit codes listed in `--help` and the README.
-    pub fn exit_code(&self) -> i32 {
+/// The exit codes, each defined here once with what it means: errors map to them,
+/// and `--help` and the man page list them (a test holds the README to `--help`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    Failed = 1,
+    Usage = 2,
+    Network = 3,
+    Denied = 4,
+    Partial = 5,
+    Later = 6,
+}
+
+impl Exit {
+    /// In the order `--help` lists them.
+    pub const ALL: [Exit; 7] = [
+        Exit::Ok,
+        Exit::Failed,
+        Exit::Usage,
+        Exit::Network,
+        Exit::Denied,
+        Exit::Partial,
+        Exit::Later,
+    ];
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn meaning(self) -> &'static str {
         match self {
-            Error::OutputClosed => 0,
-            Error::Server(_) | Error::Local(_) => 1,
-            Error::Usage(_) => 2,
-            Error::Network(_) => 3,
-            Error::Denied(_) => 4,
-            Error::Partial(_) => 5,
-            Error::Later(_) => 6,
+            Exit::Ok => "ok",
+            Exit::Failed => {
+                "the portal refused or answered something unusable, or local I/O failed"
+            }
+            Exit::Usage => "usage or invalid input (nothing was sent)",
+            Exit::Network => "network, TLS or timeout",
+            Exit::Denied => "authentication or permission refused (401/403)",
+            Exit::Partial => "partly done (some items of a batch failed)",
+            Exit::Later => {
+                "the portal asked to wait longer than --max-wait (rate limit): run again later"
+            }
         }
+    }
+}
+
+impl Error {
+    pub fn exit(&self) -> Exit {
+        match self {
+            Error::OutputClosed => Exit::Ok,
+            Error::Server(_) | Error::Local(_) => Exit::Failed,
+            Error::Usage(_) => Exit::Usage,
+            Error::Network(_) => Exit::Network,
+            Error::Denied(_) => Exit::Denied,
+            Error::Partial(_) => Exit::Partial,
+            Error::Later(_) => Exit::Later,
+        }
+    }
+
+    /// The process's exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        i32::from(self.exit().code())
     }
 }
 
@@ -87,6 +137,31 @@ impl From<std::io::Error> for Error {
             Error::OutputClosed
         } else {
             Error::Local(format!("cannot write the output: {err}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_exit_code_is_listed_once_in_order() {
+        for (i, exit) in Exit::ALL.iter().enumerate() {
+            assert_eq!(usize::from(exit.code()), i, "{exit:?}");
+        }
+        let errors = [
+            Error::Usage(String::new()),
+            Error::Server(String::new()),
+            Error::Local(String::new()),
+            Error::Network(String::new()),
+            Error::Denied(String::new()),
+            Error::Partial(String::new()),
+            Error::Later(String::new()),
+            Error::OutputClosed,
+        ];
+        for error in errors {
+            assert!(Exit::ALL.contains(&error.exit()), "{error:?}");
         }
     }
 }

@@ -357,6 +357,20 @@ pub fn is_email(text: &str) -> bool {
     }
 }
 
+/// A variable of the environment, `None` when unset. One set to bytes that are not
+/// UTF-8 is an error naming it: skipping it would fall back to another variable (or to
+/// none) and send the key where the user did not mean it to go.
+pub fn env(name: &str) -> Result<Option<String>, Error> {
+    match std::env::var_os(name) {
+        None => Ok(None),
+        Some(value) => value.into_string().map(Some).map_err(|_| {
+            Error::Usage(format!(
+                "{name} is set but is not valid UTF-8 text: correct it or unset it"
+            ))
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,67 +7,19 @@ pub mod commands;
 pub mod error;
 
 /// How `main` writes an error: on stderr, after the tool's name, made inert.
-pub use output::notice;
+pub use output::terminal::notice;
 
 /// Public for the test portal (tests/portal), which writes its dates with `format_utc`.
 #[doc(hidden)]
 pub mod date;
 
-mod answers;
-mod api;
-mod batch;
 mod config;
-mod der;
-mod docs;
-mod flags;
 mod html;
 mod input;
-mod lifecycle;
-mod link;
-mod list;
-mod logins;
+mod net;
 mod output;
-mod proxy;
-mod release;
-mod retry;
-mod revoke;
-mod rooms;
-mod tls;
-mod trust;
-mod url;
+mod portal;
 
-/// What the fuzz targets in `fuzz/` feed arbitrary input to, and nothing more: the
-/// readers of what servers answer and users type. Not an API.
+/// What the fuzz targets in `fuzz/` feed arbitrary input to. Not an API.
 #[doc(hidden)]
-pub mod fuzzing {
-    pub mod answers {
-        pub use crate::answers::{
-            approved_guest, delete_refusal, is_access_denied, refusal, server_message,
-            success_envelope, unexpected,
-        };
-    }
-    pub mod api {
-        pub use crate::api::Reply;
-    }
-    pub mod html {
-        pub use crate::html::decode;
-    }
-    pub mod input {
-        pub use crate::input::{Target, clean_secret, decode, guid, is_email, parse_list, target};
-    }
-    pub mod link {
-        pub use crate::link::{GuestLink, parse};
-    }
-    pub mod list {
-        pub use crate::list::Pager;
-    }
-    pub mod release {
-        pub use crate::release::rule_for;
-    }
-    pub mod retry {
-        pub use crate::retry::{describe, retry_after_delay, until, wait};
-    }
-    pub mod url {
-        pub use crate::url::Url;
-    }
-}
+pub mod fuzzing;

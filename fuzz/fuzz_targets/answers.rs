@@ -4,7 +4,7 @@
 #![no_main]
 
 use docspace_guest::fuzzing::answers;
-use docspace_guest::fuzzing::api::Reply;
+use docspace_guest::fuzzing::http::Reply;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = answers::server_message(&reply.body);
     let _ = answers::is_access_denied(&reply);
-    let _ = answers::delete_refusal(&reply, 1).to_string();
+    let _ = answers::removal_refusal(&reply, 1).to_string();
     let _ = answers::refusal("the guest list", &reply).to_string();
     let _ = answers::unexpected("delete", &reply).to_string();
     if let Some(guest) = answers::approved_guest(&reply) {

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use docspace_guest::fuzzing::list::Pager;
+use docspace_guest::fuzzing::people::Pager;
 use libfuzzer_sys::fuzz_target;
 
 const PAGE_SIZE: usize = 4;

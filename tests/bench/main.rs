@@ -10,16 +10,13 @@
 //! functions `defaults`, `file` and `dir` run the flow with the three kinds of trust
 //! (`dir TOOL`), for hyperfine or valgrind against another build of the tool.
 
-#[path = "../portal/mod.rs"]
-mod portal;
-
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use portal::{Portal, Role};
+use fake_portal::{FakePortal, Role};
 
 const FLOW_RUNS: usize = 30;
 const STARTUP_RUNS: usize = 200;
@@ -56,7 +53,7 @@ fn main() {
 
 /// The `run` flow (approve with a full link, then delete) three ways.
 fn flow(tool: &Path, example_md: &Path, work: &Path, report: &mut String) {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     // Only so that the example's raw key and missing confirm header get through.
     demo.portal.set_lenient(true);
     let url = demo.portal.url();
@@ -219,9 +216,9 @@ type Trust = (
 fn https_flow(tool: &Path, work: &Path, report: &mut String) {
     let tls = work.join("tls");
     std::fs::create_dir_all(&tls).unwrap();
-    let openssl = |args: &[&str]| portal::openssl(&tls, args);
-    let ec = portal::EC_KEY;
-    portal::make_ca(&tls, "bench CA");
+    let openssl = |args: &[&str]| fake_portal::openssl(&tls, args);
+    let ec = fake_portal::EC_KEY;
+    fake_portal::make_ca(&tls, "bench CA");
     openssl(
         &[
             &["req", "-subj", "/CN=portal"][..],
@@ -269,7 +266,7 @@ fn https_flow(tool: &Path, work: &Path, report: &mut String) {
     let hash = openssl(&["x509", "-hash", "-noout", "-in", "ca.pem"]);
     std::fs::copy(&ca, dir.join(format!("{hash}.0"))).unwrap();
 
-    let portal = Portal::start_tls(portal::http::tls_config(
+    let portal = FakePortal::start_tls(fake_portal::http::tls_config(
         &std::fs::read(tls.join("leaf.pem")).unwrap(),
         &std::fs::read(tls.join("leaf.key")).unwrap(),
     ));
@@ -451,7 +448,7 @@ fn version(program: &std::ffi::OsStr) -> Command {
 
 /// 10,000 guests listed and deleted, and 200 approvals one process each.
 fn scale(tool: &Path, work: &Path, report: &mut String) {
-    let portal = Portal::start();
+    let portal = FakePortal::start();
     let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
     let key = portal.add_api_key(&admin, &["*:write"]);
     let key_file = write(work, "scale-key", &key);
@@ -646,7 +643,7 @@ fn target(report: &mut String, what: &str, met: bool) {
 
 /// The tool with `args`, for `portal`, the key read from `key_file`, in a cleared
 /// environment.
-fn tool_command(tool: &Path, portal: &Portal, key_file: &Path, args: &[&str]) -> Command {
+fn tool_command(tool: &Path, portal: &FakePortal, key_file: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(tool);
     command
         .args(args)
@@ -701,7 +698,7 @@ fn machine(tool: &Path) -> String {
 /// history is read once, 100 events a request, whatever the number of guests.
 fn inactive(tool: &Path, work: &Path, report: &mut String) {
     const EVENTS: usize = 200_000;
-    let portal = Portal::start();
+    let portal = FakePortal::start();
     let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
     let key_file = write(
         work,
@@ -761,7 +758,7 @@ fn inactive(tool: &Path, work: &Path, report: &mut String) {
 }
 
 /// `SCALE` guests invited by `admin`.
-fn invite_many(portal: &Portal, admin: &str) -> Vec<String> {
+fn invite_many(portal: &FakePortal, admin: &str) -> Vec<String> {
     (0..SCALE)
         .map(|i| {
             portal.invite_guest(
@@ -779,7 +776,7 @@ fn invite_many(portal: &Portal, admin: &str) -> Vec<String> {
 fn rooms(tool: &Path, work: &Path, report: &mut String) {
     const ROOMS: usize = 1_000;
     const GUEST_ROOMS: usize = 5;
-    let portal = Portal::start();
+    let portal = FakePortal::start();
     let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
     let key_file = write(work, "rooms-key", &portal.add_api_key(&admin, &["*:write"]));
     let guests: Vec<String> = (0..SCALE)
@@ -794,7 +791,7 @@ fn rooms(tool: &Path, work: &Path, report: &mut String) {
         .collect();
     let per_room = SCALE / ROOMS;
     for r in 0..ROOMS {
-        let room = portal.add_room(&admin, &format!("Room {r}"), portal::RoomType::Custom);
+        let room = portal.add_room(&admin, &format!("Room {r}"), fake_portal::RoomType::Custom);
         for guest in &guests[r * per_room..(r + 1) * per_room] {
             portal.add_member(room, guest, 2, &admin);
         }
@@ -813,8 +810,9 @@ fn rooms(tool: &Path, work: &Path, report: &mut String) {
         let before = portal.requests().len();
         let used = measure(&mut ours(args));
         let requests = portal.requests()[before..].to_vec();
-        let count =
-            |keep: &dyn Fn(&portal::Request) -> bool| requests.iter().filter(|r| keep(r)).count();
+        let count = |keep: &dyn Fn(&fake_portal::Request) -> bool| {
+            requests.iter().filter(|r| keep(r)).count()
+        };
         let pages = count(&|r| r.path == "/api/2.0/files/rooms");
         let members = count(&|r| r.method == "GET" && r.path.ends_with("/share"));
         let puts = count(&|r| r.method == "PUT");

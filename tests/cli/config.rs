@@ -2,12 +2,12 @@
 //! (plain http only on loopback), the key from a variable, a file or stdin, and the key
 //! kept out of every output.
 
-use crate::portal::Portal;
 use crate::util::{Tool, api_requests, flow, tool, tool_as, tool_for, write_key};
+use fake_portal::FakePortal;
 
 #[test]
 fn bad_input_is_refused_before_anything_is_sent() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let link = demo.portal.full_url(&demo.link);
     let cases: [(&[&str], &str); 8] = [
         (&["delete", "not-a-guid"], "'not-a-guid' is not a guest ID"),
@@ -33,7 +33,7 @@ fn bad_input_is_refused_before_anything_is_sent() {
 
 #[test]
 fn missing_url_or_key_names_what_to_set() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     tool(&["delete", &demo.guest])
         .env("DOCSPACE_API_KEY", &demo.admin_key)
         .run()
@@ -47,7 +47,7 @@ fn missing_url_or_key_names_what_to_set() {
 
 #[test]
 fn plain_http_is_only_for_loopback() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     tool_for(&demo, &["delete", &demo.guest])
         .env("DOCSPACE_URL", "http://portal.example.com")
         .run()
@@ -56,7 +56,7 @@ fn plain_http_is_only_for_loopback() {
 
 #[test]
 fn the_portal_address_may_come_from_docspace_api_host_with_a_slash() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let mine = demo.portal.own_guest(&demo.admin, "m@example.com");
     let out = tool(&["delete", &mine])
         .env("DOCSPACE_API_HOST", &format!("{}/", demo.portal.url()))
@@ -68,7 +68,7 @@ fn the_portal_address_may_come_from_docspace_api_host_with_a_slash() {
 
 #[test]
 fn the_key_can_come_from_a_file_or_stdin() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let a = demo.portal.own_guest(&demo.admin, "a@example.com");
     let b = demo.portal.own_guest(&demo.admin, "b@example.com");
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -102,7 +102,7 @@ fn the_key_can_come_from_a_file_or_stdin() {
 
 #[test]
 fn key_files_and_variables_with_stray_characters_work_or_are_refused_clearly() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let key = demo.admin_key.clone();
     let whoami = |tool: Tool| {
         let out = tool.env("DOCSPACE_URL", &demo.portal.url()).run();
@@ -178,7 +178,7 @@ fn key_files_and_variables_with_stray_characters_work_or_are_refused_clearly() {
 
 #[test]
 fn the_key_never_appears_in_any_output_even_verbose() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let short = demo.portal.short_url(&demo.link);
     let out = flow(&demo, "run", &short, &["-v"]).run();
     out.assert_exit(0);

@@ -6,12 +6,12 @@ use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
-use crate::portal::{Answer, Portal, Role};
 use crate::util::{api_requests, crowd, flow, json_of, tool_for, write_temp};
+use fake_portal::{Answer, FakePortal, Role};
 
 #[test]
 fn delete_sends_ids_lowercased_once_each_in_one_request() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let a = demo.portal.own_guest(&demo.admin, "a@example.com");
     let b = demo.portal.own_guest(&demo.admin, "b@example.com");
     let out = tool_for(&demo, &["delete", &a.to_uppercase(), &b, &a]).run();
@@ -166,7 +166,7 @@ fn dry_run_sends_no_write() {
     );
     assert_eq!(crowd.portal.guest_list(&crowd.admin).len(), 3);
 
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let short = demo.portal.short_url(&demo.link);
     let out = flow(&demo, "run", &short, &["--dry-run", "--json"]).run();
     out.assert_exit(0);
@@ -220,7 +220,7 @@ fn json_lines_carry_op_ok_status_and_data() {
     );
     out.assert_stderr_has("1 of 2");
 
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let link = demo.portal.full_url(&demo.link);
     let out = flow(&demo, "approve", &link, &["--json"]).run();
     out.assert_exit(0);

@@ -1,5 +1,6 @@
-//! The documentation: --help and --version, the man page, the shell completions, and the
-//! README.md and docs/ in step with --help, and their links.
+//! The documentation: --help and --version, the man page, the shell completions,
+//! README.md and docs/ in step with --help, their links, and docs/architecture.md's map
+//! of the modules.
 
 use std::process::Command;
 
@@ -348,4 +349,38 @@ fn relative_links_lead_somewhere() {
         }
     }
     assert!(links >= 10, "only {links} relative links found");
+}
+
+/// docs/architecture.md's module map names every module under src/, and nothing else.
+#[test]
+fn the_architecture_maps_every_module() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let map = std::fs::read_to_string(format!("{root}/docs/architecture.md")).unwrap();
+    let mut modules = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(format!("{root}/src"))];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let relative = path.strip_prefix(root).unwrap().to_str().unwrap();
+                modules.push(relative.to_string());
+            }
+        }
+    }
+    assert!(modules.len() > 20, "{modules:?}");
+    for module in &modules {
+        assert!(
+            map.contains(&format!("- `{module}`: ")),
+            "docs/architecture.md's module map lacks {module}"
+        );
+    }
+    for line in map.lines().filter(|l| l.starts_with("- `src/")) {
+        let named = line.trim_start_matches("- `").split('`').next().unwrap();
+        assert!(
+            modules.iter().any(|m| m == named),
+            "docs/architecture.md maps {named}, which is not in src/"
+        );
+    }
 }

@@ -3,12 +3,12 @@
 
 use serde_json::json;
 
-use crate::portal::Portal;
 use crate::util::{RELEASE_CHECK, api_requests, flow, json_of, tool_as, tool_for};
+use fake_portal::FakePortal;
 
 #[test]
 fn run_prints_the_examples_output_and_sends_what_docspace_needs() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let short = demo.portal.short_url(&demo.link);
     let out = flow(&demo, "run", &short, &[]).run();
     out.assert_exit(0);
@@ -80,7 +80,7 @@ fn run_prints_the_examples_output_and_sends_what_docspace_needs() {
 
 #[test]
 fn every_link_form_sends_the_same_confirm_header() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let forms = [
         demo.portal.full_url(&demo.link),
         demo.link.query(),
@@ -109,7 +109,7 @@ fn every_link_form_sends_the_same_confirm_header() {
 
 #[test]
 fn approve_quiet_prints_only_the_id_and_run_quiet_too() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let link = demo.portal.full_url(&demo.link);
     let out = flow(&demo, "approve", &link, &["-q"]).run();
     out.assert_exit(0);
@@ -124,7 +124,7 @@ fn approve_quiet_prints_only_the_id_and_run_quiet_too() {
 
 #[test]
 fn an_email_that_is_not_the_links_guest_is_warned_about() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let link = demo.portal.full_url(&demo.link);
     let out = tool_for(
         &demo,
@@ -154,7 +154,7 @@ fn an_email_that_is_not_the_links_guest_is_warned_about() {
 
 #[test]
 fn a_login_token_goes_raw_and_works() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let token = demo.portal.add_login_token(&demo.admin);
     let link = demo.portal.full_url(&demo.link);
     let out = tool_as(

@@ -8,8 +8,8 @@ use std::os::unix::ffi::OsStrExt;
 
 use serde_json::json;
 
-use crate::portal::{self, Answer, Paging, Portal, Role};
 use crate::util::{Outcome, api_requests, crowd, json_of, tool, tool_as, write_temp};
+use fake_portal::{self, Answer, FakePortal, Paging, Role};
 
 /// What a terminal acts on: C0 and C1 controls, DEL, the bidirectional overrides.
 fn assert_inert(out: &Outcome) {
@@ -30,7 +30,7 @@ const REVERSED: &str = "\u{202e}moc.live\u{85}\u{7f}";
 
 #[test]
 fn names_from_the_portal_reach_no_terminal_as_controls() {
-    let portal = Portal::start();
+    let portal = FakePortal::start();
     let admin = portal.add_user(Role::Admin, TITLE, "Admin", "mal@example.com");
     let key = portal.add_api_key(&admin, &["accounts:read", "accounts:write"]);
     let eve = portal.invite_guest(&admin, CLEAR, REVERSED, "eve@example.com");
@@ -97,7 +97,7 @@ fn names_from_the_portal_reach_no_terminal_as_controls() {
 
 #[test]
 fn a_portals_error_message_and_entities_reach_no_terminal_as_controls() {
-    let portal = Portal::start();
+    let portal = FakePortal::start();
     let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
     let key = portal.add_api_key(&admin, &["accounts:read"]);
     let body = json!({ "error": { "message": "\u{1b}[2J\u{9b}31m gone" }, "status": 1, "statusCode": 400 });
@@ -105,7 +105,7 @@ fn a_portals_error_message_and_entities_reach_no_terminal_as_controls() {
         "/api/2.0/people/filter",
         0,
         1,
-        Answer::Send(portal::Response::json(400, &body)),
+        Answer::Send(fake_portal::Response::json(400, &body)),
     );
     let out = tool_as(&portal, &key, &["list"]).run();
     out.assert_error(1, "\\x1b[2J\\u{9b}31m gone");
@@ -117,7 +117,7 @@ fn a_portals_error_message_and_entities_reach_no_terminal_as_controls() {
         "/api/2.0/people/@self",
         0,
         1,
-        Answer::Send(portal::Response::json(200, &me)),
+        Answer::Send(fake_portal::Response::json(200, &me)),
     );
     let out = tool_as(&portal, &key, &["whoami", "--verbose"]).run();
     out.assert_exit(0);
@@ -128,7 +128,8 @@ fn a_portals_error_message_and_entities_reach_no_terminal_as_controls() {
 #[test]
 fn a_retry_after_of_any_size_is_a_real_wait_and_the_summary_survives() {
     let crowd = crowd(3);
-    let huge = portal::Response::new(429, "").with_header("Retry-After", "9223372036854775807");
+    let huge =
+        fake_portal::Response::new(429, "").with_header("Retry-After", "9223372036854775807");
     crowd
         .portal
         .fault("/api/2.0/people/guests", 1, 1, Answer::Send(huge));
@@ -158,7 +159,7 @@ fn a_retry_after_of_any_size_is_a_real_wait_and_the_summary_survives() {
         &["60.5"],
         &["Sun, 06 Nov 9999 08:49:37 GMT"],
     ] {
-        let mut answer = portal::Response::new(503, "");
+        let mut answer = fake_portal::Response::new(503, "");
         for value in values {
             answer = answer.with_header("Retry-After", *value);
         }
@@ -173,7 +174,7 @@ fn a_retry_after_of_any_size_is_a_real_wait_and_the_summary_survives() {
     }
 
     // Not a number nor a date: no Retry-After, so the usual backoff and a retry.
-    let garbage = portal::Response::new(503, "").with_header("Retry-After", "soon, maybe");
+    let garbage = fake_portal::Response::new(503, "").with_header("Retry-After", "soon, maybe");
     crowd
         .portal
         .fault("/api/2.0/people/@self", 0, 1, Answer::Send(garbage));
@@ -225,7 +226,7 @@ fn a_total_the_portal_never_reaches_ends_at_the_short_page() {
 
 #[test]
 fn endless_or_huge_files_are_refused_by_their_limit() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let url = demo.portal.url();
     let out = tool(&["delete", "--from", "/dev/zero"])
         .env("DOCSPACE_URL", &url)
@@ -257,7 +258,7 @@ fn endless_or_huge_files_are_refused_by_their_limit() {
 
 #[test]
 fn a_key_file_may_be_a_pipe() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let fifo = write_temp("key-fifo-dir", "").with_file_name("key-fifo");
     let _ = std::fs::remove_file(&fifo);
     let made = std::process::Command::new("mkfifo")
@@ -278,7 +279,7 @@ fn a_key_file_may_be_a_pipe() {
 
 #[test]
 fn a_variable_that_is_not_utf8_is_named_never_skipped() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let not_utf8 = OsStr::from_bytes(b"http://\xff.example");
     let out = tool(&["whoami"])
         .env_os("DOCSPACE_URL", not_utf8)
@@ -304,7 +305,7 @@ fn a_variable_that_is_not_utf8_is_named_never_skipped() {
 
 #[test]
 fn local_inputs_too_large_for_a_request_are_usage_errors() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let long = format!("{}@example.com", "a".repeat(100_000));
     let big = "x".repeat(100_000);
     for (args, needle) in [
@@ -337,7 +338,7 @@ fn local_inputs_too_large_for_a_request_are_usage_errors() {
 
 #[test]
 fn an_answer_that_breaks_http_is_the_portals_fault() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let twice = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 40\r\n\r\n{}".to_vec();
     demo.portal
         .fault("/api/2.0/people/@self", 0, 1, Answer::Raw(twice));

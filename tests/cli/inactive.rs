@@ -6,11 +6,11 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
-use crate::portal::{
+use crate::util::{Crowd, Outcome, crowd, json_of, tool_as};
+use fake_portal::{
     Answer, FAILED, Hidden, LOGOUT, Paging, Release, Request, Response, Role, SESSION_STARTED,
     SIGN_IN_VIA_API, SIGN_IN_VIA_SSO,
 };
-use crate::util::{Crowd, Outcome, crowd, json_of, tool_as};
 
 const HISTORY: &str = "/api/2.0/security/audit/login/filter";
 const DAY: u64 = 86_400;
@@ -53,7 +53,7 @@ impl Site for Crowd {
         for i in 0..n {
             let ago = Duration::from_secs(60 + i * days * DAY / n.max(1));
             self.portal
-                .login_event(&self.admin, ago, crate::portal::SIGN_IN);
+                .login_event(&self.admin, ago, fake_portal::SIGN_IN);
         }
     }
 
@@ -400,9 +400,9 @@ fn the_cutoff_is_an_instant_compared_in_each_events_own_offset() {
         let hour = Duration::from_secs(3600);
         let ninety = Duration::from_secs(90 * DAY);
         site.portal
-            .login_event(&before, ninety + hour * 2, crate::portal::SIGN_IN);
+            .login_event(&before, ninety + hour * 2, fake_portal::SIGN_IN);
         site.portal
-            .login_event(&after, ninety - hour * 2, crate::portal::SIGN_IN);
+            .login_event(&after, ninety - hour * 2, fake_portal::SIGN_IN);
         site.history_since(120);
         let outcome = site.tool(&["review", "--inactive", "90", "-q"]).run();
         outcome.assert_exit(0);

@@ -2,12 +2,12 @@
 
 use serde_json::{Value, json};
 
-use crate::portal::{Answer, Portal, Request, Role};
 use crate::util::{Outcome, Tool, crowd, json_of, tool_as, write_temp};
+use fake_portal::{Answer, FakePortal, Request, Role};
 
 /// Guests of every kind a clean-up policy looks at, invited by the admin unless said.
 struct Estate {
-    portal: Portal,
+    portal: FakePortal,
     admin: String,
     admin_key: String,
     room_key: String,
@@ -30,7 +30,7 @@ struct Estate {
 }
 
 fn estate() -> Estate {
-    let portal = Portal::start();
+    let portal = FakePortal::start();
     let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
     let admin_key = portal.add_api_key(&admin, &["accounts:read", "accounts:write"]);
     let room_admin = portal.add_user(Role::RoomAdmin, "Rita", "Rooms", "rita@example.com");

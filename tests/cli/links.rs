@@ -3,12 +3,12 @@
 
 use serde_json::json;
 
-use crate::portal::{Portal, Role};
 use crate::util::{api_requests, crowd, flow, json_of, tool_as};
+use fake_portal::{FakePortal, Role};
 
 #[test]
 fn a_link_for_another_portal_is_refused_before_anything_is_sent() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let elsewhere = [
         format!("https://evil.example/s/{}", demo.link.short),
         format!(
@@ -26,7 +26,7 @@ fn a_link_for_another_portal_is_refused_before_anything_is_sent() {
 
 #[test]
 fn an_unknown_short_link_stops_after_the_redirect_to_the_start_page() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let link = format!("{}/s/AAAAAAAAAAAAAAA", demo.portal.url());
     let out = flow(&demo, "run", &link, &[]).run();
     out.assert_error(2, "unknown or expired");
@@ -37,7 +37,7 @@ fn an_unknown_short_link_stops_after_the_redirect_to_the_start_page() {
 
 #[test]
 fn an_expired_link_is_named_as_the_cause_and_nothing_is_deleted() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     demo.portal.expire_link(&demo.link);
     let link = demo.portal.short_url(&demo.link);
     let out = flow(&demo, "run", &link, &[]).run();
@@ -61,7 +61,7 @@ fn an_expired_link_is_named_as_the_cause_and_nothing_is_deleted() {
 
 #[test]
 fn malformed_links_are_usage_errors() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let base = demo.portal.url();
     for (link, says) in [
         (

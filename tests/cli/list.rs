@@ -4,8 +4,8 @@ use std::process::Command;
 
 use serde_json::json;
 
-use crate::portal::Role;
 use crate::util::{crowd, json_of};
+use fake_portal::Role;
 
 #[test]
 fn list_pages_through_250_guests_on_one_connection() {

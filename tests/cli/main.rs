@@ -2,13 +2,11 @@
 //! wire, what was printed, and the exit code. One test binary, a module per area;
 //! `util` runs the binary and holds the assertions on what it printed.
 
-#[path = "../portal/mod.rs"]
-mod portal;
 mod util;
 
 mod config; // input checks, the portal address, API keys and secrets
 mod delete; // delete in batches: --dry-run, --json, --permanent, interruptions
-mod docs; // --help, --version, the man page, completions, the README
+mod docs; // --help, --version, the man page, completions, the README, the module map
 mod flow; // the example's run and approve
 mod from_files; // the list files --from reads
 mod hostile; // what hostile portals, guests, environments and files can and cannot do

@@ -3,15 +3,19 @@
 
 use std::process::{Command, Stdio};
 
-use crate::portal::{self, Answer, Portal, Request};
-use crate::util::{api_requests, crowd, flow, tool_for, write_temp};
+use crate::util::{api_requests, crowd, flow, tool_for, whoami_with_a_head_of, write_temp};
+use fake_portal::{self, Answer, FakePortal, Request};
 
 #[test]
 fn leading_429s_are_waited_out_as_retry_after_asks() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let mine = demo.portal.own_guest(&demo.admin, "m@example.com");
-    demo.portal
-        .fault("/api/2.0/people/guests", 0, 2, Portal::too_many_requests(1));
+    demo.portal.fault(
+        "/api/2.0/people/guests",
+        0,
+        2,
+        FakePortal::too_many_requests(1),
+    );
     let out = tool_for(&demo, &["delete", &mine]).run();
     out.assert_exit(0);
     assert_eq!(
@@ -33,12 +37,12 @@ fn leading_429s_are_waited_out_as_retry_after_asks() {
 
 #[test]
 fn a_rate_limit_with_an_empty_body_is_reported_not_a_crash() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     demo.portal.fault(
         "/api/2.0/people/guests",
         0,
         100,
-        Portal::too_many_requests(7),
+        FakePortal::too_many_requests(7),
     );
     let out = tool_for(&demo, &["delete", "--retries", "0", &demo.guest]).run();
     out.assert_exit(6);
@@ -54,7 +58,7 @@ fn a_retry_after_beyond_max_wait_stops_at_once_and_keeps_what_was_done() {
         "/api/2.0/people/guests",
         1,
         1000,
-        Portal::too_many_requests(3600),
+        FakePortal::too_many_requests(3600),
     );
     let file = write_temp("hour", crowd.guests.join("\n"));
     let started = std::time::SystemTime::now();
@@ -103,13 +107,13 @@ fn a_retry_after_beyond_max_wait_stops_at_once_and_keeps_what_was_done() {
 
 #[test]
 fn a_daily_cap_is_exit_6_after_one_request() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let mine = demo.portal.own_guest(&demo.admin, "m@example.com");
     demo.portal.fault(
         "/api/2.0/people/guests",
         0,
         100,
-        Portal::too_many_requests(86_400),
+        FakePortal::too_many_requests(86_400),
     );
     let out = tool_for(&demo, &["delete", &mine]).run();
     out.assert_error(6, "asks to wait 86400 s, until ");
@@ -120,7 +124,7 @@ fn a_daily_cap_is_exit_6_after_one_request() {
         "/api/2.0/people/email",
         0,
         100,
-        Portal::too_many_requests(600),
+        FakePortal::too_many_requests(600),
     );
     let out = tool_for(
         &demo,
@@ -145,10 +149,10 @@ fn a_daily_cap_is_exit_6_after_one_request() {
 
 #[test]
 fn a_retry_after_date_far_in_the_future_is_not_a_crash() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let mine = demo.portal.own_guest(&demo.admin, "m@example.com");
     // Found by fuzzing: such a date overflowed the clock and aborted the tool.
-    let answer = Answer::Send(portal::Response::new(429, "").with_header(
+    let answer = Answer::Send(fake_portal::Response::new(429, "").with_header(
         "Retry-After",
         "Sun, 06 Nov 13333333333333333994 08:49:37 GMT",
     ));
@@ -160,10 +164,11 @@ fn a_retry_after_date_far_in_the_future_is_not_a_crash() {
 
 #[test]
 fn an_html_503_is_retried_then_reported_without_a_crash() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let page = "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>";
-    let answer =
-        Answer::Send(portal::Response::new(503, page).with_header("Content-Type", "text/html"));
+    let answer = Answer::Send(
+        fake_portal::Response::new(503, page).with_header("Content-Type", "text/html"),
+    );
     demo.portal.fault("/api/2.0/people/guests", 0, 100, answer);
     let out = tool_for(&demo, &["delete", "--retries", "2", &demo.guest]).run();
     out.assert_exit(1);
@@ -174,14 +179,14 @@ fn an_html_503_is_retried_then_reported_without_a_crash() {
 
 #[test]
 fn other_4xx_are_never_retried() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let theirs = demo.portal.someone_elses_guest("t@example.com");
     tool_for(&demo, &["delete", &theirs]).run().assert_exit(4);
     demo.portal.fault(
         "/api/2.0/people/guests",
         0,
         1,
-        portal::invalid("userIds", "required"),
+        fake_portal::invalid("userIds", "required"),
     );
     tool_for(&demo, &["delete", &theirs]).run().assert_exit(1);
     assert_eq!(api_requests(&demo.portal).len(), 2);
@@ -189,10 +194,10 @@ fn other_4xx_are_never_retried() {
 
 #[test]
 fn a_portal_slower_than_the_timeout_is_exit_3() {
-    let demo = Portal::demo();
-    let slow = Portal::delayed(
+    let demo = FakePortal::demo();
+    let slow = FakePortal::delayed(
         std::time::Duration::from_secs(5),
-        Portal::too_many_requests(1),
+        FakePortal::too_many_requests(1),
     );
     demo.portal.fault("/api/2.0/people/guests", 0, 1, slow);
     let out = tool_for(
@@ -206,7 +211,7 @@ fn a_portal_slower_than_the_timeout_is_exit_3() {
 
 #[test]
 fn a_connection_closed_before_the_answer_is_retried() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let mine = demo.portal.own_guest(&demo.admin, "m@example.com");
     demo.portal
         .fault("/api/2.0/people/guests", 0, 1, Answer::Hangup);
@@ -218,7 +223,7 @@ fn a_connection_closed_before_the_answer_is_retried() {
 
 #[test]
 fn a_delete_whose_answer_was_lost_and_is_then_refused_says_it_may_be_done() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let mine = demo.portal.own_guest(&demo.admin, "m@example.com");
     // The portal removes the guest, but the answer never arrives; the retry is refused.
     demo.portal
@@ -233,7 +238,7 @@ fn a_delete_whose_answer_was_lost_and_is_then_refused_says_it_may_be_done() {
 
 #[test]
 fn an_answer_cut_off_in_the_middle_is_exit_1_and_not_retried() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let cut = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"response\":{\"id\"".to_vec();
     demo.portal
         .fault("/api/2.0/people/guests/share", 0, 1, Answer::Raw(cut));
@@ -245,7 +250,7 @@ fn an_answer_cut_off_in_the_middle_is_exit_1_and_not_retried() {
 
 #[test]
 fn a_200_without_the_expected_fields_is_not_a_success() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let link = demo.portal.full_url(&demo.link);
     for body in [
         "{not json",
@@ -256,7 +261,7 @@ fn a_200_without_the_expected_fields_is_not_a_success() {
             "/api/2.0/people/guests/share",
             0,
             1,
-            Answer::Send(portal::Response::new(200, body)),
+            Answer::Send(fake_portal::Response::new(200, body)),
         );
         flow(&demo, "run", &link, &[])
             .run()
@@ -266,7 +271,7 @@ fn a_200_without_the_expected_fields_is_not_a_success() {
         "/api/2.0/people/filter",
         0,
         1,
-        Answer::Send(portal::Response::new(200, "[]")),
+        Answer::Send(fake_portal::Response::new(200, "[]")),
     );
     tool_for(&demo, &["list"])
         .run()
@@ -280,28 +285,43 @@ fn a_200_without_the_expected_fields_is_not_a_success() {
 
 #[test]
 fn an_oversized_answer_is_refused() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let huge = format!("{{\"response\":\"{}\"}}", "x".repeat(50 * 1024 * 1024));
     demo.portal.fault(
         "/api/2.0/people/@self",
         0,
         1,
-        Answer::Send(portal::Response::new(200, huge)),
+        Answer::Send(fake_portal::Response::new(200, huge)),
     );
     tool_for(&demo, &["whoami"])
         .run()
         .assert_error(1, "larger than 4 MiB");
 }
 
+/// The buffers are sized for DocSpace's answers, not below ureq's 64 KiB limit on a
+/// response's head: 60 KiB of headers is still an answer, more than 64 KiB is refused.
+#[test]
+fn a_head_of_60_kib_is_read_and_one_over_64_kib_refused() {
+    let demo = FakePortal::demo();
+    whoami_with_a_head_of(&demo, 60);
+    let out = tool_for(&demo, &["whoami"]).run();
+    out.assert_exit(0);
+    out.assert_stdout_has("Big Head <big@example.com>");
+    whoami_with_a_head_of(&demo, 65);
+    tool_for(&demo, &["whoami"])
+        .run()
+        .assert_error(1, "answered something that is not valid HTTP");
+}
+
 #[test]
 fn an_api_redirect_is_not_followed_and_names_the_target() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     demo.portal.fault(
         "/api/2.0/people/guests",
         0,
         1,
         Answer::Send(
-            portal::Response::new(301, "")
+            fake_portal::Response::new(301, "")
                 .with_header("Location", "https://127.0.0.1:1/api/2.0/people/guests"),
         ),
     );
@@ -314,15 +334,16 @@ fn an_api_redirect_is_not_followed_and_names_the_target() {
 
 #[test]
 fn redirects_never_carry_the_request_or_the_key_elsewhere() {
-    let demo = Portal::demo();
-    let elsewhere = Portal::start();
+    let demo = FakePortal::demo();
+    let elsewhere = FakePortal::start();
     // A short link that leads off the portal is not followed.
     let confirm = format!(
         "{}/confirm/GuestShareLink?{}",
         elsewhere.url(),
         demo.link.query()
     );
-    let redirect = Answer::Send(portal::Response::new(302, "").with_header("Location", &confirm));
+    let redirect =
+        Answer::Send(fake_portal::Response::new(302, "").with_header("Location", &confirm));
     demo.portal.fault("/s/", 0, 1, redirect);
     let short = demo.portal.short_url(&demo.link);
     flow(&demo, "approve", &short, &[])
@@ -330,7 +351,7 @@ fn redirects_never_carry_the_request_or_the_key_elsewhere() {
         .assert_error(1, "redirected away from the portal");
     // Nor is an API call's redirect.
     let target = format!("{}/api/2.0/people/guests", elsewhere.url());
-    let moved = Answer::Send(portal::Response::new(307, "").with_header("Location", &target));
+    let moved = Answer::Send(fake_portal::Response::new(307, "").with_header("Location", &target));
     demo.portal.fault("/api/2.0/people/guests", 0, 1, moved);
     tool_for(&demo, &["delete", &demo.guest])
         .run()
@@ -349,12 +370,12 @@ fn redirects_never_carry_the_request_or_the_key_elsewhere() {
 fn ctrl_c_stops_a_wait_at_once() {
     use std::io::BufRead;
     use std::os::unix::process::ExitStatusExt;
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     demo.portal.fault(
         "/api/2.0/people/@self",
         0,
         1,
-        Portal::too_many_requests(600),
+        FakePortal::too_many_requests(600),
     );
     let mut child = Command::new(env!("CARGO_BIN_EXE_docspace-guest"))
         .args(["whoami", "--max-wait", "600"])

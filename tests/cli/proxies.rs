@@ -3,9 +3,9 @@
 
 use std::process::{Command, Stdio};
 
-use crate::portal::Portal;
 use crate::tls::{certs, tls_portal};
 use crate::util::{tool, tool_for};
+use fake_portal::FakePortal;
 
 /// Debian's tinyproxy on 127.0.0.1, a real CONNECT proxy, for as long as it lives.
 struct Tinyproxy {
@@ -99,7 +99,7 @@ fn https_goes_through_a_real_connect_proxy() {
 #[test]
 fn plain_http_to_loopback_never_goes_through_a_proxy() {
     let proxy = Tinyproxy::start();
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let port = demo.portal.url().rsplit(':').next().unwrap().to_string();
     for variable in ["HTTP_PROXY", "http_proxy", "ALL_PROXY"] {
         let out = tool_for(&demo, &["whoami"])

@@ -1,12 +1,12 @@
 //! The server's refusals: a wrong key, a missing scope or role, all-or-nothing deletes,
 //! validation errors, a guest or a URL that is not there.
 
-use crate::portal::{self, Portal, Role};
 use crate::util::{api_requests, flow, tool_as, tool_for};
+use fake_portal::{self, FakePortal, Role};
 
 #[test]
 fn a_wrong_key_is_401_with_an_empty_body_and_exit_4() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let out = tool_as(
         &demo.portal,
         &format!("sk-{}", "0".repeat(64)),
@@ -20,7 +20,7 @@ fn a_wrong_key_is_401_with_an_empty_body_and_exit_4() {
 
 #[test]
 fn run_reports_the_all_or_nothing_refusal_of_delete() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let link = demo.portal.full_url(&demo.link);
     // A disabled guest can be approved, but the portal refuses to remove it.
     demo.portal.set_status(&demo.guest, 2);
@@ -34,7 +34,7 @@ fn run_reports_the_all_or_nothing_refusal_of_delete() {
 
 #[test]
 fn a_plain_user_may_not_approve() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let user = demo
         .portal
         .add_user(Role::User, "Ulla", "User", "ulla@example.com");
@@ -53,7 +53,7 @@ fn a_plain_user_may_not_approve() {
 
 #[test]
 fn a_key_without_the_write_scope_is_told_so() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let key = demo.portal.add_api_key(&demo.admin, &["accounts:read"]);
     let out = tool_as(&demo.portal, &key, &["delete", &demo.guest]).run();
     out.assert_error(
@@ -97,12 +97,12 @@ fn a_key_without_the_write_scope_is_told_so() {
 
 #[test]
 fn a_validation_error_shows_the_servers_words() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     demo.portal.fault(
         "/api/2.0/people/guests",
         0,
         1,
-        portal::invalid(
+        fake_portal::invalid(
             "$.userIds[0]",
             "The JSON value could not be converted to System.Guid.",
         ),
@@ -116,7 +116,7 @@ fn a_validation_error_shows_the_servers_words() {
 
 #[test]
 fn a_guest_that_no_longer_exists_is_404() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     demo.portal.remove_user(&demo.guest);
     let link = demo.portal.full_url(&demo.link);
     let out = flow(&demo, "run", &link, &[]).run();
@@ -131,7 +131,7 @@ fn a_guest_that_no_longer_exists_is_404() {
 
 #[test]
 fn a_url_that_is_not_the_portal_is_404_without_a_body() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     let out = tool_for(&demo, &["delete", &demo.guest])
         .env("DOCSPACE_URL", &format!("{}/not-here", demo.portal.url()))
         .run();

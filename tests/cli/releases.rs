@@ -3,12 +3,12 @@
 
 use serde_json::{Value, json};
 
-use crate::portal::{Portal, Release, Role};
 use crate::util::{RELEASE_CHECK, Tool, api_requests, json_of, tool_as};
+use fake_portal::{FakePortal, Release, Role};
 
 /// A portal playing one release, with the two kinds of caller that remove guests.
 struct Staff {
-    portal: Portal,
+    portal: FakePortal,
     sharer: String,
     admin: String,
     admin_key: String,
@@ -17,7 +17,7 @@ struct Staff {
 }
 
 fn staffed(release: Release, configured: bool) -> Staff {
-    let portal = Portal::start();
+    let portal = FakePortal::start();
     portal.set_release(release, configured);
     let sharer = portal.add_user(Role::Admin, "Alice", "Sharer", "alice@example.com");
     let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");

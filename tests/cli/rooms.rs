@@ -5,23 +5,21 @@
 
 use serde_json::{Value, json};
 
-use crate::portal::{Answer, Portal, Release, Request, Response, Role, RoomType};
 use crate::util::{Tool, json_of, tool_as, write_temp};
-
-const READ: u8 = 2;
-const EDITING: u8 = 10;
-const ROOM_MANAGER: u8 = 9;
+use fake_portal::{
+    Answer, EDITING, FakePortal, READ, ROOM_MANAGER, Release, Request, Response, Role, RoomType,
+};
 
 /// A DocSpace admin (with a rooms key) who owns rooms, and guests it invited.
 struct Estate {
-    portal: Portal,
+    portal: FakePortal,
     admin: String,
     key: String,
     guests: Vec<String>,
 }
 
 fn estate(guests: usize) -> Estate {
-    let portal = Portal::start();
+    let portal = FakePortal::start();
     let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
     let key = portal.add_api_key(&admin, &["rooms:read", "rooms:write", "accounts:read"]);
     let guests = (0..guests)

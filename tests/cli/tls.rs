@@ -5,8 +5,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::Command;
 
-use crate::portal::{self, Demo, Portal, Role};
-use crate::util::{tool_for, write_temp};
+use crate::util::{tool_for, whoami_with_a_head_of, write_temp};
+use fake_portal::{self, Demo, FakePortal, Role};
 
 /// A throwaway CA and server certificates, made once with openssl.
 pub struct Certs {
@@ -26,10 +26,10 @@ pub fn certs() -> &'static Certs {
             .join(format!("dg-tls-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let openssl = |args: &[&str]| {
-            portal::openssl(&dir, args);
+            fake_portal::openssl(&dir, args);
         };
-        let ec = portal::EC_KEY;
-        portal::make_ca(&dir, "docspace-guest test CA");
+        let ec = fake_portal::EC_KEY;
+        fake_portal::make_ca(&dir, "docspace-guest test CA");
         // `openssl ca`, for it can sign with any validity period, past ones included.
         std::fs::write(dir.join("index.txt"), "").unwrap();
         std::fs::write(dir.join("serial"), "01\n").unwrap();
@@ -89,7 +89,7 @@ pub fn certs() -> &'static Certs {
 
 /// A portal serving TLS with the certificate and key `pair`, seeded as the demo is.
 pub fn tls_portal(pair: &(Vec<u8>, Vec<u8>)) -> Demo {
-    let portal = Portal::start_tls(portal::http::tls_config(&pair.0, &pair.1));
+    let portal = FakePortal::start_tls(fake_portal::http::tls_config(&pair.0, &pair.1));
     let admin = portal.add_user(Role::Admin, "Tess", "Tls", "tess@example.com");
     let admin_key = portal.add_api_key(&admin, &["*:write"]);
     let guest = portal.invite_guest(&admin, "G", "G", "g@example.com");
@@ -102,6 +102,17 @@ pub fn tls_portal(pair: &(Vec<u8>, Vec<u8>)) -> Demo {
         guest_email: "g@example.com".into(),
         link,
     }
+}
+
+/// Over TLS too, a head of 60 KiB (several TLS records) is read whole.
+#[test]
+fn a_head_of_60_kib_is_read_over_tls() {
+    let demo = tls_portal(&certs().good);
+    whoami_with_a_head_of(&demo, 60);
+    let ca = certs().ca.to_str().unwrap();
+    let out = tool_for(&demo, &["whoami", "--ca-cert", ca]).run();
+    out.assert_exit(0);
+    out.assert_stdout_has("Big Head <big@example.com>");
 }
 
 #[test]
@@ -165,7 +176,7 @@ fn a_ca_found_only_through_ssl_cert_dir_is_trusted() {
 
 #[test]
 fn a_bad_ca_cert_is_a_usage_error() {
-    let demo = Portal::demo();
+    let demo = FakePortal::demo();
     tool_for(&demo, &["whoami", "--ca-cert", "/nonexistent.pem"])
         .run()
         .assert_usage_error("--ca-cert /nonexistent.pem");

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::portal::{Demo, Portal, Request, Role};
+use fake_portal::{Answer, Demo, FakePortal, Request, Role};
 
 /// One run of the binary, with a cleared environment.
 pub struct Tool {
@@ -45,7 +45,7 @@ pub fn tool_for(demo: &Demo, args: &[&str]) -> Tool {
 }
 
 /// The tool set up for `portal`, with the credential `key`.
-pub fn tool_as(portal: &Portal, key: &str, args: &[&str]) -> Tool {
+pub fn tool_as(portal: &FakePortal, key: &str, args: &[&str]) -> Tool {
     tool(args)
         .env("DOCSPACE_URL", &portal.url())
         .env("DOCSPACE_API_KEY", key)
@@ -226,7 +226,7 @@ pub fn json_of(text: &str) -> Value {
 }
 
 /// The API calls that carry the credential: all but the anonymous release check.
-pub fn api_requests(portal: &Portal) -> Vec<Request> {
+pub fn api_requests(portal: &FakePortal) -> Vec<Request> {
     portal
         .requests()
         .into_iter()
@@ -255,14 +255,14 @@ pub fn write_key(name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
 
 /// A portal with an admin (and its key) who invited `n` guests.
 pub struct Crowd {
-    pub portal: Portal,
+    pub portal: FakePortal,
     pub admin: String,
     pub key: String,
     pub guests: Vec<String>,
 }
 
 pub fn crowd(n: usize) -> Crowd {
-    let portal = Portal::start();
+    let portal = FakePortal::start();
     let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
     let key = portal.add_api_key(&admin, &["accounts:read", "accounts:write"]);
     let guests = (0..n)
@@ -295,4 +295,20 @@ impl Crowd {
             .filter(|r| r.method == method && r.path == path)
             .collect()
     }
+}
+
+/// The next `people/@self` of `demo` answers with a head of `kib` KiB and more: the
+/// status line, then `kib` padding headers of exactly 1 KiB each, then its own.
+pub fn whoami_with_a_head_of(demo: &Demo, kib: usize) {
+    let me = serde_json::json!({ "status": 0, "statusCode": 200, "response": {
+        "id": demo.admin, "email": "big@example.com", "displayName": "Big Head", "isAdmin": true,
+    }});
+    let mut response = fake_portal::Response::json(200, &me);
+    for i in 0..kib {
+        let name = format!("X-Padding-{i:03}");
+        // "name: value\r\n" is 1024 bytes.
+        response = response.with_header(&name, "p".repeat(1024 - name.len() - 4));
+    }
+    demo.portal
+        .fault("/api/2.0/people/@self", 0, 1, Answer::Send(response));
 }

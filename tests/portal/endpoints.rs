@@ -188,7 +188,7 @@ impl State {
             return Ok(user.clone());
         };
         let scopes = |wanted: &[&str]| key.scopes.iter().any(|s| wanted.contains(&s.as_str()));
-        // No area's scope covers the login history or the plan (§5.1): only *:read or *:write.
+        // No area's scope covers the login history or the plan ("Login history"): only *:read or *:write.
         let every_area = ["/api/2.0/security/", "/api/2.0/portal/"]
             .iter()
             .any(|area| request.path.starts_with(area));

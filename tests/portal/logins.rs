@@ -1,4 +1,4 @@
-//! The portal's login history, as docspace-rooms-and-logins.md §5 says the real one
+//! The portal's login history, as docs/docspace.md (§10) says the real one
 //! keeps it: `security/audit/login/filter` cuts the page (newest first) before it
 //! applies `userId`, `action`, `from` and `to`; without the plan's `audit` feature, or
 //! hidden by the operator, it answers the latest 20 events of anyone whatever was
@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::endpoints::{Reply, error, paging};
 use super::http::Answer;
-use super::{Paging, Portal, Release, Role, State};
+use super::{FakePortal, Paging, Release, Role, State};
 
 /// A successful sign-in with a password (`LoginSuccess`).
 pub const SIGN_IN: u16 = 1000;
@@ -97,7 +97,7 @@ fn now() -> u64 {
         .as_secs()
 }
 
-impl Portal {
+impl FakePortal {
     /// An event of `user` `ago` before now; returns its id.
     pub fn login_event(&self, user: &str, ago: Duration, action: u16) -> u64 {
         let at = now() - ago.as_secs();

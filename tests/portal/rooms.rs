@@ -1,4 +1,4 @@
-//! Rooms, as docspace-rooms-and-logins.md §1-3 and §7 say the server keeps and shows
+//! Rooms, as docs/docspace.md (§11) says the server keeps and shows
 //! them: `GET files/rooms` (the caller's visible rooms, `subjectId`/`subjectFilter`,
 //! `searchArea`, paging by release, a `sortBy` that becomes the saved order), `GET
 //! files/rooms/{id}`, `GET files/rooms/{id}/share` (the synthetic owner entry first,
@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::endpoints::{Reply, body_json, empty, error, invalid, user_json};
 use super::http::Answer;
-use super::{Portal, Release, Role, State};
+use super::{FakePortal, Release, Role, State};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoomType {
@@ -27,7 +27,6 @@ pub enum RoomType {
 pub const READ: u8 = 2;
 pub const EDITING: u8 = 10;
 pub const ROOM_MANAGER: u8 = 9;
-pub const FILL_FORMS: u8 = 7;
 const NAMES: [&str; 12] = [
     "None",
     "ReadWrite",
@@ -74,7 +73,7 @@ pub(super) struct Rooms {
     saved_sort: Option<String>,
 }
 
-impl Portal {
+impl FakePortal {
     pub fn add_room(&self, owner: &str, title: &str, kind: RoomType) -> u64 {
         let mut state = self.state.lock().unwrap();
         let id = 1000 + state.rooms.rooms.len() as u64;

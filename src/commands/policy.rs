@@ -1,0 +1,530 @@
+//! Keeping a portal's guests clean by policy: `review` says which guests a policy
+//! selects and why; `expire` changes them. Everything is read and the policy
+//! evaluated before the first write, from what the portal reliably knows
+//! (docs/docspace.md §9): the registration date, the pending and
+//! disabled states, and the inviter. There is no last-login or disabled-since date,
+//! and none is made up.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, SystemTime};
+
+use serde_json::{Value, json};
+
+use std::path::PathBuf;
+
+use super::Context;
+use super::batch::{self, Action, Batch, Known};
+use super::revoke;
+use super::targets::{must_be_able_to_ask, stdin_once};
+use crate::config::Options;
+use crate::date;
+use crate::error::Error;
+use crate::input::{self, Target};
+use crate::output::{Printer, Table, terminal};
+use crate::portal::Portal;
+use crate::portal::logins::{self, History, Verdict};
+use crate::portal::people::{self, User};
+
+/// The id DocSpace puts in `createdBy` once the inviting user was deleted.
+const LOST_USER: &str = "4a515a15-d4d6-4b8e-828e-e0586f18f3a3";
+const DAY: u64 = 86_400;
+
+#[derive(Debug, Default)]
+pub struct PolicyArgs {
+    pub older_than: Option<u32>,
+    pub pending_older_than: Option<u32>,
+    pub inviter_gone: bool,
+    pub disabled: bool,
+    pub keep: Option<PathBuf>,
+    /// `--inactive DAYS`: no sign-in in the last DAYS days.
+    pub inactive: Option<u32>,
+}
+
+#[derive(Debug)]
+pub struct ExpireArgs {
+    pub action: ExpireAction,
+    pub max: usize,
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpireAction {
+    Remove,
+    Disable,
+    Delete,
+    /// Out of every room; the accounts stay.
+    Revoke,
+}
+
+impl ExpireAction {
+    pub const ALL: [ExpireAction; 4] = [Self::Remove, Self::Disable, Self::Delete, Self::Revoke];
+
+    /// The value of --action that asks for it (the table's choices: a test checks).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Remove => "remove",
+            Self::Disable => "disable",
+            Self::Delete => "delete",
+            Self::Revoke => "revoke",
+        }
+    }
+}
+
+/// A checked policy: its rules and the guests `--keep` spares.
+pub struct Policy {
+    older_than: Option<u32>,
+    pending_older_than: Option<u32>,
+    inviter_gone: bool,
+    disabled: bool,
+    inactive: Option<u32>,
+    keep_ids: HashSet<String>,
+    /// Lowercased emails, and whether a guest had it (the others are warned about).
+    keep_emails: HashMap<String, bool>,
+}
+
+/// Reads `--keep` (as `--from` is read); nothing is sent yet.
+fn policy(args: PolicyArgs) -> Result<Policy, Error> {
+    let mut policy = Policy {
+        older_than: args.older_than,
+        pending_older_than: args.pending_older_than,
+        inviter_gone: args.inviter_gone,
+        disabled: args.disabled,
+        inactive: args.inactive,
+        keep_ids: HashSet::new(),
+        keep_emails: HashMap::new(),
+    };
+    if let Some(path) = &args.keep {
+        for target in input::read_list(path, "--keep")? {
+            match target {
+                Target::Id(id) => policy.keep_ids.insert(id),
+                Target::Email(email) => policy
+                    .keep_emails
+                    .insert(email.to_lowercase(), false)
+                    .is_none(),
+            };
+        }
+    }
+    Ok(policy)
+}
+
+impl Policy {
+    fn needs_dates(&self) -> bool {
+        self.older_than.is_some() || self.pending_older_than.is_some() || self.inactive.is_some()
+    }
+}
+
+struct Reason {
+    rule: &'static str,
+    detail: String,
+}
+
+/// A guest the review lists: selected, or not evaluated.
+struct Row {
+    id: String,
+    email: String,
+    name: String,
+    state: &'static str,
+    registered: String,
+    inviter: String,
+    /// With --inactive: the last sign-in's date, "none since …", "never" or "unknown".
+    last_sign_in: Option<String>,
+    /// Empty when the guest was not evaluated.
+    reasons: Vec<Reason>,
+    not_evaluated: Option<String>,
+}
+
+/// What a review found; the rows themselves are printed as they are evaluated.
+struct Selection {
+    /// The selected guests, for expire.
+    ids: Vec<String>,
+    guests: usize,
+    spared: usize,
+    not_evaluated: usize,
+}
+
+pub fn review(options: &Options, args: PolicyArgs) -> Result<(), Error> {
+    stdin_once(args.keep.as_deref(), "--keep", options)?;
+    let mut policy = policy(args)?;
+    let ctx = Context::open(options)?;
+    let facts = facts(&ctx.portal, &policy)?;
+    // Said on stderr too, so that `review -q | disable --from -` in cron is not silent.
+    if let Some(History::Missing(why)) = &facts.history {
+        terminal::warn(&format!("--inactive selects no one: {why}"));
+    }
+    select(&ctx, &mut policy, &facts, true)?;
+    Ok(())
+}
+
+pub fn expire(options: &Options, policy_args: PolicyArgs, args: ExpireArgs) -> Result<(), Error> {
+    stdin_once(policy_args.keep.as_deref(), "--keep", options)?;
+    if args.action == ExpireAction::Delete && !args.yes {
+        must_be_able_to_ask(policy_args.keep.as_deref(), options, "--action delete")?;
+    }
+    let mut policy = policy(policy_args)?;
+    let ctx = Context::open(options)?;
+    let (portal, out) = (&ctx.portal, &ctx.out);
+    let facts = facts(portal, &policy)?;
+    if let Some(History::Missing(why)) = &facts.history {
+        return Err(Error::Server(format!(
+            "--inactive cannot be evaluated: {why}; no guest was selected and nothing was changed"
+        )));
+    }
+    let selection = select(&ctx, &mut policy, &facts, false)?;
+    let count = selection.ids.len();
+    if args.max != 0 && count > args.max {
+        return Err(Error::Usage(format!(
+            "the policy selects {count} guests, more than --max {}: nothing was changed; \
+             check the policy with docspace-guest review, or raise --max (0: no limit)",
+            args.max
+        )));
+    }
+    if count == 0 {
+        return out.say("Nothing to change.");
+    }
+    out.say("")?;
+    let action = match args.action {
+        ExpireAction::Remove => Action::Remove,
+        ExpireAction::Disable => Action::Disable,
+        ExpireAction::Delete => Action::DeleteAccounts,
+        // Out of every room they are in; the accounts stay. --max counted guests.
+        ExpireAction::Revoke => {
+            let job = revoke::Revocation {
+                guests: selection.ids.into_iter().map(Target::Id).collect(),
+                rooms: Vec::new(),
+                max: 0,
+                record: None,
+                force: false,
+            };
+            return revoke::run(&ctx, job);
+        }
+    };
+    let batch = Batch {
+        targets: selection.ids.into_iter().map(Target::Id).collect(),
+        batch_size: 100,
+        action,
+        ask_first: action == Action::DeleteAccounts && !args.yes,
+        known: Known::Guests,
+    };
+    let report = batch::apply(&ctx, batch)?;
+    report.summarize(out)?;
+    report.verdict()
+}
+
+/// What the policy needs besides the guests, read before them: for `--inviter-gone`
+/// the disabled users, for `--inactive` the login history; nothing per guest.
+struct Facts {
+    now: SystemTime,
+    disabled_users: HashSet<String>,
+    history: Option<History>,
+}
+
+fn facts(portal: &Portal, policy: &Policy) -> Result<Facts, Error> {
+    let now = SystemTime::now();
+    let me = if policy.inviter_gone || policy.inactive.is_some() {
+        Some(people::account(&portal.whoami()?)?)
+    } else {
+        None
+    };
+    if let Some(me) = &me
+        && policy.inviter_gone
+        && !me.kind.is_docspace_admin()
+    {
+        return Err(Error::Usage(format!(
+            "--inviter-gone needs a DocSpace admin's credential: the portal tells who \
+             invited a guest only to DocSpace admins, and this one acts as a {}",
+            me.kind.describe()
+        )));
+    }
+    let history = match (&me, policy.inactive) {
+        (Some(me), Some(days)) => Some(logins::read(portal, me, days, now)?),
+        _ => None,
+    };
+    let disabled_users = if policy.inviter_gone {
+        people::ids(portal, None, &[("employeeStatus", "2")])?
+    } else {
+        HashSet::new()
+    };
+    Ok(Facts {
+        now,
+        disabled_users,
+        history,
+    })
+}
+
+/// Evaluates every guest as its page comes, printing each listed one.
+/// `list_ids`: `--quiet` prints the selected ids.
+fn select(
+    ctx: &Context,
+    policy: &mut Policy,
+    facts: &Facts,
+    list_ids: bool,
+) -> Result<Selection, Error> {
+    let (portal, out) = (&ctx.portal, &ctx.out);
+    let mut selection = Selection {
+        ids: Vec::new(),
+        guests: 0,
+        spared: 0,
+        not_evaluated: 0,
+    };
+    let mut table = ReviewTable::new(facts.history.is_some());
+    people::each_page(portal, &[], |page| {
+        for guest in page {
+            let guest = User::read(guest);
+            selection.guests += 1;
+            // Asked of every guest, so that a kept email is known to exist.
+            let kept = policy.keeps(&guest);
+            let Some(row) = evaluate(guest, policy, facts) else {
+                continue;
+            };
+            if row.not_evaluated.is_some() {
+                selection.not_evaluated += 1;
+            } else if kept {
+                selection.spared += 1;
+                continue;
+            } else {
+                selection.ids.push(row.id.clone());
+                if list_ids {
+                    out.quiet_line(&row.id)?;
+                }
+            }
+            show(out, &mut table, row)?;
+        }
+        Ok(())
+    })?;
+    table.finish(out)?;
+    let mut unknown: Vec<&String> = policy
+        .keep_emails
+        .iter()
+        .filter_map(|(email, matched)| (!matched).then_some(email))
+        .collect();
+    unknown.sort();
+    for email in unknown {
+        terminal::warn(&format!("--keep names {email}, which is no guest's email"));
+    }
+    let selected = selection.ids.len();
+    out.result(
+        "summary",
+        true,
+        None,
+        json!({ "guests": selection.guests, "selected": selected, "spared": selection.spared, "notEvaluated": selection.not_evaluated }),
+    )?;
+    out.say(&format!(
+        "{selected} of {} guest(s) selected; {} spared by --keep; {} not evaluated",
+        selection.guests, selection.spared, selection.not_evaluated
+    ))?;
+    Ok(selection)
+}
+
+impl Policy {
+    /// Whether `--keep` names the guest, by email or id.
+    fn keeps(&mut self, guest: &User) -> bool {
+        let email = guest.email.to_lowercase();
+        let by_email = match self.keep_emails.get_mut(&email) {
+            Some(matched) => {
+                *matched = true;
+                true
+            }
+            None => false,
+        };
+        let id = input::guid(&guest.id);
+        by_email || id.is_some_and(|id| self.keep_ids.contains(&id))
+    }
+}
+
+/// The row of a guest the policy selects or cannot evaluate; `None` for the others.
+fn evaluate(guest: User, policy: &Policy, facts: &Facts) -> Option<Row> {
+    let registration = guest.registered.clone();
+    let registered_at = date::parse_timestamp(&registration);
+    let inviter_id = guest.inviter.as_ref().map(|inviter| inviter.id.clone());
+    let inviter = match &guest.inviter {
+        Some(inviter) if inviter.id == LOST_USER => "(deleted user)".to_string(),
+        Some(inviter) => inviter.name.clone().unwrap_or_else(|| inviter.id.clone()),
+        None => String::new(),
+    };
+    let state = guest.state();
+    let mut row = Row {
+        id: input::guid(&guest.id)?,
+        email: guest.email,
+        name: guest.name,
+        state,
+        registered: registered_at.map_or_else(|| registration.clone(), date::utc_date),
+        inviter,
+        last_sign_in: None,
+        reasons: Vec::new(),
+        not_evaluated: None,
+    };
+    if let Some(History::Missing(why)) = &facts.history {
+        row.last_sign_in = Some("unknown".into());
+        row.not_evaluated = Some(format!("not evaluated: {why}; never changed"));
+        return Some(row);
+    }
+    if policy.needs_dates() && registered_at.is_none() {
+        row.not_evaluated = Some(format!(
+            "not evaluated: the registration date {registration:?} cannot be read; never changed"
+        ));
+        return Some(row);
+    }
+    let age = registered_at.map_or(Duration::ZERO, |at| {
+        facts.now.duration_since(at).unwrap_or(Duration::ZERO)
+    });
+    let older = |days: u32| age > Duration::from_secs(u64::from(days) * DAY);
+    if let Some(days) = policy.older_than
+        && older(days)
+    {
+        row.reasons.push(Reason {
+            rule: "older-than",
+            detail: format!("older than {days} days (registered {})", row.registered),
+        });
+    }
+    if let Some(days) = policy.pending_older_than
+        && row.state == "pending"
+        && older(days)
+    {
+        row.reasons.push(Reason {
+            rule: "pending-older-than",
+            detail: format!("pending for {} days", age.as_secs() / DAY),
+        });
+    }
+    if policy.inviter_gone {
+        match inviter_id.as_deref() {
+            Some(LOST_USER) => row.reasons.push(Reason {
+                rule: "inviter-gone",
+                detail: "inviter deleted".into(),
+            }),
+            Some(id) if facts.disabled_users.contains(id) => row.reasons.push(Reason {
+                rule: "inviter-gone",
+                detail: "inviter disabled".into(),
+            }),
+            _ => {}
+        }
+    }
+    if policy.disabled && row.state == "disabled" {
+        row.reasons.push(Reason {
+            rule: "disabled",
+            detail: "disabled".into(),
+        });
+    }
+    let mut unknown = None;
+    if let (Some(History::Read(sign_ins)), Some(registered)) = (&facts.history, registered_at) {
+        let verdict = sign_ins.judge(&row.id, registered);
+        row.last_sign_in = Some(match verdict {
+            Verdict::SignedIn(at) => date::utc_date(at),
+            Verdict::NoneSince => format!("none since {}", sign_ins.cutoff_date()),
+            Verdict::Never => "never".into(),
+            Verdict::Unknown => "unknown".into(),
+        });
+        match verdict {
+            Verdict::NoneSince => row.reasons.push(Reason {
+                rule: "inactive",
+                detail: format!(
+                    "no sign-in since {} ({} days)",
+                    sign_ins.cutoff_date(),
+                    sign_ins.days
+                ),
+            }),
+            // Unknown only matters to a guest the rule could select.
+            Verdict::Unknown if registered < sign_ins.cutoff => {
+                unknown = Some(sign_ins.unknown_reason())
+            }
+            _ => {}
+        }
+    }
+    // A guest another rule selects is selected; the rule itself never guesses.
+    if row.reasons.is_empty() && unknown.is_some() {
+        row.not_evaluated = unknown;
+        return Some(row);
+    }
+    (!row.reasons.is_empty()).then_some(row)
+}
+
+/// The review's table: with a LAST SIGN-IN column when --inactive is used.
+enum ReviewTable {
+    Plain(Table<7>),
+    SignIns(Table<8>),
+}
+
+impl ReviewTable {
+    fn new(sign_ins: bool) -> ReviewTable {
+        // The six columns every review has, then LAST SIGN-IN where shown, then WHY.
+        let [a, b, c, d, e, f] = ["ID", "EMAIL", "NAME", "STATUS", "REGISTERED", "INVITER"];
+        if sign_ins {
+            ReviewTable::SignIns(Table::new([a, b, c, d, e, f, "LAST SIGN-IN", "WHY"]))
+        } else {
+            ReviewTable::Plain(Table::new([a, b, c, d, e, f, "WHY"]))
+        }
+    }
+
+    /// The cells before WHY, then the last sign-in (where shown) and WHY.
+    fn push(
+        &mut self,
+        out: &Printer,
+        cells: [String; 6],
+        last_sign_in: Option<String>,
+        why: String,
+    ) -> Result<(), Error> {
+        let [a, b, c, d, e, f] = cells;
+        match self {
+            ReviewTable::Plain(table) => table.push(out, [a, b, c, d, e, f, why]),
+            ReviewTable::SignIns(table) => {
+                let last = last_sign_in.unwrap_or_default();
+                table.push(out, [a, b, c, d, e, f, last, why])
+            }
+        }
+    }
+
+    fn finish(self, out: &Printer) -> Result<(), Error> {
+        match self {
+            ReviewTable::Plain(table) => table.finish(out),
+            ReviewTable::SignIns(table) => table.finish(out),
+        }
+    }
+}
+
+/// One review line: a table row, or a `--json` line.
+fn show(out: &Printer, table: &mut ReviewTable, row: Row) -> Result<(), Error> {
+    let (why, reasons): (String, Vec<Value>) = match &row.not_evaluated {
+        Some(why) => (
+            why.clone(),
+            vec![json!({ "rule": "not-evaluated", "detail": why })],
+        ),
+        None => (
+            row.reasons
+                .iter()
+                .map(|r| r.detail.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            row.reasons
+                .iter()
+                .map(|r| json!({ "rule": r.rule, "detail": r.detail }))
+                .collect(),
+        ),
+    };
+    let mut data = json!({
+        "id": row.id, "email": row.email, "displayName": row.name, "state": row.state,
+        "registered": row.registered, "inviter": row.inviter, "reasons": reasons,
+        "selected": row.not_evaluated.is_none(),
+    });
+    if let Some(last) = &row.last_sign_in {
+        data["lastSignIn"] = json!(last);
+    }
+    out.result("review", true, None, data)?;
+    if out.shows_tables() {
+        let Row {
+            id,
+            email,
+            name,
+            state,
+            registered,
+            inviter,
+            last_sign_in,
+            ..
+        } = row;
+        table.push(
+            out,
+            [id, email, name, state.to_string(), registered, inviter],
+            last_sign_in,
+            why,
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,679 @@
+//! `revoke`: guests out of rooms, and `restore`: back in, proven room by room. One
+//! `PUT files/rooms/{id}/share` per room with every guest of that room in it. The
+//! portal answers 200 to requests it partly or wholly ignored, so a membership counts
+//! as removed only when the answer's `members` no longer holds the guest (restored:
+//! holds it with the role asked). Everything is read and checked before the first
+//! write; each line is printed as the portal confirms it, so an interrupted run says
+//! exactly which rooms were done.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde_json::{Value, json};
+
+use super::Context;
+use super::batch::{self, Flow};
+use super::targets::{RoomArgs, stdin_once, targets_of};
+use crate::config::Options;
+use crate::date;
+use crate::error::Error;
+use crate::input::{self, Target};
+use crate::net::http::Reply;
+use crate::output::{Printer, terminal};
+use crate::portal::Portal;
+use crate::portal::answers;
+use crate::portal::people::{Kind, User};
+use crate::portal::rooms::{self, Room};
+
+const ARCHIVED: &str = "archived rooms cannot be changed: restore the room, or have the person \
+                        who added the guest remove them from their list";
+const ARCHIVED_RESTORE: &str = "archived rooms cannot be changed: restore the room first";
+const NOT_MANAGER: &str = "only the room's owner or a room manager can remove members";
+const NOT_MANAGER_RESTORE: &str = "only the room's owner or a room manager can add members";
+const ROOM_ADMIN_SKIP: &str = "the portal skipped it: on DocSpace 3.7.1 and later a room \
+                               admin's change leaves out guests who are not on their own guest \
+                               list (unless they own the room); have the guest's inviter or \
+                               the room's owner do it";
+const FORM_ROLE: &str = "the guest holds a form role in this virtual data room, which blocks \
+                         the removal: pass --drop-form-roles to remove the guest and the role";
+const OWNER: &str = "the room owner cannot be removed";
+const NOT_MEMBER: &str = "not a member of this room: nothing to remove";
+/// `restore --from` reads a file `revoke --record` wrote; this bounds a wrong one.
+const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug)]
+pub struct RevokeArgs {
+    /// Every room the guests are direct members of, instead of `RoomArgs::rooms`.
+    pub all_rooms: bool,
+    /// The most memberships removed; 0 = no limit.
+    pub max: usize,
+    pub record: Option<PathBuf>,
+    /// `force: true`: a form role in a virtual data room does not keep the guest in.
+    pub drop_form_roles: bool,
+}
+
+/// What revoke was asked; checked, nothing sent.
+pub struct Revocation {
+    pub guests: Vec<Target>,
+    /// The rooms named; empty: every room the guests are direct members of.
+    pub rooms: Vec<u64>,
+    /// The most memberships removed; 0 = no limit.
+    pub max: usize,
+    pub record: Option<PathBuf>,
+    pub force: bool,
+}
+
+/// Opens `--record` for appending before anything is sent.
+fn open_record(path: &Path) -> Result<File, Error> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|err| {
+            Error::Usage(format!(
+                "--record {}: cannot open it to append: {err}",
+                path.display()
+            ))
+        })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Revoke,
+    Restore,
+}
+
+impl Mode {
+    fn op(self) -> &'static str {
+        match self {
+            Mode::Revoke => "revoke",
+            Mode::Restore => "restore",
+        }
+    }
+
+    fn done(self) -> &'static str {
+        match self {
+            Mode::Revoke => "removed",
+            Mode::Restore => "restored",
+        }
+    }
+}
+
+/// A guest's membership of one room: its role (revoke: the current one; restore: the
+/// one to give back).
+struct Item {
+    guest: User,
+    role: u8,
+}
+
+struct Plan {
+    room: Room,
+    items: Vec<Item>,
+}
+
+struct Run<'a> {
+    portal: &'a Portal,
+    out: &'a Printer,
+    mode: Mode,
+    me: User,
+    force: bool,
+    dry_run: bool,
+    record: Option<File>,
+    done: usize,
+    planned: usize,
+    failed: Vec<Error>,
+}
+
+pub fn revoke(options: &Options, room_args: RoomArgs, args: RevokeArgs) -> Result<(), Error> {
+    let RoomArgs { targets, rooms } = room_args;
+    if let Some(record) = &args.record {
+        // Checked now, so that a removal is never made without its record.
+        open_record(record)?;
+    }
+    let job = Revocation {
+        guests: targets_of(&targets, options)?,
+        rooms,
+        max: args.max,
+        record: args.record,
+        force: args.drop_form_roles,
+    };
+    run(&Context::open(options)?, job)
+}
+
+/// Revokes what `job` names; expire's `--action revoke` comes here too.
+pub fn run(ctx: &Context, job: Revocation) -> Result<(), Error> {
+    let record = job.record.as_deref().map(open_record).transpose()?;
+    let guests = rooms::guest_ids(&ctx.portal, job.guests)?;
+    let mut run = Run {
+        force: job.force,
+        record,
+        ..Run::new(ctx, Mode::Revoke)?
+    };
+    let plans = if job.rooms.is_empty() {
+        run.every_room_of(&guests)?
+    } else {
+        run.named_rooms(&guests, &job.rooms)?
+    };
+    let count: usize = plans.iter().map(|p| p.items.len()).sum();
+    if job.max != 0 && count > job.max {
+        return Err(Error::Usage(format!(
+            "revoke would remove {count} room memberships, more than --max {}: nothing was \
+             changed; check them with docspace-guest access, or raise --max (0: no limit)",
+            job.max
+        )));
+    }
+    run.apply(plans)
+}
+
+/// `restore --from FILE`: the memberships `revoke --record` wrote, back in.
+pub fn restore(options: &Options, from: PathBuf) -> Result<(), Error> {
+    stdin_once(Some(&from), "--from", options)?;
+    let ctx = Context::open(options)?;
+    let portal = &ctx.portal;
+    let records = read_records(&from)?;
+    let mut run = Run::new(&ctx, Mode::Restore)?;
+    let mut plans = Vec::new();
+    for (room_id, items) in records {
+        match rooms::room(portal, room_id) {
+            Ok(room) => plans.push(Plan { room, items }),
+            Err(error) => {
+                let room = Room {
+                    id: room_id,
+                    title: String::new(),
+                    archived: false,
+                    owner: User::default(),
+                    edit_access: false,
+                    shared_external: false,
+                };
+                for item in &items {
+                    run.fail(&room, item, None, error.clone())?;
+                }
+            }
+        }
+    }
+    run.apply(plans)
+}
+
+/// The lines of a `--record` file, by room (in the order of their first line); each
+/// guest once per room.
+fn read_records(path: &Path) -> Result<Vec<(u64, Vec<Item>)>, Error> {
+    let name = path.display();
+    let text = input::read_text(path, MAX_RECORD_BYTES)
+        .map_err(|why| Error::Usage(format!("--from {name}{why}")))?;
+    let mut rooms: Vec<(u64, Vec<Item>)> = Vec::new();
+    let mut seen = HashSet::new();
+    for (number, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |why: &str| Error::Usage(format!("--from {name}:{}: {why}", number + 1));
+        let value: Value =
+            serde_json::from_str(line).map_err(|_| bad("not a JSON line of revoke --record"))?;
+        let guest = value["guest"]
+            .as_str()
+            .and_then(input::guid)
+            .ok_or_else(|| bad("\"guest\" is not a user ID"))?;
+        let room = value["room"]
+            .as_u64()
+            .filter(|&id| id > 0)
+            .ok_or_else(|| bad("\"room\" is not a room ID"))?;
+        // A number only: the server takes an unknown name for None, a removal.
+        let role = value["role"]
+            .as_u64()
+            .and_then(|n| u8::try_from(n).ok())
+            .filter(|n| (1..=11).contains(n))
+            .ok_or_else(|| bad("\"role\" is not a role number from 1 to 11"))?;
+        if !seen.insert(format!("{guest} {room}")) {
+            continue;
+        }
+        let email = value["email"].as_str().unwrap_or_default().to_string();
+        let at = match rooms.iter().position(|(id, _)| *id == room) {
+            Some(at) => at,
+            None => {
+                rooms.push((room, Vec::new()));
+                rooms.len() - 1
+            }
+        };
+        rooms[at].1.push(Item {
+            guest: User {
+                id: guest,
+                email,
+                ..User::default()
+            },
+            role,
+        });
+    }
+    Ok(rooms)
+}
+
+impl<'a> Run<'a> {
+    /// Asks who the caller is (and tells a room admin the answer covers their rooms).
+    fn new(ctx: &'a Context, mode: Mode) -> Result<Run<'a>, Error> {
+        Ok(Run {
+            portal: &ctx.portal,
+            out: &ctx.out,
+            mode,
+            me: rooms::caller(&ctx.portal)?,
+            force: false,
+            dry_run: ctx.dry_run,
+            record: None,
+            done: 0,
+            planned: 0,
+            failed: Vec::new(),
+        })
+    }
+
+    /// `--room`: each room and the named guests' roles in it; a guest who is not a
+    /// member, or is the owner, is reported and not sent.
+    fn named_rooms(&mut self, guests: &[String], ids: &[u64]) -> Result<Vec<Plan>, Error> {
+        let rooms: Vec<Room> = rooms::unique(ids)
+            .into_iter()
+            .map(|id| rooms::room(self.portal, id))
+            .collect::<Result<_, _>>()?;
+        let wanted: HashSet<String> = guests.iter().cloned().collect();
+        let mut plans = Vec::new();
+        for room in rooms {
+            let plan = self.members_of(room, &wanted)?;
+            let missing: Vec<&String> = guests
+                .iter()
+                .filter(|g| !plan.items.iter().any(|i| i.guest.id == **g))
+                .collect();
+            for id in missing {
+                let why = if *id == plan.room.owner.id {
+                    OWNER
+                } else {
+                    NOT_MEMBER
+                };
+                let item = Item {
+                    guest: User {
+                        id: id.clone(),
+                        ..User::default()
+                    },
+                    role: 0,
+                };
+                self.fail(&plan.room, &item, None, Error::Server(why.into()))?;
+            }
+            plans.push(plan);
+        }
+        Ok(plans)
+    }
+
+    /// `--all-rooms`: a handful of guests are looked up one by one, more through the
+    /// whole map, read once. Only rooms holding one of them are kept.
+    fn every_room_of(&mut self, guests: &[String]) -> Result<Vec<Plan>, Error> {
+        let portal = self.portal;
+        let wanted: HashSet<String> = guests.iter().cloned().collect();
+        let mut plans = Vec::new();
+        if guests.len() <= rooms::HANDFUL {
+            let mut found: Vec<Room> = Vec::new();
+            for guest in guests {
+                rooms::each_room(portal, Some(guest), &mut |room| {
+                    if !found.iter().any(|r| r.id == room.id) {
+                        found.push(room);
+                    }
+                    Ok(())
+                })?;
+            }
+            for room in found {
+                plans.push(self.members_of(room, &wanted)?);
+            }
+        } else {
+            // Only the rooms that hold one of them are kept: memory follows the
+            // memberships to remove, not the portal's rooms.
+            rooms::each_room(portal, None, &mut |room| {
+                let plan = self.members_of(room, &wanted)?;
+                if !plan.items.is_empty() {
+                    plans.push(plan);
+                }
+                Ok(())
+            })?;
+        }
+        plans.retain(|p| !p.items.is_empty());
+        let is_member = |guest: &String| {
+            plans
+                .iter()
+                .any(|p| p.items.iter().any(|i| i.guest.id == *guest))
+        };
+        for guest in guests.iter().filter(|g| !is_member(g)) {
+            self.out.say(&format!(
+                "Guest {guest}: a direct member of no room you can see; nothing to remove."
+            ))?;
+        }
+        Ok(plans)
+    }
+
+    /// The room's members among `guests`, with their roles. One named who is a member
+    /// but not a guest is reported and left alone.
+    fn members_of(&mut self, room: Room, wanted: &HashSet<String>) -> Result<Plan, Error> {
+        let mut items = Vec::new();
+        let mut users = Vec::new();
+        rooms::each_member(self.portal, room.id, &mut |member| {
+            if wanted.contains(&member.person.id) {
+                let guest = member.person.guest;
+                let item = Item {
+                    guest: member.person,
+                    role: member.role,
+                };
+                if guest {
+                    items.push(item);
+                } else {
+                    users.push(item);
+                }
+            }
+            Ok(())
+        })?;
+        for item in &users {
+            let error = Error::Server("not a guest but a user; not touched".into());
+            self.fail(&room, item, None, error)?;
+        }
+        Ok(Plan { room, items })
+    }
+
+    /// Each room in turn; after a `Stop`, the rooms left are reported not attempted.
+    fn apply(mut self, plans: Vec<Plan>) -> Result<(), Error> {
+        let mut stopped: Option<Error> = None;
+        for plan in &plans {
+            let all: Vec<usize> = (0..plan.items.len()).collect();
+            match &stopped {
+                Some(why) => {
+                    let why = why.clone().context("not attempted: ");
+                    self.fail_all(plan, &all, None, &why)?;
+                }
+                None => {
+                    if let Flow::Stop(why) = self.room(plan)? {
+                        stopped = Some(why);
+                    }
+                }
+            }
+        }
+        self.summarize()
+    }
+
+    fn room(&mut self, plan: &Plan) -> Result<Flow, Error> {
+        let all: Vec<usize> = (0..plan.items.len()).collect();
+        if all.is_empty() {
+            return Ok(Flow::Continue);
+        }
+        if plan.room.archived {
+            self.fail_all(plan, &all, None, &self.archived())?;
+            return Ok(Flow::Continue);
+        }
+        if !plan.room.edit_access {
+            self.fail_all(plan, &all, None, &self.not_manager())?;
+            return Ok(Flow::Continue);
+        }
+        if self.dry_run {
+            self.planned += all.len();
+            let change = self.change(plan, &all, self.force);
+            let request = self.portal.describe(&change);
+            return self
+                .out
+                .planned(self.mode.op(), &request)
+                .map(|()| Flow::Continue);
+        }
+        self.send(plan, &all)
+    }
+
+    fn change(&self, plan: &Plan, items: &[usize], force: bool) -> crate::net::http::Change {
+        let roles: Vec<(&str, u8)> = items
+            .iter()
+            .map(|&i| {
+                let item = &plan.items[i];
+                let access = match self.mode {
+                    Mode::Revoke => 0,
+                    Mode::Restore => item.role,
+                };
+                (item.guest.id.as_str(), access)
+            })
+            .collect();
+        self.portal.set_room_roles(plan.room.id, &roles, force)
+    }
+
+    /// One PUT for `items` of the room, judged guest by guest from the answer.
+    fn send(&mut self, plan: &Plan, items: &[usize]) -> Result<Flow, Error> {
+        let change = self.change(plan, items, self.force && self.mode == Mode::Revoke);
+        let reply = match self.portal.send(&change) {
+            Ok(reply) => reply,
+            Err(error) => {
+                let why = error.to_string();
+                let lost = Error::Network(format!(
+                    "not confirmed: no answer ({why}); it may or may not have been {}",
+                    self.mode.done()
+                ));
+                self.fail_all(plan, items, None, &lost)?;
+                let stop = Error::Network(format!("an earlier request got no answer ({why})"));
+                return Ok(Flow::Stop(stop));
+            }
+        };
+        if reply.status != 200 {
+            return self.refused(plan, items, &reply);
+        }
+        let Some(answer) = answers::success_envelope(&reply).map(|mut e| e["response"].take())
+        else {
+            let error = Error::Server(
+                "the portal answered 200, but not with a DocSpace success envelope: it is \
+                 unknown whether it was changed; check with docspace-guest access"
+                    .into(),
+            );
+            self.fail_all(plan, items, Some(200), &error)?;
+            return Ok(Flow::Continue);
+        };
+        // 3.1+: a form role in a VDR aborted the whole request, without saying whose.
+        if answer["error"].as_u64() == Some(1) {
+            if items.len() > 1 {
+                self.out.say(&format!(
+                    "Room {}: a form role of one of its guests blocked the whole request (the \
+                     portal does not say whose); retrying one guest at a time.",
+                    plan.room.named()
+                ))?;
+                for &i in items {
+                    if let Flow::Stop(why) = self.send(plan, &[i])? {
+                        return Ok(Flow::Stop(why));
+                    }
+                }
+                return Ok(Flow::Continue);
+            }
+            self.fail_all(plan, items, Some(200), &Error::Server(FORM_ROLE.into()))?;
+            return Ok(Flow::Continue);
+        }
+        let Some(members) = answer["members"].as_array() else {
+            let error = Error::Server(
+                "the portal answered 200 without the room's members: it is unknown whether \
+                 it was changed; check with docspace-guest access"
+                    .into(),
+            );
+            self.fail_all(plan, items, Some(200), &error)?;
+            return Ok(Flow::Continue);
+        };
+        let roles: HashMap<String, Option<i64>> = members
+            .iter()
+            .filter_map(|entry| {
+                let user = User::with_guid(rooms::subject(entry))?;
+                Some((user.id, entry["access"].as_i64()))
+            })
+            .collect();
+        for &i in items {
+            let item = &plan.items[i];
+            let now = roles.get(&item.guest.id);
+            match (self.mode, now) {
+                (Mode::Revoke, None) => self.confirm(plan, item)?,
+                (Mode::Restore, Some(Some(role))) if *role == i64::from(item.role) => {
+                    self.confirm(plan, item)?
+                }
+                (Mode::Revoke, Some(_)) => {
+                    let error = self.skipped(&plan.room, "the guest is still a member");
+                    self.fail(&plan.room, item, Some(200), error)?
+                }
+                (Mode::Restore, Some(role)) => {
+                    let error = Error::Server(format!(
+                        "the portal kept the guest's role {} instead",
+                        role.and_then(|n| u8::try_from(n).ok())
+                            .map_or_else(|| "(unreadable)".into(), rooms::role_name)
+                    ));
+                    self.fail(&plan.room, item, Some(200), error)?
+                }
+                (Mode::Restore, None) => {
+                    let error = self.skipped(
+                        &plan.room,
+                        "the portal did not add it (a disabled or deleted guest cannot be added)",
+                    );
+                    self.fail(&plan.room, item, Some(200), error)?
+                }
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Why a 200 left a guest as it was: for a room admin who does not own the room, the
+    /// 3.7.1 rule; otherwise the portal gave no reason.
+    fn skipped(&self, room: &Room, what: &str) -> Error {
+        if self.me.kind == Kind::RoomAdmin && room.owner.id != self.me.id {
+            Error::Denied(ROOM_ADMIN_SKIP.into())
+        } else {
+            Error::Server(format!(
+                "the portal answered 200, but {what}; it gave no reason"
+            ))
+        }
+    }
+
+    fn archived(&self) -> Error {
+        Error::Denied(
+            match self.mode {
+                Mode::Revoke => ARCHIVED,
+                Mode::Restore => ARCHIVED_RESTORE,
+            }
+            .into(),
+        )
+    }
+
+    fn not_manager(&self) -> Error {
+        Error::Denied(
+            match self.mode {
+                Mode::Revoke => NOT_MANAGER,
+                Mode::Restore => NOT_MANAGER_RESTORE,
+            }
+            .into(),
+        )
+    }
+
+    fn refused(&mut self, plan: &Plan, items: &[usize], reply: &Reply) -> Result<Flow, Error> {
+        let error = match reply.status {
+            403 if answers::server_message(&reply.body).is_none() => rooms::refusal(
+                &format!("the change of room {}", plan.room.id),
+                reply,
+                answers::ROOMS_WRITE,
+            ),
+            403 if plan.room.archived => self.archived(),
+            403 => self.not_manager(),
+            404 => Error::Server(format!("room {} was not found (404)", plan.room.id)),
+            _ => answers::unexpected(&format!("the change of room {}", plan.room.id), reply),
+        };
+        self.fail_all(plan, items, Some(reply.status), &error)?;
+        Ok(if answers::stops_the_batch(reply) {
+            Flow::Stop(error)
+        } else {
+            Flow::Continue
+        })
+    }
+
+    fn confirm(&mut self, plan: &Plan, item: &Item) -> Result<(), Error> {
+        self.done += 1;
+        let room = &plan.room;
+        let role = rooms::role_name(item.role);
+        let guest = who(&item.guest);
+        match self.mode {
+            Mode::Revoke => self.out.say(&format!(
+                "Guest {guest} removed from room {} (was {role}).",
+                room.named()
+            ))?,
+            Mode::Restore => self.out.say(&format!(
+                "Guest {guest} restored to room {} as {role}.",
+                room.named()
+            ))?,
+        }
+        let mut data = rooms::pair_json(room, &item.guest, item.role);
+        data["reason"] = Value::Null;
+        self.out.result(self.mode.op(), true, Some(200), data)?;
+        if let Some(file) = &mut self.record {
+            // ISO 8601 in UTC: "2026-11-27T16:40:07Z".
+            let utc = date::format_utc(SystemTime::now());
+            let time = format!("{}T{}Z", &utc[..10], &utc[11..19]);
+            let line = json!({
+                "guest": item.guest.id, "email": item.guest.email, "room": room.id,
+                "title": room.title, "role": item.role, "roleName": role,
+                "time": time,
+            });
+            writeln!(file, "{}", terminal::json_line(&line))
+                .map_err(|err| Error::Local(format!("cannot write to --record: {err}")))?;
+        }
+        Ok(())
+    }
+
+    fn fail_all(
+        &mut self,
+        plan: &Plan,
+        items: &[usize],
+        status: Option<u16>,
+        error: &Error,
+    ) -> Result<(), Error> {
+        for &i in items {
+            self.fail(&plan.room, &plan.items[i], status, error.clone())?;
+        }
+        Ok(())
+    }
+
+    fn fail(
+        &mut self,
+        room: &Room,
+        item: &Item,
+        status: Option<u16>,
+        error: Error,
+    ) -> Result<(), Error> {
+        let not = match self.mode {
+            Mode::Revoke => "not removed from",
+            Mode::Restore => "not restored to",
+        };
+        self.out.say(&format!(
+            "Guest {} {not} room {}: {error}",
+            who(&item.guest),
+            room.named()
+        ))?;
+        let mut data = rooms::pair_json(room, &item.guest, item.role);
+        data["reason"] = error.to_string().into();
+        self.out.result(self.mode.op(), false, status, data)?;
+        self.failed.push(error);
+        Ok(())
+    }
+
+    fn summarize(self) -> Result<(), Error> {
+        let word = self.mode.done();
+        let failed = self.failed.len();
+        if self.dry_run {
+            return self
+                .out
+                .say(&format!("{} would be {word}, {failed} not", self.planned));
+        }
+        self.out
+            .say(&format!("{} {word}, {failed} not {word}", self.done))?;
+        self.out.result(
+            "summary",
+            failed == 0,
+            None,
+            json!({ word: self.done, "failed": failed }),
+        )?;
+        let total = self.done + failed;
+        batch::verdict_of(total, self.done, self.failed, "room memberships", word)
+    }
+}
+
+/// `3f2b…` or `3f2b… <jane@example.com>`.
+fn who(guest: &User) -> String {
+    if guest.email.is_empty() {
+        guest.id.clone()
+    } else {
+        format!("{} <{}>", guest.id, guest.email)
+    }
+}
