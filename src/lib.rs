@@ -22,12 +22,14 @@ mod docs;
 mod flags;
 mod html;
 mod input;
+mod interrupt;
 mod lifecycle;
 mod link;
 mod list;
 mod logins;
 mod output;
 mod proxy;
+mod record;
 mod release;
 mod retry;
 mod revoke;
@@ -60,6 +62,9 @@ pub mod fuzzing {
     }
     pub mod list {
         pub use crate::list::Pager;
+    }
+    pub mod record {
+        pub use crate::record::{RecordKey, parse};
     }
     pub mod release {
         pub use crate::release::rule_for;
