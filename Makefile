@@ -182,7 +182,7 @@ bench: static
 FUZZ_SECONDS ?= 600
 fuzz:
 	command -v cargo-fuzz >/dev/null || $(CARGO) install --locked cargo-fuzz
-	cd fuzz && for target in link answers lists retry_after pager; do \
+	cd fuzz && for target in link answers lists retry_after pager record; do \
 		mkdir -p corpus/$$target && \
 		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run -O $$target corpus/$$target seeds/$$target -- \
 			-max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 || exit 1; \

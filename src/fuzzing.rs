@@ -22,6 +22,9 @@ pub mod link {
 pub mod people {
     pub use crate::portal::people::Pager;
 }
+pub mod record {
+    pub use crate::record::{RecordKey, parse};
+}
 pub mod release {
     pub use crate::portal::release::rule_for;
 }

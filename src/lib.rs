@@ -16,9 +16,11 @@ pub mod date;
 mod config;
 mod html;
 mod input;
+mod interrupt;
 mod net;
 mod output;
 mod portal;
+mod record;
 
 /// What the fuzz targets in `fuzz/` feed arbitrary input to. Not an API.
 #[doc(hidden)]
