@@ -4,6 +4,7 @@
 
 mod util;
 
+mod answers; // answers once misread: ids not GUIDs, bytes not UTF-8, roles, a proxy's 407
 mod config; // input checks, the portal address, API keys and secrets
 mod delete; // delete in batches: --dry-run, --json, --permanent, interruptions
 mod docs; // --help, --version, the man page, completions, the README, the module map
@@ -19,4 +20,5 @@ mod proxies; // HTTP(S)_PROXY, ALL_PROXY, NO_PROXY
 mod refusals; // the server's refusals: 401, 403, 400, 404
 mod releases; // every DocSpace release from 3.0 to 3.7.2
 mod rooms; // access, revoke, restore: rooms and their guests
+mod secrets; // the key masked whatever echoes it; localhost connected by address
 mod tls; // --ca-cert, SSL_CERT_FILE, SSL_CERT_DIR
