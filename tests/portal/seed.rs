@@ -172,7 +172,8 @@ const OTHER_LOGIN_EVENTS: &[(&str, u64, u16)] = &[
     ("jonas.berg@supplier.example", 1, SIGN_IN_VIA_API),
 ];
 
-/// (title, type, owner's email, archived, shared by external link).
+/// (title, type, owner's email, archived, shared by external link). Their ids are 1000
+/// on, in this order: docs/rooms.md's example names "Supplier forms" as 1003.
 const ROOMS: &[(&str, RoomType, &str, bool, bool)] = &[
     ("Product launch", RoomType::Custom, CALLER, false, false),
     ("Contract review", RoomType::Editing, CALLER, false, false),
