@@ -7,7 +7,7 @@
 use fake_portal::FakePortal;
 
 use crate::docs::documents;
-use crate::util::tool_for;
+use crate::util::{flow, json_of, tool_for};
 
 /// One `$ docspace-guest …` line: where it is ("README.md:71") and its words after the
 /// program's name.
@@ -205,4 +205,87 @@ fn example_lines_are_split_as_a_shell_splits_simple_quoting() {
     ] {
         assert!(words(broken).is_err(), "{broken}");
     }
+}
+
+/// What a command's --json lines say, one object a line.
+fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines().map(json_of).collect()
+}
+
+fn text(value: &serde_json::Value) -> String {
+    value.as_str().unwrap_or_default().to_string()
+}
+
+/// The demo portal holds what the documents promise: every rule of a review selects
+/// someone, for each reason; guests in every state; an archived room and one with
+/// external links; and `make demo`'s flow works. The days are counted from now.
+#[test]
+fn the_demo_portal_shows_every_rule_state_and_room() {
+    let demo = FakePortal::seeded();
+    let policy = [
+        "review",
+        "--older-than",
+        "90",
+        "--pending-older-than",
+        "30",
+        "--inviter-gone",
+        "--inactive",
+        "60",
+        "--disabled",
+        "--json",
+    ];
+    let review = tool_for(&demo, &policy).run();
+    review.assert_exit(0);
+    let reasons: Vec<(String, String)> = json_lines(&review.stdout)
+        .iter()
+        .flat_map(|row| row["reasons"].as_array().cloned().unwrap_or_default())
+        .map(|reason| (text(&reason["rule"]), text(&reason["detail"])))
+        .collect();
+    for rule in [
+        "older-than",
+        "pending-older-than",
+        "inviter-gone",
+        "inactive",
+        "disabled",
+    ] {
+        assert!(
+            reasons.iter().any(|(r, _)| r == rule),
+            "no guest selected by --{rule}: {reasons:?}"
+        );
+    }
+    for detail in ["pending for 45 days", "inviter deleted", "inviter disabled"] {
+        assert!(
+            reasons.iter().any(|(_, d)| d.contains(detail)),
+            "no guest selected as {detail:?}: {reasons:?}"
+        );
+    }
+    let list = tool_for(&demo, &["list", "--json"]).run();
+    let states: Vec<String> = json_lines(&list.assert_exit(0).stdout)
+        .iter()
+        .filter(|row| row["op"] == "list")
+        .map(|row| text(&row["state"]))
+        .collect();
+    assert!(states.len() >= 12, "{states:?}");
+    for state in ["active", "pending", "disabled"] {
+        assert!(states.iter().any(|s| s == state), "{states:?}");
+    }
+    let access = tool_for(&demo, &["access", "--json"]).run();
+    let rooms: Vec<serde_json::Value> = json_lines(&access.assert_exit(0).stdout)
+        .into_iter()
+        .filter(|row| row["op"] == "access")
+        .map(|row| row["room"].clone())
+        .collect();
+    assert!(
+        rooms.iter().any(|room| room["archived"] == true),
+        "{rooms:?}"
+    );
+    assert!(
+        rooms.iter().any(|room| room["sharedExternal"] == true),
+        "{rooms:?}"
+    );
+    let link = demo.portal.short_url(&demo.link);
+    flow(&demo, "run", &link, &[])
+        .run()
+        .assert_exit(0)
+        .assert_stdout_has("deleted successfully.");
 }
