@@ -25,7 +25,7 @@ if $keep; then
     echo "then try any command: docspace-guest list, docspace-guest access,"
     echo "docspace-guest review --older-than 90 --inactive 60, docspace-guest disable --email $DEMO_EMAIL,"
     echo "docspace-guest run --email $DEMO_EMAIL --link $DEMO_LINK"
-    echo "(the key is a throwaway one: it dies with the portal)"
+    echo "(the key is the demo portal's own, good nowhere else; Ctrl-C stops the portal)"
     wait "$portal_pid"
     exit 0
 fi

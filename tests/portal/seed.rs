@@ -132,18 +132,25 @@ const GUESTS: &[(&str, &str, &str, &str, u64, bool)] = &[
 ];
 
 /// Status changes, oldest first: (days ago, by whom, whose, new status: 1 active,
-/// 2 disabled). Each is one `PUT people/status` call; a guest's state is its newest.
+/// 2 disabled). Each is one `PUT people/status` call; an account's state is its newest.
 const STATUS_CHANGES: &[(u64, &str, &[&str], u8)] = &[
     (300, CALLER, &["omar@old-client.example"], 2),
+    // Deleted later (an account is disabled before it is deleted).
+    (90, "alice@example.com", &["victor@example.com"], 2),
     (40, "alice@example.com", &["carla@example.com"], 2),
+    // Two guests disabled by mistake in one call, and enabled again the same day.
     (
         20,
         CALLER,
-        &["mei.chen@agency.example", "sofia.rossi@agency.example"],
+        &["mei.chen@agency.example", "grace.kim@auditor.example"],
         2,
     ),
-    // Mei was disabled by mistake with Sofia, and enabled again the same day.
-    (20, CALLER, &["mei.chen@agency.example"], 1),
+    (
+        20,
+        CALLER,
+        &["mei.chen@agency.example", "grace.kim@auditor.example"],
+        1,
+    ),
     (6, CALLER, &["sofia.rossi@agency.example"], 2),
 ];
 
