@@ -21,6 +21,7 @@ const SCOPES: &[&str] = &["*:read", "accounts:write", "rooms:write"];
 const SHARED_GUEST: &str = "jane.oneil@example.com";
 
 /// (role, first, last, email, registered days ago).
+#[rustfmt::skip]
 const STAFF: &[(Role, &str, &str, &str, u64)] = &[
     (Role::Owner, "Olga", "Owner", "olga@example.com", 900),
     (Role::Admin, "Alice", "Sharer", "alice@example.com", 700),
@@ -38,124 +39,40 @@ const DELETED_STAFF: &[&str] = &["victor@example.com"];
 
 /// (first, last, email, inviter's email, registered days ago, signed up). Those not
 /// signed up are pending.
+#[rustfmt::skip]
 const GUESTS: &[(&str, &str, &str, &str, u64, bool)] = &[
-    (
-        "Jane",
-        "O'Neil & Co",
-        SHARED_GUEST,
-        "alice@example.com",
-        2,
-        false,
-    ),
-    (
-        "Pedro",
-        "Alvarez",
-        "pedro@partner.example",
-        CALLER,
-        400,
-        true,
-    ),
+    ("Jane", "O'Neil & Co", SHARED_GUEST, "alice@example.com", 2, false),
+    ("Pedro", "Alvarez", "pedro@partner.example", CALLER, 400, true),
     ("Mei", "Chen", "mei.chen@agency.example", CALLER, 200, true),
-    (
-        "Tom",
-        "Becker",
-        "tom.becker@supplier.example",
-        "alice@example.com",
-        45,
-        false,
-    ),
+    ("Tom", "Becker", "tom.becker@supplier.example", "alice@example.com", 45, false),
     ("Lena", "Novak", "lena@partner.example", CALLER, 5, false),
-    (
-        "Omar",
-        "Haddad",
-        "omar@old-client.example",
-        CALLER,
-        500,
-        true,
-    ),
-    (
-        "Sofia",
-        "Rossi",
-        "sofia.rossi@agency.example",
-        "raj@example.com",
-        150,
-        true,
-    ),
-    (
-        "Ken",
-        "Ito",
-        "ken.ito@contractor.example",
-        "victor@example.com",
-        120,
-        true,
-    ),
-    (
-        "Priya",
-        "Shah",
-        "priya@contractor.example",
-        "victor@example.com",
-        60,
-        true,
-    ),
-    (
-        "Jonas",
-        "Berg",
-        "jonas.berg@supplier.example",
-        "raj@example.com",
-        30,
-        true,
-    ),
-    (
-        "Chloé",
-        "Martin",
-        "chloe.martin@press.example",
-        "alice@example.com",
-        95,
-        true,
-    ),
-    (
-        "Grace",
-        "Kim",
-        "grace.kim@auditor.example",
-        CALLER,
-        80,
-        true,
-    ),
-    (
-        "Bruno",
-        "Costa",
-        "bruno@freelance.example",
-        "carla@example.com",
-        110,
-        true,
-    ),
+    ("Omar", "Haddad", "omar@old-client.example", CALLER, 500, true),
+    ("Sofia", "Rossi", "sofia.rossi@agency.example", "raj@example.com", 150, true),
+    ("Ken", "Ito", "ken.ito@contractor.example", "victor@example.com", 120, true),
+    ("Priya", "Shah", "priya@contractor.example", "victor@example.com", 60, true),
+    ("Jonas", "Berg", "jonas.berg@supplier.example", "raj@example.com", 30, true),
+    ("Chloé", "Martin", "chloe.martin@press.example", "alice@example.com", 95, true),
+    ("Grace", "Kim", "grace.kim@auditor.example", CALLER, 80, true),
+    ("Bruno", "Costa", "bruno@freelance.example", "carla@example.com", 110, true),
 ];
 
 /// Status changes, oldest first: (days ago, by whom, whose, new status: 1 active,
 /// 2 disabled). Each is one `PUT people/status` call; an account's state is its newest.
+#[rustfmt::skip]
 const STATUS_CHANGES: &[(u64, &str, &[&str], u8)] = &[
     (300, CALLER, &["omar@old-client.example"], 2),
     // Deleted later (an account is disabled before it is deleted).
     (90, "alice@example.com", &["victor@example.com"], 2),
     (40, "alice@example.com", &["carla@example.com"], 2),
     // Two guests disabled by mistake in one call, and enabled again the same day.
-    (
-        20,
-        CALLER,
-        &["mei.chen@agency.example", "grace.kim@auditor.example"],
-        2,
-    ),
-    (
-        20,
-        CALLER,
-        &["mei.chen@agency.example", "grace.kim@auditor.example"],
-        1,
-    ),
+    (20, CALLER, &["mei.chen@agency.example", "grace.kim@auditor.example"], 2),
+    (20, CALLER, &["mei.chen@agency.example", "grace.kim@auditor.example"], 1),
     (6, CALLER, &["sofia.rossi@agency.example"], 2),
 ];
 
 /// Sign-ins of each account: (email, days ago of each successful sign-in). Guests not
 /// here never signed in.
+#[rustfmt::skip]
 const SIGN_INS: &[(&str, &[u64])] = &[
     (CALLER, &[170, 120, 90, 60, 30, 7, 1]),
     ("alice@example.com", &[175, 100, 45, 3]),
@@ -172,6 +89,7 @@ const SIGN_INS: &[(&str, &[u64])] = &[
 ];
 
 /// Failed attempts and logouts, which are not sign-ins: (email, days ago, action).
+#[rustfmt::skip]
 const OTHER_LOGIN_EVENTS: &[(&str, u64, u16)] = &[
     ("grace.kim@auditor.example", 70, FAILED),
     ("mei.chen@agency.example", 10, FAILED),
@@ -181,33 +99,17 @@ const OTHER_LOGIN_EVENTS: &[(&str, u64, u16)] = &[
 
 /// (title, type, owner's email, archived, shared by external link). Their ids are 1000
 /// on, in this order: docs/rooms.md's example names "Supplier forms" as 1003.
+#[rustfmt::skip]
 const ROOMS: &[(&str, RoomType, &str, bool, bool)] = &[
     ("Product launch", RoomType::Custom, CALLER, false, false),
     ("Contract review", RoomType::Editing, CALLER, false, false),
-    (
-        "Press kit",
-        RoomType::Public,
-        "alice@example.com",
-        false,
-        true,
-    ),
-    (
-        "Supplier forms",
-        RoomType::FillingForms,
-        "raj@example.com",
-        false,
-        false,
-    ),
-    (
-        "Due diligence 2025",
-        RoomType::VirtualDataRoom,
-        CALLER,
-        true,
-        false,
-    ),
+    ("Press kit", RoomType::Public, "alice@example.com", false, true),
+    ("Supplier forms", RoomType::FillingForms, "raj@example.com", false, false),
+    ("Due diligence 2025", RoomType::VirtualDataRoom, CALLER, true, false),
 ];
 
 /// (room title, member's email, access). The room's owner grants each membership.
+#[rustfmt::skip]
 const MEMBERS: &[(&str, &str, u8)] = &[
     ("Product launch", "alice@example.com", ROOM_MANAGER),
     ("Product launch", "pedro@partner.example", EDITING),
