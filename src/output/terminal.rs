@@ -6,7 +6,6 @@
 //! every writer (stdout, stderr, --json, traces, the record) writes only such text.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::sync::RwLock;
@@ -99,14 +98,48 @@ static SECRETS: RwLock<Vec<Secret>> = RwLock::new(Vec::new());
 
 /// One secret, as the pieces to look for.
 struct Secret {
-    /// Every run of `len` bytes of the secret.
-    pieces: HashSet<Vec<u8>>,
+    bytes: Vec<u8>,
     /// `PIECE`, or the whole secret's length when it is shorter.
     len: usize,
     /// The bytes the secret holds: a window with any other byte cannot match, so a
-    /// large body costs one table look-up a byte, and a hash only in a long run of
-    /// such bytes.
+    /// large body costs one table look-up a byte, and a comparison only in a long run
+    /// of such bytes.
     holds: [bool; 256],
+}
+
+impl Secret {
+    fn has_piece(&self, window: &[u8]) -> bool {
+        self.bytes.windows(self.len).any(|piece| piece == window)
+    }
+
+    /// `text` with each of its runs of pieces replaced by `MASKED`; `None` if none.
+    fn masked(&self, text: &str) -> Option<String> {
+        let bytes = text.as_bytes();
+        let mut out = String::new();
+        let (mut copied, mut run) = (0, 0);
+        for (end, &b) in bytes.iter().enumerate() {
+            run = if self.holds[usize::from(b)] {
+                run + 1
+            } else {
+                0
+            };
+            let start = (end + 1).saturating_sub(self.len);
+            if run < self.len || !self.has_piece(&bytes[start..=end]) {
+                continue;
+            }
+            // A piece that overlaps the one before extends what is masked.
+            if start >= copied {
+                out.push_str(&text[copied..start]);
+                out.push_str(MASKED);
+            }
+            copied = end + 1;
+        }
+        if out.is_empty() {
+            return None;
+        }
+        out.push_str(&text[copied..]);
+        Some(out)
+    }
 }
 
 /// Masks `secret` (and every piece of `PIECE` characters of it) in everything this
@@ -121,17 +154,16 @@ pub fn hide(secret: &str) {
         .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     for form in [secret, json] {
-        let bytes = form.as_bytes();
-        if bytes.is_empty() || secrets.iter().any(|s| s.pieces.contains(bytes)) {
+        let bytes = form.as_bytes().to_vec();
+        if bytes.is_empty() || secrets.iter().any(|s| s.bytes == bytes) {
             continue;
         }
-        let len = bytes.len().min(PIECE);
         let mut holds = [false; 256];
-        for &b in bytes {
+        for &b in &bytes {
             holds[usize::from(b)] = true;
         }
-        let pieces = bytes.windows(len).map(<[u8]>::to_vec).collect();
-        secrets.push(Secret { pieces, len, holds });
+        let len = bytes.len().min(PIECE);
+        secrets.push(Secret { bytes, len, holds });
     }
 }
 
@@ -141,46 +173,13 @@ fn mask(text: &str) -> Option<String> {
     let secrets = SECRETS
         .read()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let bytes = text.as_bytes();
-    let mut found: Vec<(usize, usize)> = Vec::new();
+    let mut masked: Option<String> = None;
     for secret in secrets.iter() {
-        let mut run = 0;
-        for (end, &b) in bytes.iter().enumerate() {
-            run = if secret.holds[usize::from(b)] {
-                run + 1
-            } else {
-                0
-            };
-            let start = (end + 1).saturating_sub(secret.len);
-            if run >= secret.len && secret.pieces.contains(&bytes[start..=end]) {
-                match found.last_mut() {
-                    Some(last) if (last.0..=last.1).contains(&start) => {
-                        last.1 = last.1.max(end + 1)
-                    }
-                    _ => found.push((start, end + 1)),
-                }
-            }
+        if let Some(less) = secret.masked(masked.as_deref().unwrap_or(text)) {
+            masked = Some(less);
         }
     }
-    if found.is_empty() {
-        return None;
-    }
-    // Each secret's matches came in order; together they are sorted and merged.
-    found.sort_unstable();
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (start, end) in found {
-        if end <= at {
-            continue;
-        }
-        if start >= at {
-            out.push_str(&text[at..start]);
-            out.push_str(MASKED);
-        }
-        at = end;
-    }
-    out.push_str(&text[at..]);
-    Some(out)
+    masked
 }
 
 #[cfg(test)]

@@ -187,7 +187,10 @@ fn localhost_is_loopback_by_address_whatever_etc_hosts_says() {
         "the tool connected where /etc/hosts said"
     );
     assert!(
-        portal.requests().iter().any(|r| r.path == "/api/2.0/people/@self"),
+        portal
+            .requests()
+            .iter()
+            .any(|r| r.path == "/api/2.0/people/@self"),
         "the portal on 127.0.0.1 was asked"
     );
 }
