@@ -101,15 +101,36 @@ struct Secret {
     bytes: Vec<u8>,
     /// `PIECE`, or the whole secret's length when it is shorter.
     len: usize,
-    /// The bytes the secret holds: a window with any other byte cannot match, so a
-    /// large body costs one table look-up a byte, and a comparison only in a long run
-    /// of such bytes.
+    /// The bytes the secret holds, and which byte follows which in it (`a << 8 | b`):
+    /// a window with any other byte or pair cannot match, so text costs two table
+    /// look-ups a byte, and a comparison only where such a run is as long as a piece.
     holds: [bool; 256],
+    pairs: Vec<bool>,
 }
 
 impl Secret {
+    fn new(bytes: Vec<u8>) -> Secret {
+        let mut holds = [false; 256];
+        let mut pairs = vec![false; 1 << 16];
+        for (i, &b) in bytes.iter().enumerate() {
+            holds[usize::from(b)] = true;
+            if let Some(&next) = bytes.get(i + 1) {
+                pairs[pair(b, next)] = true;
+            }
+        }
+        let len = bytes.len().min(PIECE);
+        Secret {
+            bytes,
+            len,
+            holds,
+            pairs,
+        }
+    }
+
     fn has_piece(&self, window: &[u8]) -> bool {
-        self.bytes.windows(self.len).any(|piece| piece == window)
+        self.bytes
+            .windows(self.len)
+            .any(|piece| piece[0] == window[0] && piece == window)
     }
 
     /// `text` with each of its runs of pieces replaced by `MASKED`; `None` if none.
@@ -118,10 +139,12 @@ impl Secret {
         let mut out = String::new();
         let (mut copied, mut run) = (0, 0);
         for (end, &b) in bytes.iter().enumerate() {
-            run = if self.holds[usize::from(b)] {
+            run = if !self.holds[usize::from(b)] {
+                0
+            } else if run > 0 && self.pairs[pair(bytes[end - 1], b)] {
                 run + 1
             } else {
-                0
+                1
             };
             let start = (end + 1).saturating_sub(self.len);
             if run < self.len || !self.has_piece(&bytes[start..=end]) {
@@ -142,6 +165,10 @@ impl Secret {
     }
 }
 
+fn pair(first: u8, second: u8) -> usize {
+    usize::from(first) << 8 | usize::from(second)
+}
+
 /// Masks `secret` (and every piece of `PIECE` characters of it) in everything this
 /// module makes safe from now on. The credential calls it when it is read, so no
 /// writer has to remember. It holds printable ASCII only (`Credential::new` checks),
@@ -155,15 +182,9 @@ pub fn hide(secret: &str) {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     for form in [secret, json] {
         let bytes = form.as_bytes().to_vec();
-        if bytes.is_empty() || secrets.iter().any(|s| s.bytes == bytes) {
-            continue;
+        if !bytes.is_empty() && !secrets.iter().any(|s| s.bytes == bytes) {
+            secrets.push(Secret::new(bytes));
         }
-        let mut holds = [false; 256];
-        for &b in &bytes {
-            holds[usize::from(b)] = true;
-        }
-        let len = bytes.len().min(PIECE);
-        secrets.push(Secret { bytes, len, holds });
     }
 }
 
