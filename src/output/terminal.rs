@@ -128,9 +128,7 @@ impl Secret {
     }
 
     fn has_piece(&self, window: &[u8]) -> bool {
-        self.bytes
-            .windows(self.len)
-            .any(|piece| piece[0] == window[0] && piece == window)
+        self.bytes.windows(self.len).any(|piece| piece == window)
     }
 
     /// `text` with each of its runs of pieces replaced by `MASKED`; `None` if none.
