@@ -152,7 +152,7 @@ pub fn load(
 
 /// As OpenSSH's StrictModes: a config file chooses where the key is sent, so it and
 /// every directory above it must be owned by root or the caller and writable by no one
-/// else.
+/// else, but for a sticky directory such as /tmp.
 fn check_owners(path: &Path) -> Result<(), Error> {
     let refuse = |why: String| {
         Error::Usage(format!(
@@ -177,7 +177,9 @@ fn check_owners(path: &Path) -> Result<(), Error> {
                 meta.uid()
             )));
         }
-        if meta.mode() & 0o022 != 0 {
+        // A sticky directory (/tmp) lets no one else rename or remove what is yours.
+        let sticky = meta.is_dir() && meta.mode() & 0o1000 != 0;
+        if meta.mode() & 0o022 != 0 && !sticky {
             return Err(refuse(format!(
                 "{} is writable by others (mode {:o}: chmod go-w it)",
                 part.display(),

@@ -882,6 +882,20 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
          one pair of quotes around it are dropped.",
     ),
     (
+        "DOCSPACE_GUEST_CONFIG",
+        "The config file, when --config is not given.",
+    ),
+    (
+        "DOCSPACE_GUEST_PORTAL",
+        "The config file's section, as --portal; it pins it: a different --portal is \
+         refused.",
+    ),
+    (
+        "XDG_CONFIG_HOME, HOME",
+        "Where the user's config file is: $XDG_CONFIG_HOME/docspace-guest/config, by \
+         default ~/.config/docspace-guest/config.",
+    ),
+    (
         "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY",
         "The proxy for https:// and http:// portals; the scheme's own variable wins over \
          ALL_PROXY. Proxy passwords are never printed.",
@@ -912,6 +926,17 @@ pub const FILE_RULES: &[(&str, &str)] = &[
          UTF-8, several columns, an invisible character inside a value, or anything that \
          is neither an ID nor an email stops the command with FILE:LINE and the reason \
          (exit 2), before anything is sent.",
+    ),
+    (
+        "--config FILE",
+        "One flag per line, its value after = or a space, to the end of the line; the \
+         leading -- may be left out; # comment lines and blank lines. [NAME] starts the \
+         section --portal NAME chooses. Precedence: the command line, the environment, \
+         the section, the file's top, the default. Only the connection's flags, \
+         --batch-size, --keep and the policy's rules may be given, and the rules only \
+         when the command line names none; never a key, only api-key-file. Read only \
+         when it and every directory above it are owned by root or the caller and \
+         writable by no one else (exit 2 otherwise). See docs/configuration.md.",
     ),
     (
         "--api-key-file PATH",

@@ -31,7 +31,8 @@ impl Default for Targets {
 
 #[derive(Debug)]
 pub enum Parsed {
-    Run(Command, Options),
+    /// The options boxed: they are large, and the text is small.
+    Run(Command, Box<Options>),
     /// Print this text and exit 0.
     Print(String),
 }
@@ -259,7 +260,7 @@ pub fn parse_in(
             Command::Restore { from }
         }
     };
-    Ok(Parsed::Run(run, options))
+    Ok(Parsed::Run(run, Box::new(options)))
 }
 
 /// Takes the flag's value, if it has one, checked as the table says. The numbers fit
@@ -353,8 +354,12 @@ fn merge(
     }
     let rules_on_line = given.seen.iter().any(|f| f.in_file == InFile::Rule);
     let mut taken: Vec<FlagId> = given.seen.iter().map(|f| f.id).collect();
-    url_env.map(|_| taken.push(FlagId::Url));
-    key_env.map(|_| taken.push(FlagId::ApiKeyFile));
+    if url_env.is_some() {
+        taken.push(FlagId::Url);
+    }
+    if key_env.is_some() {
+        taken.push(FlagId::ApiKeyFile);
+    }
     // Each value checked as the command line's are, on a scratch copy.
     for setting in &file.settings {
         let (mut scratch, mut scratch_options) = (Given::default(), default_options());
@@ -585,7 +590,7 @@ mod tests {
 
     fn run(words: &[&str]) -> (Command, Options) {
         match parse_words(words) {
-            Ok(Parsed::Run(command, options)) => (command, options),
+            Ok(Parsed::Run(command, options)) => (command, *options),
             other => panic!("{words:?}: {other:?}"),
         }
     }
