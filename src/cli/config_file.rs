@@ -236,9 +236,8 @@ fn read(text: &str, path: &Path) -> Result<Vec<Setting>, Error> {
         };
         if flag.in_file == InFile::No {
             return Err(at(format!(
-                "--{} is taken only from the command line, never from a config file (it \
-                 decides what is changed, names guests or chooses the output): give it \
-                 where the command runs",
+                "--{} is taken only from the command line, never from a config file: give \
+                 it where the command runs (docs/configuration.md)",
                 flag.long
             )));
         }
@@ -336,6 +335,11 @@ mod tests {
             ("record r", "cfg:1: --record is taken only"),
             ("email a@b.c", "cfg:1: --email is taken only"),
             ("portal x", "cfg:1: --portal is taken only"),
+            ("permanent", "cfg:1: --permanent is taken only"),
+            ("from leavers.csv", "cfg:1: --from is taken only"),
+            ("link L", "cfg:1: --link is taken only"),
+            ("room 7", "cfg:1: --room is taken only"),
+            ("dry-run", "cfg:1: --dry-run is taken only"),
             ("frob 1", "cfg:1: unknown option 'frob'"),
             ("allow-http yes", "cfg:1: --allow-http takes no value"),
             ("timeout", "cfg:1: --timeout needs a value"),

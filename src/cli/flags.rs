@@ -218,9 +218,9 @@ pub const FLAGS: &[Flag] = &[
         kind: Kind::File,
         taken_by: TakenBy::Connection,
         in_file: InFile::No,
-        help: "Read settings from FILE [env: DOCSPACE_GUEST_CONFIG; default:\n\
-               ~/.config/docspace-guest/config, else\n\
-               /etc/docspace-guest/config] (docs/configuration.md)",
+        help: "Read flags from FILE, one a line, in [NAME] sections\n\
+               [env: DOCSPACE_GUEST_CONFIG; default: the first of\n\
+               ~/.config/docspace-guest/config, /etc/docspace-guest/config]",
     },
     Flag {
         id: FlagId::Portal,
@@ -965,9 +965,9 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "docspace-guest review --older-than 180 --pending-older-than 30 --inviter-gone",
     ),
     (
-        "A weekly two-stage clean-up: delete what stayed disabled, disable what the policy selects:",
-        "docspace-guest expire --disabled --action delete --yes --keep /etc/docspace-guest/keep\n\
-         docspace-guest expire --older-than 180 --inviter-gone --action disable --keep /etc/docspace-guest/keep",
+        "A weekly two-stage clean-up of the config file's portal [acme] (its keep file and policy):",
+        "docspace-guest expire --portal acme --disabled --action delete --yes\n\
+         docspace-guest expire --portal acme --action disable",
     ),
     ("Check a cron job's credential:", "docspace-guest whoami"),
 ];

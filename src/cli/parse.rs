@@ -348,7 +348,8 @@ fn merge(
         && !(on_line(FlagId::Url) && on_line(FlagId::ApiKeyFile))
     {
         return Err(Error::Usage(format!(
-            "{name} is set, and the section [{section}] of {} is chosen: the portal and its              key come from one place; unset {name}, or give both --url and --api-key-file",
+            "{name} is set, and the section [{section}] of {} is chosen: the portal and its \
+             key come from one place; unset {name}, or give both --url and --api-key-file",
             file.path.display()
         )));
     }
