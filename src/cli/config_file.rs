@@ -34,7 +34,9 @@ impl Host for System {
     }
 
     fn default_files(&self) -> Result<Vec<PathBuf>, Error> {
-        let user = match (self.env("XDG_CONFIG_HOME")?, self.env("HOME")?) {
+        // Paths, not text: a home that is not UTF-8 is still a home.
+        let dir = |name| std::env::var_os(name).filter(|value| !value.is_empty());
+        let user = match (dir("XDG_CONFIG_HOME"), dir("HOME")) {
             (Some(dir), _) => Some(PathBuf::from(dir)),
             (None, Some(home)) => Some(Path::new(&home).join(".config")),
             (None, None) => None,
