@@ -5,7 +5,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::util::{Outcome, tool, write_key};
+use crate::util::{Outcome, tool, write_config, write_key};
 use fake_portal::{FakePortal, Role};
 
 /// A portal with an admin, a guest registered 200 days ago and one disabled.
@@ -38,12 +38,8 @@ fn setup(name: &str) -> Setup {
     }
 }
 
-/// `text` as a config file kept as it should be: the caller's, writable by no one else.
 fn config(name: &str, text: &str) -> PathBuf {
-    let file = write_key(name, text);
-    let dir = file.parent().unwrap();
-    std::fs::set_permissions(dir, PermissionsExt::from_mode(0o700)).unwrap();
-    file
+    write_config(name, text)
 }
 
 fn path(file: &Path) -> &str {
@@ -122,6 +118,9 @@ fn the_user_file_is_found_under_xdg_config_home() {
     // XDG_CONFIG_HOME/docspace-guest/config.
     let home = file.parent().unwrap().join("home");
     std::fs::create_dir_all(home.join("docspace-guest")).unwrap();
+    for dir in [home.clone(), home.join("docspace-guest")] {
+        std::fs::set_permissions(dir, PermissionsExt::from_mode(0o700)).unwrap();
+    }
     std::fs::rename(&file, home.join("docspace-guest/config")).unwrap();
     let out = tool(&["whoami", "--portal", "acme"])
         .env("XDG_CONFIG_HOME", path(&home))

@@ -3,11 +3,10 @@
 //! portal with a config file holding the instance's section; the tmpfiles.d rule prunes
 //! old records and keeps new ones. systemd-analyze comes with systemd (make test-deps).
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{tool, write_key};
+use crate::util::{tool, write_config, write_key};
 use fake_portal::{FakePortal, Role};
 
 const UNITS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/packaging/systemd");
@@ -89,14 +88,13 @@ fn every_exec_start_line_runs_as_written() {
 
     // %d, the credentials directory, holds the key as LoadCredential= names it.
     let credentials = write_key("api-key", &key);
-    let config = write_key(
+    let config = write_config(
         "unit-config",
         format!(
             "[acme]\nurl {}\napi-key-file /nonexistent\nolder-than 100\n",
             portal.url()
         ),
     );
-    std::fs::set_permissions(config.parent().unwrap(), PermissionsExt::from_mode(0o700)).unwrap();
     let service = unit(SERVICE);
     assert!(service.contains("LoadCredential=api-key:/etc/docspace-guest/%i.key"));
     let lines: Vec<&str> = service
