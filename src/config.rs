@@ -56,7 +56,15 @@ impl Options {
 /// Reads what `options` leave open from the environment, and checks it all before
 /// anything is sent.
 pub fn resolve(options: &Options) -> Result<Settings, Error> {
-    let portal = portal_url(options.url.clone())?;
+    // A value from the config file is named by its line.
+    let flag = options
+        .url
+        .clone()
+        .map(|url| match options.origin(FlagId::Url) {
+            Some(Origin::File(path, line)) => (url, format!("{}:{line}: url", path.display())),
+            _ => (url, "--url".to_string()),
+        });
+    let portal = portal_url(flag)?;
     if !portal.https && !portal.is_loopback() && !options.allow_http {
         return Err(Error::Usage(format!(
             "refusing to send the credential in clear text to {}: use https://, \
@@ -106,10 +114,11 @@ fn portal_env() -> Result<Option<(String, &'static str)>, Error> {
     }
 }
 
-fn portal_url(flag: Option<String>) -> Result<Url, Error> {
+/// The address from `flag` (the value and what to call it), else the environment.
+fn portal_url(flag: Option<(String, String)>) -> Result<Url, Error> {
     let found = match flag {
-        Some(value) => Some((value, "--url")),
-        None => portal_env()?,
+        Some(found) => Some(found),
+        None => portal_env()?.map(|(value, name)| (value, name.to_string())),
     };
     let (text, source) = found.ok_or_else(|| {
         Error::Usage(

@@ -164,9 +164,13 @@ fn check_owners(path: &Path) -> Result<(), Error> {
             path.display()
         ))
     };
-    let real = path
-        .canonicalize()
-        .map_err(|err| refuse(format!("cannot be read ({err})")))?;
+    let real = path.canonicalize().map_err(|err| {
+        Error::Usage(format!(
+            "config file {}: cannot be read ({err}): name an existing file with --config \
+             or DOCSPACE_GUEST_CONFIG",
+            path.display()
+        ))
+    })?;
     // SAFETY: geteuid has no preconditions and cannot fail.
     let me = unsafe { libc::geteuid() };
     for part in real.ancestors() {

@@ -256,6 +256,18 @@ fn what_decides_the_damage_or_the_key_stays_out_of_a_file() {
         out.assert_usage_error(&format!("{}{says}", path(&file)));
         out.assert_output_lacks("sk-secret");
     }
+    // A value is taken as it is: quotes are part of it, and the error names the line.
+    let file = config(
+        "quoted.conf",
+        &format!(
+            "[acme]\nurl \"{}\"\napi-key-file {}\n",
+            s.portal.url(),
+            path(&s.key_file)
+        ),
+    );
+    tool(&["whoami", "--config", path(&file), "--portal", "acme"])
+        .run()
+        .assert_usage_error(&format!("{}:2: url must start with https://", path(&file)));
     assert!(s.portal.requests().is_empty());
 }
 
