@@ -86,6 +86,9 @@ impl State {
                 self.audit_lifetime(&reply, &caller)
             }
             ("GET", ["security", "audit", "login", "filter"]) => self.login_events(&reply, &caller),
+            ("GET", ["security", "audit", "events", "filter"]) => {
+                self.audit_events(&reply, &caller)
+            }
             (method, ["files", "rooms", rest @ ..]) => self.rooms(&reply, &caller, method, rest),
             _ => empty(404),
         }
@@ -398,10 +401,13 @@ impl State {
         let activation = request
             .param("activationStatus")
             .and_then(|s| s.parse::<u8>().ok());
+        // Below a DocSpace admin, disabled users are left out of every listing.
+        let admin = self.is_docspace_admin(caller);
         let matching: Vec<&User> = self
             .users
             .iter()
             .filter(|u| (u.role == Role::Guest) == guests && self.may_see(caller, u))
+            .filter(|u| admin || u.status != 2)
             .filter(|u| {
                 text.is_empty()
                     || format!("{} {} {}", u.first_name, u.last_name, u.email)
@@ -447,6 +453,8 @@ impl State {
             user.status = status;
             updated.push(user_json(user));
         }
+        // One event per call, naming every id asked for, whatever changed.
+        self.trail.status_changed(&ids);
         let count = updated.len();
         reply.ok(json!(updated), count)
     }
@@ -614,7 +622,7 @@ fn valid_email(text: &str) -> bool {
 
 pub(super) fn user_json(user: &User) -> Value {
     let admin = matches!(user.role, Role::Owner | Role::Admin);
-    let value = json!({
+    let mut value = json!({
         "id": user.id,
         "displayName": html_encode(&format!("{} {}", user.first_name, user.last_name)),
         "email": user.email,
@@ -629,6 +637,9 @@ pub(super) fn user_json(user: &User) -> Value {
         "isCollaborator": user.role == Role::User,
         "registrationDate": user.registered,
     });
+    if let Some(date) = &user.terminated {
+        value["terminated"] = json!(date);
+    }
     value
 }
 
