@@ -36,7 +36,10 @@ pub enum FlagId {
     PendingOlderThan,
     InviterGone,
     Disabled,
+    DisabledFor,
     Inactive,
+    NoRooms,
+    All,
     Keep,
     Action,
     Max,
@@ -482,7 +485,23 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Only(POLICY),
-        help: "Policy: already disabled (the second stage of a clean-up)",
+        help: "Policy: disabled, at any time (by hand yesterday too;\n\
+               --disabled-for DAYS knows when). Needs a DocSpace admin",
+    },
+    Flag {
+        id: FlagId::DisabledFor,
+        long: "disabled-for",
+        short: None,
+        value: Some("DAYS"),
+        kind: Kind::Number {
+            min: 1,
+            max: 36_500,
+            default: None,
+        },
+        taken_by: TakenBy::Only(POLICY),
+        help: "Policy: disabled more than DAYS days ago, from the portal's\n\
+               audit trail (the second stage of a clean-up). Needs a\n\
+               DocSpace admin and a plan with an audit trail",
     },
     Flag {
         id: FlagId::Inactive,
@@ -498,7 +517,29 @@ pub const FLAGS: &[Flag] = &[
         taken_by: TakenBy::Only(POLICY),
         help: "Policy: no sign-in in the last DAYS days (registered\n\
                before), from the portal's login history. Needs a\n\
-               DocSpace admin and a plan with login history",
+               DocSpace admin and a plan with login history; a guest\n\
+               re-enabled inside the window is spared",
+    },
+    Flag {
+        id: FlagId::NoRooms,
+        long: "no-rooms",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        taken_by: TakenBy::Only(POLICY),
+        help: "Policy: a direct member of no room, archived ones included\n\
+               (external links and personal shares are not seen). Needs\n\
+               a DocSpace admin",
+    },
+    Flag {
+        id: FlagId::All,
+        long: "all",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        taken_by: TakenBy::Only(&[CommandId::Review]),
+        help: "List every guest: the rule that selected it, or why each\n\
+               rule did not",
     },
     Flag {
         id: FlagId::Keep,
