@@ -730,7 +730,8 @@ pub const COMMANDS: &[CommandDef] = &[
                 --inactive adds LAST SIGN-IN: a date, 'none since' the cutoff, 'never', or\n\
                 'unknown' where the history does not reach back (not evaluated, never\n\
                 selected). A portal without login history selects no one by it; expire\n\
-                then exits 1 before any change.",
+                then exits 1 before any change; so does --disabled-for without an audit\n\
+                trail. --all lists every guest, with why each rule did not select it.",
     },
     CommandDef {
         id: CommandId::Expire,
@@ -742,7 +743,7 @@ pub const COMMANDS: &[CommandDef] = &[
         after: "Everything is read and the policy evaluated before the first write. disable and\n\
                 delete take a DocSpace admin. One line per guest as the portal confirms it, a\n\
                 summary, and the exit codes of delete (0, 4, 5, 6). A weekly cron clean-up:\n\
-                \x20 docspace-guest expire --disabled --action delete --yes\n\
+                \x20 docspace-guest expire --disabled-for 7 --action delete --yes\n\
                 \x20 docspace-guest expire --older-than 180 --inviter-gone --action disable",
     },
     CommandDef {
@@ -908,7 +909,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "A weekly two-stage clean-up: delete what stayed disabled, disable what the policy selects:",
-        "docspace-guest expire --disabled --action delete --yes --keep /etc/docspace-guest/keep\n\
+        "docspace-guest expire --disabled-for 7 --action delete --yes --keep /etc/docspace-guest/keep\n\
          docspace-guest expire --older-than 180 --inviter-gone --action disable --keep /etc/docspace-guest/keep",
     ),
     ("Check a cron job's credential:", "docspace-guest whoami"),

@@ -3,7 +3,7 @@
 //! evaluated before the first write, from what the portal reliably knows
 //! (docs/docspace.md §9): the registration date, the pending and
 //! disabled states, the inviter, the login history (§10), the rooms (§11) and the
-//! audit trail's status changes (§12). There is no last-login or disabled-since
+//! audit trail's status changes (§16). There is no last-login or disabled-since
 //! field, and none is made up: what cannot be told is unknown, and never selects.
 
 use std::collections::{HashMap, HashSet};

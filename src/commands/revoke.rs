@@ -41,7 +41,7 @@ const FORM_ROLE: &str = "the guest holds a form role in this virtual data room, 
                          the removal: pass --drop-form-roles to remove the guest and the role";
 const OWNER: &str = "the room owner cannot be removed";
 const NOT_MEMBER: &str = "not a member of this room: nothing to remove";
-/// A private room's refusal of a member without encryption keys (docs/docspace.md §11).
+/// A private room's refusal of a member without encryption keys (docs/docspace.md §12).
 const NO_KEY: &str = "The user does not have an encryption key";
 /// `restore --from` reads a file `revoke --record` wrote; this bounds a wrong one.
 const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;

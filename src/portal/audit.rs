@@ -1,5 +1,5 @@
 //! When a user's status last changed, from the portal's audit trail (docs/docspace.md
-//! §12), for `--disabled-for` and the re-enables `--inactive` respects. Every
+//! §16), for `--disabled-for` and the re-enables `--inactive` respects. Every
 //! `PUT people/status` writes one event 4020 naming every id of the call, enable and
 //! disable alike, so for a disabled user the newest one naming them is at or after the
 //! disabling (late, never early), and for an active one at or after the last enable.

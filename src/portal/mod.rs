@@ -242,7 +242,7 @@ impl Portal {
     }
     /// GET /api/2.0/security/audit/events/filter: one page of the audit trail's events
     /// that match `filters`, newest first; the server filters before it pages
-    /// (docs/docspace.md §12).
+    /// (docs/docspace.md §16).
     pub fn audit_events(
         &self,
         filters: &[(&str, &str)],

@@ -1,4 +1,4 @@
-//! The portal's audit trail, as docs/docspace.md (§12) says the real one keeps it:
+//! The portal's audit trail, as docs/docspace.md (§16) says the real one keeps it:
 //! every `PUT people/status` writes one `UsersUpdatedStatus` (4020) naming every id of
 //! the call, enable and disable, no-ops too; `security/audit/events/filter` filters
 //! first (`action` with `target`: an exact target; `entryType`/`actionType` with
