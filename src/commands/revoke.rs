@@ -596,9 +596,10 @@ impl<'a> Run<'a> {
             self.fail_all(plan, items, Some(403), &error)?;
             return Ok(Flow::Continue);
         }
-        let mut roles: HashMap<String, u8> = HashMap::new();
+        // The map type `send` reads an answer's members into.
+        let mut roles: HashMap<String, Option<i64>> = HashMap::new();
         let read = rooms::each_member(self.portal, plan.room.id, &mut |member| {
-            roles.insert(member.person.id, member.role);
+            roles.insert(member.person.id, Some(i64::from(member.role)));
             Ok(())
         });
         if let Err(why) = read {
@@ -615,7 +616,7 @@ impl<'a> Run<'a> {
             let now = roles.get(&item.guest.id);
             let applied = match self.mode {
                 Mode::Revoke => now.is_none(),
-                Mode::Restore => now == Some(&item.role),
+                Mode::Restore => now == Some(&Some(i64::from(item.role))),
             };
             if applied {
                 self.confirm(plan, item)?;

@@ -86,7 +86,7 @@ pub fn read(portal: &Portal, now: SystemTime) -> Result<Trail, Error> {
         };
         let page = events(page, WHAT)?;
         pages
-            .take(&page, |event, at| note(&mut last, event, at))
+            .take(&page, &mut |event, at| note(&mut last, event, at))
             .map_err(|broken| broken.error(WHAT, start))?;
     }
     Ok(Trail::Read(StatusChanges { last }))
@@ -103,13 +103,10 @@ fn note(last: &mut HashMap<u128, Option<SystemTime>>, event: &Value, at: Option<
     if event["actionId"].as_i64() != Some(STATUS_CHANGED) {
         return;
     }
-    // A list of ids; a comma-joined string read the same way.
-    let ids: Vec<&str> = match &event["target"] {
-        Value::Array(ids) => ids.iter().filter_map(Value::as_str).collect(),
-        Value::String(ids) => ids.split(',').collect(),
-        _ => Vec::new(),
+    let Some(ids) = event["target"].as_array() else {
+        return;
     };
-    for id in ids.into_iter().filter_map(|id| guid_number(id.trim())) {
+    for id in ids.iter().filter_map(Value::as_str).filter_map(guid_number) {
         last.entry(id).or_insert(at);
     }
 }
@@ -148,7 +145,7 @@ mod tests {
         );
         note(
             &mut last,
-            &json!({ "actionId": 4020, "target": GUEST }),
+            &json!({ "actionId": 4020, "target": [GUEST] }),
             Some(at(3)),
         );
         let changes = StatusChanges { last };

@@ -282,7 +282,7 @@ impl Pages {
     pub(super) fn take(
         &mut self,
         page: &[Value],
-        mut each: impl FnMut(&Value, Option<SystemTime>),
+        each: &mut dyn FnMut(&Value, Option<SystemTime>),
     ) -> Result<(), Broken> {
         let mut ids = HashSet::new();
         let mut fresh = false;
@@ -356,7 +356,7 @@ impl Reader {
             &mut self.oldest,
             &mut self.last,
         );
-        self.pages.take(page, |event, at| {
+        self.pages.take(page, &mut |event, at| {
             if let Some(at) = at {
                 *oldest = Some(oldest.map_or(at, |oldest| oldest.min(at)));
                 *covered |= at < cutoff;

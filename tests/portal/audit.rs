@@ -170,20 +170,35 @@ impl State {
                 .take(count)
                 .collect()
         };
-        let events: Vec<Value> = page.iter().map(|(i, e)| self.audit_json(*i, e)).collect();
+        // The names of the page's users, found in one pass over the users.
+        let named: std::collections::HashSet<&str> = page
+            .iter()
+            .flat_map(|(_, e)| e.target.iter().map(String::as_str))
+            .collect();
+        let names: std::collections::HashMap<&str, String> = self
+            .users
+            .iter()
+            .filter(|u| named.contains(u.id.as_str()))
+            .map(|u| (u.id.as_str(), format!("{} {}", u.first_name, u.last_name)))
+            .collect();
+        let events: Vec<Value> = page
+            .iter()
+            .map(|(i, e)| self.audit_json(*i, e, &names))
+            .collect();
         let n = events.len();
         reply.ok(json!(events), n)
     }
 
-    fn audit_json(&self, place: usize, event: &AuditEvent) -> Value {
-        let names: Vec<String> = event
+    fn audit_json(
+        &self,
+        place: usize,
+        event: &AuditEvent,
+        names: &std::collections::HashMap<&str, String>,
+    ) -> Value {
+        let names: Vec<&str> = event
             .target
             .iter()
-            .map(|id| {
-                self.find(id).map_or("Unknown".into(), |u| {
-                    format!("{} {}", u.first_name, u.last_name)
-                })
-            })
+            .map(|id| names.get(id.as_str()).map_or("Unknown", String::as_str))
             .collect();
         let what = if event.action == STATUS_CHANGED {
             "Updated Status"
