@@ -444,12 +444,16 @@ impl State {
         if !matches!(self.find(caller).unwrap().role, Role::Owner | Role::Admin) {
             return error(403, "Access denied");
         }
-        let mut updated = Vec::new();
-        for user in self
+        // The owner or yourself refuses the whole call: nothing changes, no event.
+        if self
             .users
-            .iter_mut()
-            .filter(|u| ids.contains(&u.id) && u.role != Role::Owner && u.id != caller)
+            .iter()
+            .any(|u| ids.contains(&u.id) && (u.role == Role::Owner || u.id == caller))
         {
+            return error(403, "Access denied");
+        }
+        let mut updated = Vec::new();
+        for user in self.users.iter_mut().filter(|u| ids.contains(&u.id)) {
             user.status = status;
             updated.push(user_json(user));
         }
