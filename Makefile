@@ -15,7 +15,7 @@ export SOURCE_DATE_EPOCH
 # any checkout, by any user, builds the same bytes (added to .cargo/config.toml's flags).
 REMAP := ['--remap-path-prefix=$(CARGO_HOME)=/cargo', '--remap-path-prefix=$(CURDIR)=/build']
 
-.PHONY: build test test-deps lint lint-deps demo static static-deps static-test assets dist \
+.PHONY: build test test-deps lint lint-deps demo demo-portal static static-deps static-test assets dist \
 	dist-deps deb rpm package-tools package-test supply-test sign reproducible-check bench \
 	fuzz install clean
 
@@ -49,6 +49,11 @@ test-deps:
 demo:
 	$(CARGO) build --release --locked --bin docspace-guest --example portal
 	sh scripts/demo.sh $(BIN) target/release/examples/portal
+
+# The demo portal kept running, with the two export lines to try any command by hand.
+demo-portal:
+	$(CARGO) build --release --locked --bin docspace-guest --example portal
+	sh scripts/demo.sh --keep $(BIN) target/release/examples/portal
 
 # Fully static binaries for any Linux: musl, +crt-static (.cargo/config.toml). cargo
 # auditable embeds the list of crates compiled in (a .dep-v0 section, ~600 bytes) that
