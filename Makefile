@@ -41,10 +41,13 @@ test: lint test-deps
 	$(MAKE) supply-test
 
 # Beyond cargo, the tests run openssl (a throwaway CA for the TLS tests), tinyproxy
-# (a real CONNECT proxy), zsh and fish (the completions load) and man (the manual reads).
+# (a real CONNECT proxy), zsh and fish (the completions load), man (the manual reads)
+# and systemd's systemd-analyze and systemd-tmpfiles (the packaged units verify, are
+# rated, and prune).
 test-deps:
 	@sh scripts/need.sh openssl:openssl tinyproxy:tinyproxy zsh:zsh fish:fish man:man-db \
-		groff:groff-base rpm:rpm ssh-keygen:openssh-client
+		groff:groff-base rpm:rpm ssh-keygen:openssh-client systemd-analyze:systemd \
+		systemd-tmpfiles:systemd
 
 demo:
 	$(CARGO) build --release --locked --bin docspace-guest --example portal

@@ -21,7 +21,7 @@ use crate::config::Options;
 use crate::date;
 use crate::error::Error;
 use crate::input::{self, Target};
-use crate::output::{Printer, Table, terminal};
+use crate::output::{self, Printer, Table, terminal};
 use crate::portal::Portal;
 use crate::portal::audit::{self, Change, Trail};
 use crate::portal::logins::{self, History, Verdict};
@@ -398,8 +398,10 @@ fn select(
         json!({ "guests": selection.guests, "selected": selected, "spared": selection.spared, "notEvaluated": selection.not_evaluated }),
     )?;
     out.say(&format!(
-        "{selected} of {} guest(s) selected; {} spared by --keep; {} not evaluated",
-        selection.guests, selection.spared, selection.not_evaluated
+        "{selected} of {} selected; {} spared by --keep; {} not evaluated",
+        output::count(selection.guests as u64, "guest"),
+        selection.spared,
+        selection.not_evaluated
     ))?;
     Ok(selection)
 }
@@ -461,19 +463,24 @@ fn evaluate(guest: User, policy: &Policy, facts: &Facts) -> Option<Row> {
     let age_days = age.as_secs() / DAY;
     let older = |days: u32| age > Duration::from_secs(u64::from(days) * DAY);
     let not = |what: &str| format!("{state}, not {what}");
+    let days_of = |n: u64| output::count(n, "day");
     if let Some(days) = policy.older_than {
         let detail = if older(days) {
-            format!("older than {days} days (registered {})", row.registered)
+            format!(
+                "older than {} (registered {})",
+                days_of(days.into()),
+                row.registered
+            )
         } else {
-            format!("registered {age_days} days ago, under {days}")
+            format!("registered {} ago, under {days}", days_of(age_days))
         };
         row.rule("older-than", older(days), detail);
     }
     if let Some(days) = policy.pending_older_than {
         let pending = state == "pending";
         let detail = match (pending, older(days)) {
-            (true, true) => format!("pending for {age_days} days"),
-            (true, false) => format!("pending for {age_days} days, under {days}"),
+            (true, true) => format!("pending for {}", days_of(age_days)),
+            (true, false) => format!("pending for {}, under {days}", days_of(age_days)),
             (false, _) => not("pending"),
         };
         row.rule("pending-older-than", pending && older(days), detail);
@@ -503,9 +510,9 @@ fn evaluate(guest: User, policy: &Policy, facts: &Facts) -> Option<Row> {
             Ok(since) => {
                 let date = date::utc_date(since);
                 let detail = if since < cutoff {
-                    format!("disabled since {date}, more than {days} days")
+                    format!("disabled since {date}, more than {}", days_of(days.into()))
                 } else {
-                    format!("disabled since {date}, under {days} days")
+                    format!("disabled since {date}, under {}", days_of(days.into()))
                 };
                 row.rule("disabled-for", since < cutoff, detail);
             }
@@ -536,9 +543,9 @@ fn evaluate(guest: User, policy: &Policy, facts: &Facts) -> Option<Row> {
                 None => (
                     true,
                     format!(
-                        "no sign-in since {} ({} days)",
+                        "no sign-in since {} ({})",
                         sign_ins.cutoff_date(),
-                        sign_ins.days
+                        days_of(sign_ins.days.into())
                     ),
                 ),
             },

@@ -149,7 +149,7 @@ fn the_tools_own_disable_is_in_the_trail_and_is_recent() {
     for id in [&a, &b] {
         assert_eq!(row(&rows, id).unwrap()["selected"], false);
         let since = detail(&rows, id, "disabled-for");
-        assert_eq!(since, format!("disabled since {today}, under 1 days"));
+        assert_eq!(since, format!("disabled since {today}, under 1 day"));
     }
 }
 
@@ -563,4 +563,43 @@ fn the_status_events_are_read_in_pages_to_the_end() {
         .map(|r| r.param("startIndex").unwrap_or_default())
         .collect();
     assert_eq!(pages, ["0", "100", "200"]);
+}
+
+/// The new rules are policy rules of the config file: used when the command line names
+/// none, and not at all when it names one.
+#[test]
+fn the_new_rules_are_rules_of_the_config_files_policy() {
+    let site = site();
+    let old = guest(&site, "Olga", 100);
+    let loose = guest(&site, "Lea", 100);
+    let room = site.portal.add_room(&site.admin, "Team", RoomType::Custom);
+    site.portal
+        .add_member(room, &old, fake_portal::READ, &site.admin);
+    site.portal.status_call_days_ago(&[&old], 2, 10);
+    let key = write_temp("audit-config-key", &site.key);
+    let config = crate::util::write_config(
+        "audit-config",
+        format!(
+            "[acme]\nurl {}\napi-key-file {}\ndisabled-for 7\n",
+            site.portal.url(),
+            key.display()
+        ),
+    );
+    let config = config.to_str().unwrap();
+    let from_file =
+        crate::util::tool(&["review", "--config", config, "--portal", "acme", "-q"]).run();
+    from_file.assert_exit(0);
+    assert_eq!(from_file.stdout.trim(), old);
+    let on_line = crate::util::tool(&[
+        "review",
+        "--config",
+        config,
+        "--portal",
+        "acme",
+        "--no-rooms",
+        "-q",
+    ])
+    .run();
+    on_line.assert_exit(0);
+    assert_eq!(on_line.stdout.trim(), loose, "the file's rule is not used");
 }
