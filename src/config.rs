@@ -27,6 +27,20 @@ pub struct Options {
     pub dry_run: bool,
     /// `--csv`: list, review and access write CSV instead of the table.
     pub csv: bool,
+    /// `--record FILE` or `--no-record`: where a change command writes its record.
+    pub record: Recording,
+}
+
+/// Where a change command keeps its write-ahead record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recording {
+    /// Neither flag: the batch commands write one to their state folder, approve and
+    /// run none.
+    Default,
+    /// `--record FILE`.
+    To(PathBuf),
+    /// `--no-record`.
+    Off,
 }
 
 /// Reads what `options` leave open from the environment, and checks it all before

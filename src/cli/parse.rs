@@ -12,7 +12,7 @@ use crate::cli::{self, VERSION};
 use crate::commands::{
     Command, ExpireAction, ExpireArgs, ListArgs, PolicyArgs, RevokeArgs, RoomArgs, Targets,
 };
-use crate::config::Options;
+use crate::config::{Options, Recording};
 use crate::error::Error;
 use crate::output::Verbosity;
 
@@ -54,7 +54,6 @@ struct Given {
     max: Option<usize>,
     rooms: Vec<u64>,
     all_rooms: bool,
-    record: Option<PathBuf>,
     drop_form_roles: bool,
 }
 
@@ -72,6 +71,7 @@ fn default_options() -> Options {
         json: false,
         dry_run: false,
         csv: false,
+        record: Recording::Default,
     }
 }
 
@@ -207,7 +207,6 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
             let revoke = RevokeArgs {
                 all_rooms: given.all_rooms,
                 max: given.max.unwrap_or(FlagId::Max.default_number() as usize),
-                record: given.record.take(),
                 drop_form_roles: given.drop_form_roles,
             };
             match (rooms.is_empty(), revoke.all_rooms) {
@@ -230,8 +229,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
             let from = given
                 .targets
                 .from
-                .ok_or_else(|| missing(command, "--from FILE (what revoke --record wrote)"))?;
-            Command::Restore { from }
+                .ok_or_else(|| missing(command, "--from FILE (a record a change command wrote)"))?;
+            let max = given.max.unwrap_or(FlagId::Max.default_number() as usize);
+            Command::Restore { from, max }
         }
     };
     Ok(Parsed::Run(run, options))
@@ -291,11 +291,26 @@ fn apply(
         FlagId::Max => given.max = Some(number(parser, flag)? as usize),
         FlagId::Room => given.rooms.push(number(parser, flag)?),
         FlagId::AllRooms => given.all_rooms = true,
-        FlagId::Record => given.record = Some(path(parser)?),
+        FlagId::Record => {
+            if options.record == Recording::Off {
+                return Err(both_record_flags());
+            }
+            options.record = Recording::To(path(parser)?)
+        }
+        FlagId::NoRecord => {
+            if matches!(options.record, Recording::To(_)) {
+                return Err(both_record_flags());
+            }
+            options.record = Recording::Off
+        }
         FlagId::DropFormRoles => given.drop_form_roles = true,
         FlagId::Csv => options.csv = true,
     }
     Ok(())
+}
+
+fn both_record_flags() -> Error {
+    Error::Usage("--record and --no-record cannot be combined: give one".into())
 }
 
 /// Refuses the first flag given that `command` does not take.
@@ -741,7 +756,7 @@ mod tests {
         ),
         (
             &["restore"],
-            "restore needs --from FILE (what revoke --record wrote) (see docspace-guest restore --help)",
+            "restore needs --from FILE (a record a change command wrote) (see docspace-guest restore --help)",
         ),
         (
             &["access", "--csv", "--json"],

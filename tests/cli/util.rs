@@ -24,7 +24,11 @@ pub struct Outcome {
 
 pub fn tool(args: &[&str]) -> Tool {
     let mut command = Command::new(env!("CARGO_BIN_EXE_docspace-guest"));
-    command.args(args).env_clear();
+    // The change commands keep a record by default, in the state folder.
+    command
+        .args(args)
+        .env_clear()
+        .env("XDG_STATE_HOME", state_home());
     Tool {
         command,
         stdin: None,
@@ -235,6 +239,14 @@ pub fn api_requests(portal: &FakePortal) -> Vec<Request> {
 }
 
 pub const RELEASE_CHECK: &str = "/api/2.0/settings/version/build";
+
+/// The state folder the runs of this test process share (records, the record key).
+pub fn state_home() -> PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("dg-{}-state", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
 
 /// `text` in a file `name` of its own directory under the target's temporary directory.
 pub fn write_temp(name: &str, text: impl AsRef<[u8]>) -> PathBuf {
