@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
-use crate::util::{api_requests, crowd, flow, json_of, tool_for, write_temp};
+use crate::util::{api_requests, crowd, flow, json_of, state_home, tool_for, write_temp};
 use fake_portal::{Answer, FakePortal, Role};
 
 #[test]
