@@ -29,7 +29,8 @@ impl Default for Targets {
 
 #[derive(Debug)]
 pub enum Parsed {
-    Run(Command, Options),
+    /// The options boxed: they outweigh the text by far.
+    Run(Command, Box<Options>),
     /// Print this text and exit 0.
     Print(String),
 }
@@ -234,7 +235,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
             Command::Restore { from, max }
         }
     };
-    Ok(Parsed::Run(run, options))
+    Ok(Parsed::Run(run, Box::new(options)))
 }
 
 /// Takes the flag's value, if it has one, checked as the table says. The numbers fit
@@ -492,7 +493,7 @@ mod tests {
 
     fn run(words: &[&str]) -> (Command, Options) {
         match parse_words(words) {
-            Ok(Parsed::Run(command, options)) => (command, options),
+            Ok(Parsed::Run(command, options)) => (command, *options),
             other => panic!("{words:?}: {other:?}"),
         }
     }
@@ -642,15 +643,19 @@ mod tests {
                 "--max",
                 "0",
             ],
-            |c, _| {
+            |c, o| {
                 matches!(c, Command::Revoke(_, r) if r.all_rooms && r.max == 0
-                    && r.drop_form_roles && r.record == Some("r.jsonl".into()))
+                    && r.drop_form_roles)
+                    && o.record == Recording::To("r.jsonl".into())
             },
         ),
-        (
-            &["restore", "--from", "r.jsonl"],
-            |c, _| matches!(c, Command::Restore { from } if from.as_path() == std::path::Path::new("r.jsonl")),
-        ),
+        (&["restore", "--from", "r.jsonl", "--max", "3"], |c, o| {
+            o.record == Recording::Default
+                && matches!(c, Command::Restore { from, max: 3 } if from.as_path() == std::path::Path::new("r.jsonl"))
+        }),
+        (&["disable", "id1", "--no-record"], |_, o| {
+            o.record == Recording::Off
+        }),
     ];
 
     #[test]
@@ -679,6 +684,14 @@ mod tests {
 
     /// A command line and the whole message it is refused with.
     const REFUSED: &[(&[&str], &str)] = &[
+        (
+            &["delete", "id1", "--record", "r.jsonl", "--no-record"],
+            "--record and --no-record cannot be combined: give one",
+        ),
+        (
+            &["list", "--record", "r.jsonl"],
+            "--record is not an option of list (see docspace-guest list --help)",
+        ),
         (
             &["whoami", "--bogus"],
             "invalid option '--bogus' (see docspace-guest --help)",

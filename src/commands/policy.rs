@@ -162,7 +162,7 @@ pub fn expire(options: &Options, policy_args: PolicyArgs, args: ExpireArgs) -> R
         must_be_able_to_ask(policy_args.keep.as_deref(), options, "--action delete")?;
     }
     let mut policy = policy(policy_args)?;
-    let command = format!("expire --action {}", args.action.name());
+    let command = format!("expire-{}", args.action.name());
     let ctx = Context::for_changes(options, &command, ByDefault::Record)?;
     let (portal, out) = (&ctx.portal, &ctx.out);
     let facts = facts(portal, &policy)?;

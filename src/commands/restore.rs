@@ -35,11 +35,13 @@ struct Undo {
     state: State,
 }
 
+/// A room's memberships to put back: its id, its title, and each guest with its role.
+type RoomUndo = (u64, String, Vec<(Undo, u8)>);
+
 /// What the record asks to put back, in the order it was first changed.
 #[derive(Default)]
 struct Wanted {
-    /// By room: its id, title, and per guest the role it had.
-    rooms: Vec<(u64, String, Vec<(Undo, u8)>)>,
+    rooms: Vec<RoomUndo>,
     /// Guests disabled.
     enable: Vec<Undo>,
     /// What cannot be undone, in words.

@@ -499,7 +499,7 @@ fn expire_action_revoke_keeps_a_record_that_restore_undoes() {
         .run();
     out.assert_exit(0);
     assert!(world.memberships().is_empty());
-    assert_eq!(lines_of(&record)[0]["command"], "expire --action revoke");
+    assert_eq!(lines_of(&record)[0]["command"], "expire-revoke");
     world.restore(&record).assert_exit(0);
     assert_eq!(world.memberships(), start);
 }
