@@ -5,7 +5,7 @@
 //! so even an interrupted run's output says exactly what was done.
 
 use std::collections::{HashMap, HashSet};
-use std::io::BufRead;
+use std::io::Read;
 
 use serde_json::{Value, json};
 
@@ -197,12 +197,33 @@ fn confirmed(count: usize) -> Result<bool, Error> {
         "Permanently delete {count} guest account(s)? Their rooms and files pass to you; \
          this cannot be undone. Type 'yes' to go on: "
     );
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|err| Error::Usage(format!("cannot read the answer: {err}")))?;
-    Ok(answer.trim().eq_ignore_ascii_case("yes"))
+    // Read a byte at a time, not with read_line, which retries a read a signal
+    // interrupted: Ctrl-C at the question must end it.
+    let mut answer = Vec::new();
+    let mut stdin = std::io::stdin().lock();
+    let mut byte = [0u8; 1];
+    loop {
+        match stdin.read(&mut byte) {
+            Ok(0) => break,
+            Ok(_) if byte[0] == b'\n' => break,
+            Ok(_) => answer.extend_from_slice(&byte),
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {
+                if let Some(signal) = interrupt::received() {
+                    return Err(Error::Interrupted(
+                        signal,
+                        format!("{} at the question: nothing was deleted", signal.name()),
+                    ));
+                }
+            }
+            Err(err) => return Err(Error::Usage(format!("cannot read the answer: {err}"))),
+        }
+        if answer.len() > 64 {
+            break;
+        }
+    }
+    Ok(String::from_utf8_lossy(&answer)
+        .trim()
+        .eq_ignore_ascii_case("yes"))
 }
 
 impl Report {

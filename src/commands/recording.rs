@@ -122,8 +122,8 @@ impl Context {
             (Some(signal), _) => Err(Error::Interrupted(
                 signal,
                 format!(
-                    "stopped by {}: no change was started after it; the summary above \
-                     says what was done, not confirmed and not attempted",
+                    "stopped by {}: no change was started after it; each one before it \
+                     is reported above (done, not confirmed or not attempted)",
                     signal.name()
                 ),
             )),

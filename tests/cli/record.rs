@@ -592,3 +592,84 @@ fn stop_at_every_request(sig: libc::c_int) {
         moment += 1;
     }
 }
+
+/// Item 4: a second signal while a chunk of `delete --permanent` is disabled and not
+/// yet deleted ends the run at once, naming what it left half done; the record has
+/// announced the disable.
+#[test]
+fn a_second_signal_ends_at_once_and_names_what_is_half_done() {
+    let crowd = crowd(3);
+    let record = record_path("half.jsonl");
+    let mut args = vec!["delete", "--permanent", "--yes", "--record"];
+    args.push(record.to_str().unwrap());
+    args.extend(crowd.guests.iter().map(String::as_str));
+    let hold = crowd.portal.hold("PUT", "/api/2.0/people/status/2", 0);
+    let child = crowd.tool(&args).spawn();
+    assert!(hold.arrived_unless(|| false));
+    signal(&child, libc::SIGINT);
+    signal(&child, libc::SIGINT);
+    let (code, out) = finished(child);
+    hold.let_go();
+    assert_eq!(code, Some(130), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("interrupted again")
+            && out
+                .stderr
+                .contains("left half done: a chunk of guests disabled"),
+        "{}",
+        out.stderr
+    );
+    let lines = lines_of(&record);
+    let intents: Vec<&Value> = lines.iter().filter(|l| l["kind"] == "intent").collect();
+    assert_eq!(intents.len(), 3);
+    assert!(
+        intents
+            .iter()
+            .all(|l| l["change"] == "status" && l["after"] == "disabled")
+    );
+    assert!(outcomes(&record).is_empty(), "no answer came");
+}
+
+/// Item 4: a wait before a retry ends at the signal (SIGHUP: exit 129); the change
+/// whose answer was a 429 is reported not confirmed, the rest not attempted.
+#[test]
+fn a_wait_before_a_retry_ends_at_the_signal() {
+    use std::io::Read;
+    let world = world(1, 2);
+    let record = record_path("wait.jsonl");
+    // The room's first request reads its members; the second, its PUT, waits.
+    let first = format!("/api/2.0/files/rooms/{}/share", world.rooms[0]);
+    world
+        .portal
+        .fault(&first, 1, 1, FakePortal::too_many_requests(600));
+    let mut args = vec!["revoke", "--all-rooms", "--max-wait", "3600", "--record"];
+    args.push(record.to_str().unwrap());
+    args.push(&world.guests[0]);
+    let mut child = world.tool(&args).spawn();
+    let mut stderr = child.stderr.take().unwrap();
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains("retrying in") {
+        if stderr.read(&mut byte).unwrap() == 0 {
+            let (_, out) = finished(child);
+            panic!("no retry: {}{}", String::from_utf8_lossy(&seen), out.stdout);
+        }
+        seen.push(byte[0]);
+    }
+    signal(&child, libc::SIGHUP);
+    let (code, out) = finished(child);
+    assert_eq!(code, Some(129));
+    assert!(
+        out.stdout
+            .ends_with("0 removed, 2 not removed (1 not confirmed, 1 not attempted)\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("interrupted while waiting to retry"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(outcomes(&record), ["unknown"]);
+    assert_eq!(world.memberships().len(), 2);
+}
