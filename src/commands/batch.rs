@@ -364,7 +364,7 @@ impl Report {
         &mut self,
         ctx: &Context,
         chunk: &[usize],
-        change: impl Fn(String, String) -> Change,
+        change: &dyn Fn(String, String) -> Change,
     ) -> Result<Option<Flow>, Error> {
         for &i in chunk {
             let item = &self.items[i];
@@ -421,7 +421,7 @@ impl Report {
         maybe_done: bool,
     ) -> Result<Flow, Error> {
         let (portal, out) = (&ctx.portal, &ctx.out);
-        if let Some(stop) = self.announce(ctx, chunk, |guest, email| Change::ListRemove {
+        if let Some(stop) = self.announce(ctx, chunk, &|guest, email| Change::ListRemove {
             guest,
             email,
         })? {
@@ -517,7 +517,7 @@ impl Report {
         } else {
             (record::Status::Active, record::Status::Disabled)
         };
-        if let Some(stop) = self.announce(ctx, chunk, |guest, email| Change::Status {
+        if let Some(stop) = self.announce(ctx, chunk, &|guest, email| Change::Status {
             guest,
             email,
             before,
@@ -558,7 +558,7 @@ impl Report {
 
     /// Disable, then delete the accounts of one chunk.
     fn delete_accounts(&mut self, ctx: &Context, chunk: &[usize]) -> Result<Flow, Error> {
-        if let Some(stop) = self.announce(ctx, chunk, |guest, email| Change::Status {
+        if let Some(stop) = self.announce(ctx, chunk, &|guest, email| Change::Status {
             guest,
             email,
             before: record::Status::Active,
@@ -605,7 +605,7 @@ impl Report {
         if disabled.is_empty() {
             return Ok(Flow::Continue);
         }
-        if let Some(stop) = self.announce(ctx, &disabled, |guest, email| Change::Delete {
+        if let Some(stop) = self.announce(ctx, &disabled, &|guest, email| Change::Delete {
             guest,
             email,
         })? {
