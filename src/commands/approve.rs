@@ -74,7 +74,6 @@ pub fn run(options: &Options, email: &str, link: &str) -> Result<(), Error> {
 fn approve_then_remove(ctx: &Context, email: &str, link: &GuestLink) -> Result<(), Error> {
     let (portal, out) = (&ctx.portal, &ctx.out);
     out.say("Approving guest...")?;
-    ctx.may_change()?;
     interrupt::set_half_done(Some(&APPROVED_NOT_REMOVED));
     let guest = approve_guest(ctx, email, link)?;
     out.say("")?;
@@ -140,6 +139,7 @@ fn approve_guest(ctx: &Context, email: &str, link: &GuestLink) -> Result<Option<
         out.planned("approve", &portal.describe(&change))?;
         return Ok(None);
     }
+    ctx.may_change()?;
     let seq = ctx.intent(Change::Approve {
         guest: String::new(),
         email: email.to_string(),

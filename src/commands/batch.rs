@@ -758,7 +758,8 @@ impl Report {
             "summary",
             failed == 0,
             None,
-            json!({ word: removed, "failed": failed }),
+            json!({ word: removed, "failed": failed, "not_confirmed": self.unconfirmed,
+                "not_attempted": self.not_attempted }),
         )
     }
 

@@ -645,7 +645,8 @@ impl<'a> Run<'a> {
             "summary",
             failed == 0,
             None,
-            json!({ word: self.done, "failed": failed }),
+            json!({ word: self.done, "failed": failed, "not_confirmed": self.unconfirmed,
+                "not_attempted": self.not_attempted }),
         )?;
         let total = self.done + failed;
         batch::verdict_of(total, self.done, self.failed, "room memberships", word)

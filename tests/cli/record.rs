@@ -676,3 +676,43 @@ fn a_wait_before_a_retry_ends_at_the_signal() {
     assert_eq!(outcomes(&record), ["unknown"]);
     assert_eq!(world.memberships().len(), 2);
 }
+
+/// approve keeps a record only when asked; restore lists an approval as not undoable,
+/// and with --dry-run sends no change and keeps no record.
+#[test]
+fn approve_keeps_a_record_when_asked_and_restore_dry_run_changes_nothing() {
+    let demo = FakePortal::demo();
+    let link = demo.portal.short_url(&demo.link);
+    let home = record_path("approve-home");
+    let home = home.to_str().unwrap();
+    flow(&demo, "approve", &link, &[])
+        .env("XDG_STATE_HOME", home)
+        .run()
+        .assert_exit(0);
+    assert!(
+        !Path::new(home).join("docspace-guest/records").exists(),
+        "none unasked"
+    );
+    let demo = FakePortal::demo();
+    let link = demo.portal.short_url(&demo.link);
+    let record = record_path("approve.jsonl");
+    let from = record.to_str().unwrap();
+    flow(&demo, "approve", &link, &["--record", from])
+        .env("XDG_STATE_HOME", home)
+        .run()
+        .assert_exit(0);
+    let lines = lines_of(&record);
+    assert_eq!(lines[1]["change"], "approve");
+    assert_eq!(lines[1]["email"], demo.guest_email.as_str());
+    assert_eq!(outcomes(&record), ["done"]);
+
+    let restore = ["restore", "--from", from, "--dry-run"];
+    let out = tool_as(&demo.portal, &demo.admin_key, &restore)
+        .env("XDG_STATE_HOME", home)
+        .run();
+    out.assert_exit(0);
+    out.assert_stdout_has("Not undoable:");
+    assert!(demo.portal.requests().iter().all(|r| r.method != "PUT"));
+    let records = Path::new(home).join("docspace-guest/records");
+    assert!(!records.exists(), "--dry-run keeps no record");
+}

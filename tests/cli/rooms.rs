@@ -423,7 +423,8 @@ fn revoke_all_rooms_takes_a_guest_out_of_active_and_archived_rooms_and_skips_oth
     assert_eq!(lines[0]["reason"], Value::Null);
     assert_eq!(
         lines[2],
-        json!({ "op": "summary", "ok": true, "status": null, "removed": 2, "failed": 0 })
+        json!({ "op": "summary", "ok": true, "status": null, "removed": 2, "failed": 0,
+            "not_confirmed": 0, "not_attempted": 0 })
     );
     assert_eq!(estate.members(a), [estate.guests[1].clone()]);
     assert_eq!(estate.members(c), [estate.guests[1].clone()]);
