@@ -716,3 +716,29 @@ fn approve_keeps_a_record_when_asked_and_restore_dry_run_changes_nothing() {
     let records = Path::new(home).join("docspace-guest/records");
     assert!(!records.exists(), "--dry-run keeps no record");
 }
+
+/// Row 11: a record holding a role no guest may have (a guest seeded as RoomManager,
+/// revoked) is refused with FILE:LINE before anything is sent.
+#[test]
+fn restore_refuses_a_role_no_guest_may_hold() {
+    let world = world(1, 0);
+    let room = world
+        .portal
+        .add_room(&world.admin, "Plans", RoomType::Custom);
+    world.portal.add_member(
+        room,
+        &world.guests[0],
+        fake_portal::ROOM_MANAGER,
+        &world.admin,
+    );
+    let record = record_path("manager.jsonl");
+    world.revoke(&record).run().assert_exit(0);
+    let requests = world.portal.requests().len();
+    let out = world.restore(&record);
+    out.assert_usage_error(&format!(
+        "{}:2: RoomManager is not a role a guest holds in a room",
+        record.display()
+    ));
+    assert_eq!(world.portal.requests().len(), requests, "nothing sent");
+    assert!(world.portal.room_members(room).is_empty());
+}
