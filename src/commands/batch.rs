@@ -389,6 +389,19 @@ impl Report {
         Ok(None)
     }
 
+    /// For an answer that leaves it unknown whether the change was made: the record
+    /// says so, for restore to look it up.
+    fn settle_unknown(&mut self, ctx: &Context, chunk: &[usize], reply: &Reply) {
+        if reply.status != 200 {
+            return;
+        }
+        for &i in chunk {
+            let seq = self.items[i].seq.take();
+            let why = "the portal answered 200 without a usable answer".to_string();
+            ctx.outcome(seq, record::Outcome::Unknown(why));
+        }
+    }
+
     /// Writes the outcome of each item of `group` whose change is under way.
     fn settle(&mut self, ctx: &Context, group: &[usize]) {
         for &i in group {
@@ -498,6 +511,7 @@ impl Report {
         } else {
             answers::removal_refusal(&reply, chunk.len())
         };
+        self.settle_unknown(ctx, chunk, &reply);
         self.refused(out, chunk, &reply, error)
     }
 
@@ -532,6 +546,7 @@ impl Report {
         out.reply_lines(label, reply.status, &reply.body)?;
         let Some(users) = returned_users(&reply) else {
             let error = answers::admin_only(&format!("changing the status ({what})"), &reply);
+            self.settle_unknown(ctx, chunk, &reply);
             return self.refused(out, chunk, &reply, error);
         };
         for &i in chunk {
@@ -583,6 +598,7 @@ impl Report {
         out.reply_lines(" (disable)", reply.status, &reply.body)?;
         let Some(disabled) = returned_users(&reply) else {
             let error = answers::admin_only("disabling the accounts", &reply);
+            self.settle_unknown(ctx, chunk, &reply);
             return self.refused(out, chunk, &reply, error);
         };
         let (disabled, skipped): (Vec<usize>, Vec<usize>) = chunk.iter().partition(|&&i| {
@@ -619,6 +635,7 @@ impl Report {
         let Some(deleted) = returned_users(&reply) else {
             let error = answers::admin_only("deleting the accounts", &reply)
                 .context("disabled but NOT deleted: ");
+            self.settle_unknown(ctx, &disabled, &reply);
             return self.refused(out, &disabled, &reply, error);
         };
         for i in disabled {

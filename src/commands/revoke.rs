@@ -38,6 +38,8 @@ const FORM_ROLE: &str = "the guest holds a form role in this virtual data room, 
                          the removal: pass --drop-form-roles to remove the guest and the role";
 const OWNER: &str = "the room owner cannot be removed";
 const NOT_MEMBER: &str = "not a member of this room: nothing to remove";
+/// A private room's refusal of a member without encryption keys (docs/docspace.md §12).
+const NO_KEY: &str = "The user does not have an encryption key";
 
 #[derive(Debug)]
 pub struct RevokeArgs {
@@ -412,7 +414,7 @@ impl<'a> Run<'a> {
                  unknown whether it was changed; check with docspace-guest access"
                     .into(),
             );
-            self.fail_all(plan, items, Some(200), &error)?;
+            self.unknown_all(plan, items, Some(200), &error)?;
             return Ok(Flow::Continue);
         };
         // 3.1+: a form role in a VDR aborted the whole request, without saying whose.
@@ -456,7 +458,7 @@ impl<'a> Run<'a> {
                  it was changed; check with docspace-guest access"
                     .into(),
             );
-            self.fail_all(plan, items, Some(200), &error)?;
+            self.unknown_all(plan, items, Some(200), &error)?;
             return Ok(Flow::Continue);
         };
         let roles: HashMap<String, Option<i64>> = members
@@ -531,6 +533,13 @@ impl<'a> Run<'a> {
     }
 
     fn refused(&mut self, plan: &Plan, items: &[usize], reply: &Reply) -> Result<Flow, Error> {
+        if reply.status == 403 && answers::server_message(&reply.body).as_deref() == Some(NO_KEY) {
+            let error = Error::Denied(format!(
+                "the portal refused it (403 {NO_KEY}): a private room takes only members who \
+                 have encryption keys"
+            ));
+            return self.read_back(plan, items, error);
+        }
         let error = match reply.status {
             403 if answers::server_message(&reply.body).is_none() => rooms::refusal(
                 &format!("the change of room {}", plan.room.id),
@@ -549,6 +558,45 @@ impl<'a> Run<'a> {
         } else {
             Flow::Continue
         })
+    }
+
+    /// After a refusal that left the entries before it applied (a private room's 403):
+    /// the room's members read again, and each guest reported, and recorded, as it now
+    /// stands, never "not changed" by assumption. One guest alone was not changed.
+    fn read_back(&mut self, plan: &Plan, items: &[usize], error: Error) -> Result<Flow, Error> {
+        if items.len() == 1 {
+            self.fail_all(plan, items, Some(403), &error)?;
+            return Ok(Flow::Continue);
+        }
+        // The map type `send` reads an answer's members into.
+        let mut roles: HashMap<String, Option<i64>> = HashMap::new();
+        let read = rooms::each_member(self.portal, plan.room.id, &mut |member| {
+            roles.insert(member.person.id, Some(i64::from(member.role)));
+            Ok(())
+        });
+        if let Err(why) = read {
+            let unknown = Error::Server(format!(
+                "{error}; the room's members could not be read again ({why}), so whether \
+                 it was {} is unknown: check with docspace-guest access",
+                self.mode.done()
+            ));
+            self.unknown_all(plan, items, Some(403), &unknown)?;
+            return Ok(Flow::Continue);
+        }
+        for &i in items {
+            let item = &plan.items[i];
+            let now = roles.get(&item.guest.id);
+            let applied = match self.mode {
+                Mode::Revoke => now.is_none(),
+                Mode::Restore => now == Some(&Some(i64::from(item.role))),
+            };
+            if applied {
+                self.confirm(plan, item)?;
+            } else {
+                self.fail(&plan.room, item, Some(403), error.clone())?;
+            }
+        }
+        Ok(Flow::Continue)
     }
 
     fn confirm(&mut self, plan: &Plan, item: &Item) -> Result<(), Error> {
@@ -583,6 +631,21 @@ impl<'a> Run<'a> {
         let mut data = rooms::pair_json(room, &item.guest, item.role);
         data["unchanged"] = why.into();
         self.out.result(self.mode.op(), true, None, data)
+    }
+
+    /// As `fail_all`, for an answer that leaves it unknown whether the change was
+    /// made: the record says so, for restore to look it up.
+    fn unknown_all(
+        &mut self,
+        plan: &Plan,
+        items: &[usize],
+        status: Option<u16>,
+        error: &Error,
+    ) -> Result<(), Error> {
+        for &i in items {
+            self.settle(&plan.items[i].guest.id, Outcome::Unknown(error.to_string()));
+        }
+        self.fail_all(plan, items, status, error)
     }
 
     fn fail_all(

@@ -742,3 +742,27 @@ fn restore_refuses_a_role_no_guest_may_hold() {
     assert_eq!(world.portal.requests().len(), requests, "nothing sent");
     assert!(world.portal.room_members(room).is_empty());
 }
+
+/// An answer that leaves it unknown whether a change was made is recorded unknown;
+/// restore looks it up on the portal and puts back only what was changed.
+#[test]
+fn an_unknown_outcome_is_looked_up_and_put_back_only_if_made() {
+    let world = world(1, 2);
+    let start = world.memberships();
+    let record = record_path("unknown.jsonl");
+    // Room 0's PUT (after its members' read) is answered 200 with no envelope and
+    // not done; room 1's is done, then its answer is lost.
+    let first = format!("/api/2.0/files/rooms/{}/share", world.rooms[0]);
+    let second = format!("/api/2.0/files/rooms/{}/share", world.rooms[1]);
+    let oops = fake_portal::Answer::Send(fake_portal::Response::new(200, "<html>oops</html>"));
+    world.portal.fault(&first, 1, 1, oops);
+    world.portal.fault(&second, 1, 1, fake_portal::Answer::Lost);
+    world.revoke(&record).run();
+    assert_eq!(outcomes(&record), ["unknown", "unknown"]);
+    assert_eq!(world.memberships().len(), 1, "room 1's removal was made");
+    let out = world.restore(&record);
+    out.assert_exit(0);
+    out.assert_stdout_has("still a member as Read (the removal was not made); not changed.");
+    out.assert_stdout_has("restored to room");
+    assert_eq!(world.memberships(), start);
+}

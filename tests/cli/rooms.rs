@@ -895,3 +895,81 @@ fn a_put_refused_by_the_portal_is_worded_by_its_cause_and_a_key_refusal_stops_th
     ));
     assert_eq!(estate.puts().len(), 2);
 }
+
+/// A private room (the server's `develop` branch) refuses a guest without encryption
+/// keys with 403 after applying the entries before it: each guest is read back and
+/// reported as it now stands, the one removed recorded, in both directions.
+#[test]
+fn a_private_rooms_refusal_reports_each_guest_as_it_now_stands() {
+    let estate = estate(3);
+    let room = estate.room("Vault", RoomType::Custom, &[0, 1, 2], READ);
+    estate.portal.make_private(room);
+    estate.portal.without_encryption_key(&estate.guests[1]);
+    let record = write_temp("private.jsonl", "");
+    let record_arg = record.to_str().unwrap();
+    let [a, b, c] = [0, 1, 2].map(|i| estate.guests[i].as_str());
+    let out = estate
+        .tool(&[
+            "revoke",
+            a,
+            b,
+            c,
+            "--room",
+            &room.to_string(),
+            "--record",
+            record_arg,
+        ])
+        .run();
+    out.assert_exit(5);
+    out.assert_stdout_has(&format!(
+        "Guest {a} <g0@example.com> removed from room {room}"
+    ));
+    for guest in [b, c] {
+        out.assert_stdout_has(&format!(
+            "Guest {guest} <g{}@example.com> not removed from room {room} \"Vault\": the \
+             portal refused it (403 The user does not have an encryption key)",
+            if guest == b { 1 } else { 2 }
+        ));
+    }
+    out.assert_stdout_ends_with("1 removed, 2 not removed\n");
+    assert_eq!(estate.members(room), [b.to_string(), c.to_string()]);
+    // Each removal announced; a's done, b's and c's refused.
+    let lines = json_lines(&std::fs::read_to_string(&record).unwrap());
+    let outcome_of = |guest: &str| {
+        let intent = lines
+            .iter()
+            .find(|l| l["kind"] == "intent" && l["guest"] == guest)
+            .unwrap()["seq"]
+            .clone();
+        lines
+            .iter()
+            .find(|l| l["kind"] == "outcome" && l["intent"] == intent)
+            .unwrap()["outcome"]
+            .clone()
+    };
+    assert_eq!(
+        [a, b, c].map(outcome_of),
+        [json!("done"), json!("not_done"), json!("not_done")]
+    );
+
+    // Back: a record of a and b removed; b has lost its key since, and is refused
+    // after a was put back.
+    let estate = self::estate(3);
+    let room = estate.room("Vault", RoomType::Custom, &[0, 1, 2], READ);
+    estate.portal.make_private(room);
+    let [a, b, c] = [0, 1, 2].map(|i| estate.guests[i].as_str());
+    let back = write_temp("private-back.jsonl", "");
+    let back_arg = back.to_str().unwrap();
+    let room_arg = room.to_string();
+    let revoke = ["revoke", a, b, "--room", &room_arg, "--record", back_arg];
+    estate.tool(&revoke).run().assert_exit(0);
+    estate.portal.without_encryption_key(b);
+    let out = estate.tool(&["restore", "--from", back_arg]).run();
+    out.assert_exit(5);
+    out.assert_stdout_has(&format!(
+        "Guest {a} <g0@example.com> restored to room {room} \"Vault\" as Read."
+    ));
+    out.assert_stdout_has("not restored to room");
+    out.assert_stdout_has("The user does not have an encryption key");
+    assert_eq!(estate.members(room), [c.to_string(), a.to_string()]);
+}
