@@ -95,6 +95,7 @@ fn approve_then_remove(ctx: &Context, email: &str, link: &GuestLink) -> Result<(
         action: Action::Remove,
         ask_first: false,
         paired: true,
+        disabled: None,
     };
     batch::apply(ctx, batch)?.verdict()
 }

@@ -37,6 +37,11 @@ pub struct Batch {
     /// The second half of a pair already started (run's removal after its approval):
     /// finished even after a signal.
     pub paired: bool,
+    /// Which of the guests are disabled now, where the caller read it (expire); a batch
+    /// that reads the guest list itself learns it there. A guest already in the wanted
+    /// state is not sent again: DocSpace would log the no-op as a new status change,
+    /// which restarts `--disabled-for`, and the record would hold a wrong "before".
+    pub disabled: Option<HashSet<String>>,
 }
 
 /// What is already known of a batch's guests, so that it is not read again.
@@ -95,6 +100,8 @@ struct Item {
 enum Outcome {
     Pending,
     Done,
+    /// Already in the wanted state (disabled, or active): nothing sent.
+    Unchanged,
     Failed(Error),
 }
 
@@ -113,6 +120,8 @@ pub struct Report {
     /// Of the failures: sent without an answer, and never sent.
     unconfirmed: usize,
     not_attempted: usize,
+    /// See `Batch::disabled`.
+    disabled: Option<HashSet<String>>,
 }
 
 /// Whether the next chunk (of a batch) or room (of revoke and restore) may be sent.
@@ -136,6 +145,7 @@ pub fn apply(ctx: &Context, batch: Batch) -> Result<Report, Error> {
         paired: batch.paired,
         unconfirmed: 0,
         not_attempted: 0,
+        disabled: batch.disabled,
     };
     report.resolve(ctx, batch.targets)?;
     match (batch.action, batch.known) {
@@ -149,6 +159,7 @@ pub fn apply(ctx: &Context, batch: Batch) -> Result<Report, Error> {
             Known::Guests | Known::ActiveOnYourList,
         ) => {}
     }
+    report.leave_unchanged(out)?;
     let pending: Vec<usize> = (0..report.items.len())
         .filter(|&i| matches!(report.items[i].outcome, Outcome::Pending))
         .collect();
@@ -268,12 +279,58 @@ impl Report {
 
     /// Before accounts are disabled for good, make sure each id is a guest: a user
     /// id given by mistake must not be disabled.
+    /// Also learns which of them are disabled.
     fn keep_only_guests(&mut self, ctx: &Context) -> Result<(), Error> {
         let (portal, out) = (&ctx.portal, &ctx.out);
-        let guests = people::ids(portal, Some("Guests"), &[])?;
+        let (mut guests, mut disabled) = (HashSet::new(), HashSet::new());
+        people::each_page(portal, &[], |page| {
+            for guest in page.iter().filter_map(User::with_guid) {
+                if guest.state() == "disabled" {
+                    disabled.insert(guest.id.clone());
+                }
+                guests.insert(guest.id);
+            }
+            Ok(())
+        })?;
+        self.disabled = Some(disabled);
         self.fail_unless_in(out, &guests, || {
             Error::Server("not a guest you can see; not touched (only guests are changed)".into())
         })
+    }
+
+    /// A guest to disable who is disabled already, or to enable who is not disabled,
+    /// is reported and left alone.
+    fn leave_unchanged(&mut self, out: &Printer) -> Result<(), Error> {
+        let Some(disabled) = &self.disabled else {
+            return Ok(());
+        };
+        let (wanted_disabled, already) = match self.action {
+            Action::Disable => (true, "already disabled"),
+            Action::Enable => (false, "already active"),
+            Action::Remove | Action::DeleteAccounts => return Ok(()),
+        };
+        for item in &mut self.items {
+            let Some(id) = &item.id else { continue };
+            if matches!(item.outcome, Outcome::Pending) && disabled.contains(id) == wanted_disabled
+            {
+                item.outcome = Outcome::Unchanged;
+                let named = if item.input == *id {
+                    String::new()
+                } else {
+                    format!(" ({})", item.input)
+                };
+                out.say(&format!(
+                    "Guest with ID {id}{named}: {already}; not changed."
+                ))?;
+                out.result(
+                    self.action.op(),
+                    true,
+                    None,
+                    json!({ "id": id, "input": item.input, "unchanged": already }),
+                )?;
+            }
+        }
+        Ok(())
     }
 
     /// Fails each item still pending whose id is not in `allowed`.
@@ -412,6 +469,8 @@ impl Report {
                 Outcome::Failed(Error::Network(why)) => record::Outcome::Unknown(why.clone()),
                 Outcome::Failed(why) => record::Outcome::NotDone(why.to_string()),
                 Outcome::Pending => record::Outcome::Unknown("no answer was read".into()),
+                // Never announced, so never here.
+                Outcome::Unchanged => continue,
             };
             ctx.outcome(Some(seq), outcome);
         }
@@ -573,12 +632,19 @@ impl Report {
 
     /// Disable, then delete the accounts of one chunk.
     fn delete_accounts(&mut self, ctx: &Context, chunk: &[usize]) -> Result<Flow, Error> {
-        if let Some(stop) = self.announce(ctx, chunk, &|guest, email| Change::Status {
+        let disabled = self.disabled.take().unwrap_or_default();
+        let announced = self.announce(ctx, chunk, &|guest, email| Change::Status {
+            before: if disabled.contains(&guest) {
+                record::Status::Disabled
+            } else {
+                record::Status::Active
+            },
             guest,
             email,
-            before: record::Status::Active,
             after: record::Status::Disabled,
-        })? {
+        });
+        self.disabled = Some(disabled);
+        if let Some(stop) = announced? {
             return Ok(stop);
         }
         // From here the chunk's delete follows its disable whatever comes (a signal,
@@ -754,6 +820,13 @@ impl Report {
             .count()
     }
 
+    fn unchanged_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| matches!(i.outcome, Outcome::Unchanged))
+            .count()
+    }
+
     /// The closing line: `N removed, M failed`.
     pub fn summarize(&self, out: &Printer) -> Result<(), Error> {
         let removed = self.done_count();
@@ -763,7 +836,11 @@ impl Report {
             let pending = self.items.len() - failed;
             return out.summary(&format!("{pending} would be {word}, {failed} failed"));
         }
+        let unchanged = self.unchanged_count();
         let mut line = format!("{removed} {word}, {failed} failed");
+        if unchanged > 0 {
+            line += &format!(", {unchanged} unchanged");
+        }
         if self.unconfirmed + self.not_attempted > 0 {
             line += &format!(
                 " ({} not confirmed, {} not attempted)",
@@ -776,7 +853,7 @@ impl Report {
             failed == 0,
             None,
             json!({ word: removed, "failed": failed, "not_confirmed": self.unconfirmed,
-                "not_attempted": self.not_attempted }),
+                "not_attempted": self.not_attempted, "unchanged": unchanged }),
         )
     }
 
@@ -794,7 +871,7 @@ impl Report {
             return Ok(());
         }
         let total = self.items.len();
-        let removed = self.done_count();
+        let removed = self.done_count() + self.unchanged_count();
         let word = self.action.done_word();
         let failed: Vec<Error> = self
             .items

@@ -25,6 +25,7 @@ pub fn delete(options: &Options, given: Targets, permanent: bool, yes: bool) -> 
         ask_first: permanent && !yes,
         known: Known::Nothing,
         paired: false,
+        disabled: None,
     };
     let command = if permanent {
         "delete --permanent"
@@ -47,6 +48,7 @@ pub fn set_status(options: &Options, enable: bool, targets: Targets) -> Result<(
         ask_first: false,
         known: Known::Nothing,
         paired: false,
+        disabled: None,
     };
     run(options, batch, if enable { "enable" } else { "disable" })
 }

@@ -168,6 +168,8 @@ impl Row {
 struct Selection {
     /// The selected guests, for expire.
     ids: Vec<String>,
+    /// Those of them who are disabled now: `--action disable` leaves them as they are.
+    disabled: HashSet<String>,
     guests: usize,
     spared: usize,
     not_evaluated: usize,
@@ -245,6 +247,7 @@ pub fn expire(options: &Options, policy_args: PolicyArgs, args: ExpireArgs) -> R
         ask_first: action == Action::DeleteAccounts && !args.yes,
         known: Known::Guests,
         paired: false,
+        disabled: Some(selection.disabled),
     };
     let report = batch::apply(&ctx, batch)?;
     report.summarize(out)?;
@@ -346,6 +349,7 @@ fn select(
     let (portal, out) = (&ctx.portal, &ctx.out);
     let mut selection = Selection {
         ids: Vec::new(),
+        disabled: HashSet::new(),
         guests: 0,
         spared: 0,
         not_evaluated: 0,
@@ -357,6 +361,7 @@ fn select(
             selection.guests += 1;
             // Asked of every guest, so that a kept email is known to exist.
             let kept = policy.keeps(&guest);
+            let disabled = guest.state() == "disabled";
             let Some(mut row) = evaluate(guest, policy, facts) else {
                 continue;
             };
@@ -373,6 +378,9 @@ fn select(
                     continue;
                 }
             } else {
+                if disabled {
+                    selection.disabled.insert(row.id.clone());
+                }
                 selection.ids.push(row.id.clone());
                 if list_ids {
                     out.quiet_line(&row.id)?;

@@ -209,6 +209,7 @@ fn put_back(ctx: &Context, undos: Vec<Undo>) -> Result<(), Error> {
             ask_first: false,
             known: Known::Guests,
             paired: false,
+            disabled: None,
         };
         let report = batch::apply(ctx, batch)?;
         report.summarize(out)?;
