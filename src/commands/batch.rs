@@ -963,6 +963,7 @@ mod tests {
             paired: false,
             unconfirmed: 0,
             not_attempted: 0,
+            disabled: None,
         }
     }
 
