@@ -14,7 +14,7 @@ use crate::cli::{self, VERSION};
 use crate::commands::{
     Command, ExpireAction, ExpireArgs, ListArgs, PolicyArgs, RevokeArgs, RoomArgs, Targets,
 };
-use crate::config::{Options, Origin};
+use crate::config::{Options, Origin, Recording};
 use crate::error::Error;
 use crate::output::Verbosity;
 
@@ -57,7 +57,6 @@ struct Given {
     max: Option<usize>,
     rooms: Vec<u64>,
     all_rooms: bool,
-    record: Option<PathBuf>,
     drop_form_roles: bool,
     config: Option<PathBuf>,
     portal: Option<String>,
@@ -77,6 +76,7 @@ fn default_options() -> Options {
         json: false,
         dry_run: false,
         csv: false,
+        record: Recording::Default,
         config_file: None,
         origins: Vec::new(),
     }
@@ -233,7 +233,6 @@ pub fn parse_in(
             let revoke = RevokeArgs {
                 all_rooms: given.all_rooms,
                 max: given.max.unwrap_or(FlagId::Max.default_number() as usize),
-                record: given.record.take(),
                 drop_form_roles: given.drop_form_roles,
             };
             match (rooms.is_empty(), revoke.all_rooms) {
@@ -256,8 +255,9 @@ pub fn parse_in(
             let from = given
                 .targets
                 .from
-                .ok_or_else(|| missing(command, "--from FILE (what revoke --record wrote)"))?;
-            Command::Restore { from }
+                .ok_or_else(|| missing(command, "--from FILE (a record a change command wrote)"))?;
+            let max = given.max.unwrap_or(FlagId::Max.default_number() as usize);
+            Command::Restore { from, max }
         }
     };
     Ok(Parsed::Run(run, Box::new(options)))
@@ -322,11 +322,26 @@ fn apply(
         FlagId::Max => given.max = Some(number(parser, flag)? as usize),
         FlagId::Room => given.rooms.push(number(parser, flag)?),
         FlagId::AllRooms => given.all_rooms = true,
-        FlagId::Record => given.record = Some(path(parser)?),
+        FlagId::Record => {
+            if options.record == Recording::Off {
+                return Err(both_record_flags());
+            }
+            options.record = Recording::To(path(parser)?)
+        }
+        FlagId::NoRecord => {
+            if matches!(options.record, Recording::To(_)) {
+                return Err(both_record_flags());
+            }
+            options.record = Recording::Off
+        }
         FlagId::DropFormRoles => given.drop_form_roles = true,
         FlagId::Csv => options.csv = true,
     }
     Ok(())
+}
+
+fn both_record_flags() -> Error {
+    Error::Usage("--record and --no-record cannot be combined: give one".into())
 }
 
 /// The config file's settings under the command line's: a flag given there, or the
@@ -750,15 +765,19 @@ mod tests {
                 "--max",
                 "0",
             ],
-            |c, _| {
+            |c, o| {
                 matches!(c, Command::Revoke(_, r) if r.all_rooms && r.max == 0
-                    && r.drop_form_roles && r.record == Some("r.jsonl".into()))
+                    && r.drop_form_roles)
+                    && o.record == Recording::To("r.jsonl".into())
             },
         ),
-        (
-            &["restore", "--from", "r.jsonl"],
-            |c, _| matches!(c, Command::Restore { from } if from.as_path() == std::path::Path::new("r.jsonl")),
-        ),
+        (&["restore", "--from", "r.jsonl", "--max", "3"], |c, o| {
+            o.record == Recording::Default
+                && matches!(c, Command::Restore { from, max: 3 } if from.as_path() == std::path::Path::new("r.jsonl"))
+        }),
+        (&["disable", "id1", "--no-record"], |_, o| {
+            o.record == Recording::Off
+        }),
     ];
 
     #[test]
@@ -792,6 +811,14 @@ mod tests {
 
     /// A command line and the whole message it is refused with.
     const REFUSED: &[(&[&str], &str)] = &[
+        (
+            &["delete", "id1", "--record", "r.jsonl", "--no-record"],
+            "--record and --no-record cannot be combined: give one",
+        ),
+        (
+            &["list", "--record", "r.jsonl"],
+            "--record is not an option of list (see docspace-guest list --help)",
+        ),
         (
             &["whoami", "--bogus"],
             "invalid option '--bogus' (see docspace-guest --help)",
@@ -869,7 +896,7 @@ mod tests {
         ),
         (
             &["restore"],
-            "restore needs --from FILE (what revoke --record wrote) (see docspace-guest restore --help)",
+            "restore needs --from FILE (a record a change command wrote) (see docspace-guest restore --help)",
         ),
         (
             &["access", "--csv", "--json"],

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 use super::Context;
 use super::batch::{self, Action, Batch, Known};
+use super::recording::ByDefault;
 use super::revoke;
 use super::targets::{must_be_able_to_ask, stdin_once};
 use crate::config::Options;
@@ -194,7 +195,8 @@ pub fn expire(options: &Options, policy_args: PolicyArgs, args: ExpireArgs) -> R
         must_be_able_to_ask(policy_args.keep.as_deref(), options, "--action delete")?;
     }
     let mut policy = policy(policy_args)?;
-    let ctx = Context::open(options)?;
+    let command = format!("expire-{}", args.action.name());
+    let ctx = Context::for_changes(options, &command, ByDefault::Record)?;
     let (portal, out) = (&ctx.portal, &ctx.out);
     let facts = facts(portal, &policy)?;
     if let Some(History::Missing(why)) = &facts.history {
@@ -231,7 +233,6 @@ pub fn expire(options: &Options, policy_args: PolicyArgs, args: ExpireArgs) -> R
                 guests: selection.ids.into_iter().map(Target::Id).collect(),
                 rooms: Vec::new(),
                 max: 0,
-                record: None,
                 force: false,
             };
             return revoke::run(&ctx, job);
@@ -243,10 +244,11 @@ pub fn expire(options: &Options, policy_args: PolicyArgs, args: ExpireArgs) -> R
         action,
         ask_first: action == Action::DeleteAccounts && !args.yes,
         known: Known::Guests,
+        paired: false,
     };
     let report = batch::apply(&ctx, batch)?;
     report.summarize(out)?;
-    report.verdict()
+    ctx.finish(report.verdict())
 }
 
 /// What the policy needs besides the guests, read before them: for `--inviter-gone`
