@@ -219,5 +219,8 @@ mod tests {
         assert_eq!(describe(Duration::from_millis(500)), "0.5 s");
         assert_eq!(describe(Duration::from_secs(3)), "3 s");
         assert_eq!(describe(Duration::from_millis(12_400)), "12 s");
+        assert_eq!(describe(Duration::from_millis(1_001)), "1.0 s");
+        assert_eq!(describe(Duration::from_millis(1_250)), "1.3 s");
+        assert_eq!(describe(Duration::from_millis(9_960)), "10.0 s");
     }
 }
