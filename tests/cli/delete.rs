@@ -217,7 +217,7 @@ fn json_lines_carry_op_ok_status_and_data() {
     assert_eq!(
         records[2],
         json!({"op": "summary", "ok": false, "status": null, "removed": 1, "failed": 1,
-            "not_confirmed": 0, "not_attempted": 0})
+            "not_confirmed": 0, "not_attempted": 0, "unchanged": 0})
     );
     out.assert_stderr_has("1 of 2");
 
