@@ -5,6 +5,8 @@
 //! and `built_in_roots.rs`, each root's lengths of them; src/net/tls.rs includes both.
 //! One byte string and a table of lengths rather than a slice per part: the slices
 //! would cost the binary 72 bytes of pointers a root (8 KB).
+//! Also the static x86_64 binary's link arguments that leave out the unwind tables
+//! (.cargo/no-unwind.ld says why).
 
 // Shared with the tool, which uses more of it than this script.
 #[allow(dead_code)]
@@ -14,6 +16,17 @@ mod der;
 use std::fmt::Write as _;
 
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/net/der.rs");
+    println!("cargo:rerun-if-changed=.cargo/no-unwind.ld");
+    // Given here, not in .cargo/config.toml, so that it is given once: cargo joins the
+    // rustflags of every .cargo/config.toml above the build, and the reproducible
+    // check builds inside a checkout (ld refuses a script named twice).
+    if std::env::var("TARGET").unwrap() == "x86_64-unknown-linux-musl" {
+        let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap();
+        println!("cargo:rustc-link-arg-bins=-Wl,--no-eh-frame-hdr");
+        println!("cargo:rustc-link-arg-bins=-Wl,-T,{dir}/.cargo/no-unwind.ld");
+    }
     let mut parts = Vec::new();
     let mut lengths = String::from("&[\n");
     for cert in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
