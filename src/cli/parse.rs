@@ -10,7 +10,8 @@ use std::time::Duration;
 use crate::cli::flags::{self, CommandDef, CommandId, Flag, FlagId, Kind};
 use crate::cli::{self, VERSION};
 use crate::commands::{
-    Command, ExpireAction, ExpireArgs, ListArgs, PolicyArgs, RevokeArgs, RoomArgs, Targets,
+    ApplyArgs, CertifyArgs, Command, ExpireAction, ExpireArgs, ListArgs, NoResponse, PolicyArgs,
+    ReviewerBy, RevokeArgs, RoomArgs, StartArgs, Targets,
 };
 use crate::config::Options;
 use crate::error::Error;
@@ -56,6 +57,19 @@ struct Given {
     all_rooms: bool,
     record: Option<PathBuf>,
     drop_form_roles: bool,
+    certify: CertifyGiven,
+}
+
+/// certify's own flags, as given.
+#[derive(Default)]
+struct CertifyGiven {
+    out: Option<PathBuf>,
+    reviewer: Option<ReviewerBy>,
+    fallback: Option<String>,
+    days: Option<u32>,
+    due: Option<String>,
+    no_response: Option<NoResponse>,
+    sheets: Vec<PathBuf>,
 }
 
 /// With no flags, the tool uses the defaults of the flag table.
@@ -233,6 +247,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
                 .ok_or_else(|| missing(command, "--from FILE (what revoke --record wrote)"))?;
             Command::Restore { from }
         }
+        CommandId::Certify => Command::Certify(Box::new(certify(command, given)?)),
     };
     Ok(Parsed::Run(run, options))
 }
@@ -294,8 +309,94 @@ fn apply(
         FlagId::Record => given.record = Some(path(parser)?),
         FlagId::DropFormRoles => given.drop_form_roles = true,
         FlagId::Csv => options.csv = true,
+        FlagId::Out => given.certify.out = Some(path(parser)?),
+        FlagId::Reviewer => {
+            let by = choice(parser, flag)?;
+            given.certify.reviewer = Some(if by == "inviter" {
+                ReviewerBy::Inviter
+            } else {
+                ReviewerBy::Owner
+            });
+        }
+        FlagId::FallbackReviewer => given.certify.fallback = Some(text(parser, flag)?),
+        FlagId::RecommendInactive => given.certify.days = Some(number(parser, flag)? as u32),
+        FlagId::Due => given.certify.due = Some(text(parser, flag)?),
+        FlagId::NoResponse => {
+            let name = choice(parser, flag)?;
+            given.certify.no_response = NoResponse::ALL.into_iter().find(|n| n.name() == name);
+        }
+        FlagId::Sheet => given.certify.sheets.push(path(parser)?),
     }
     Ok(())
+}
+
+/// certify's step (start, status, apply) and its flags: each step takes only its own.
+fn certify(command: &CommandDef, mut given: Given) -> Result<CertifyArgs, Error> {
+    only_its_flags(command, &given)?;
+    let step = given.positionals.first().cloned().unwrap_or_default();
+    let own: &[FlagId] = match step.as_str() {
+        "start" => &[
+            FlagId::Out,
+            FlagId::Reviewer,
+            FlagId::FallbackReviewer,
+            FlagId::RecommendInactive,
+            FlagId::Due,
+            FlagId::Room,
+        ],
+        "status" => &[],
+        "apply" => &[
+            FlagId::NoResponse,
+            FlagId::Sheet,
+            FlagId::Max,
+            FlagId::Record,
+        ],
+        _ => return Err(missing(command, "a step: start, status DIR or apply DIR")),
+    };
+    if let Some(flag) = given
+        .seen
+        .iter()
+        .find(|f| f.is_own_of(CommandId::Certify) && !own.contains(&f.id))
+    {
+        return Err(Error::Usage(format!(
+            "--{} is not an option of certify {step} (see docspace-guest certify --help)",
+            flag.long
+        )));
+    }
+    let c = given.certify;
+    let dir = |positionals: &[String]| match positionals {
+        [_, dir] => Ok(PathBuf::from(dir)),
+        _ => Err(missing(command, &format!("{step} DIR: the round's folder"))),
+    };
+    Ok(match step.as_str() {
+        "start" => {
+            no_positionals(command, &given.positionals[1..])?;
+            CertifyArgs::Start(StartArgs {
+                out: c.out.ok_or_else(|| missing(command, "start --out DIR"))?,
+                reviewer: c.reviewer.unwrap_or(ReviewerBy::Owner),
+                fallback: c.fallback,
+                days: c
+                    .days
+                    .unwrap_or(FlagId::RecommendInactive.default_number() as u32),
+                rooms: std::mem::take(&mut given.rooms),
+                due: c.due,
+            })
+        }
+        "status" => CertifyArgs::Status {
+            dir: dir(&given.positionals)?,
+        },
+        _ => CertifyArgs::Apply(ApplyArgs {
+            dir: dir(&given.positionals)?,
+            no_response: c.no_response.ok_or_else(|| {
+                missing(
+                    command,
+                    "apply --no-response keep|remove|recommendation: what an undecided row means",
+                )
+            })?,
+            sheets: c.sheets,
+            max: given.max.unwrap_or(FlagId::Max.default_number() as usize),
+            record: given.record,
+        }),
+    })
 }
 
 /// Refuses the first flag given that `command` does not take.

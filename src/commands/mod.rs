@@ -6,6 +6,7 @@
 mod access;
 mod approve;
 mod batch;
+mod certify;
 mod delete;
 mod list;
 mod policy;
@@ -22,6 +23,7 @@ use crate::net::Settings;
 use crate::output::Printer;
 use crate::portal::Portal;
 
+pub use certify::{ApplyArgs, CertifyArgs, NoResponse, ReviewerBy, StartArgs};
 pub use list::ListArgs;
 pub use policy::{ExpireAction, ExpireArgs, PolicyArgs};
 pub use revoke::RevokeArgs;
@@ -61,6 +63,7 @@ pub enum Command {
     Restore {
         from: PathBuf,
     },
+    Certify(Box<CertifyArgs>),
 }
 
 /// What every command runs with, once its input is checked: the portal, the printer,
@@ -106,5 +109,6 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
         Command::Access(args) => access::access(options, *args),
         Command::Revoke(rooms, args) => revoke::revoke(options, *rooms, args),
         Command::Restore { from } => revoke::restore(options, from),
+        Command::Certify(args) => certify::certify(options, *args),
     }
 }

@@ -407,12 +407,7 @@ fn evaluate(guest: User, policy: &Policy, facts: &Facts) -> Option<Row> {
     let mut unknown = None;
     if let (Some(History::Read(sign_ins)), Some(registered)) = (&facts.history, registered_at) {
         let verdict = sign_ins.judge(&row.id, registered);
-        row.last_sign_in = Some(match verdict {
-            Verdict::SignedIn(at) => date::utc_date(at),
-            Verdict::NoneSince => format!("none since {}", sign_ins.cutoff_date()),
-            Verdict::Never => "never".into(),
-            Verdict::Unknown => "unknown".into(),
-        });
+        row.last_sign_in = Some(sign_ins.describe(&verdict));
         match verdict {
             Verdict::NoneSince => row.reasons.push(Reason {
                 rule: "inactive",

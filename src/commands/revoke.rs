@@ -104,14 +104,28 @@ impl Mode {
 
 /// A guest's membership of one room: its role (revoke: the current one; restore: the
 /// one to give back).
-struct Item {
-    guest: User,
-    role: u8,
+pub(super) struct Item {
+    pub guest: User,
+    pub role: u8,
 }
 
-struct Plan {
-    room: Room,
-    items: Vec<Item>,
+pub(super) struct Plan {
+    pub room: Room,
+    pub items: Vec<Item>,
+}
+
+/// What another command that removes as revoke does (certify apply) is told, beside
+/// what revoke prints: the removals of a request before it is sent (to write them
+/// down first; an error sends nothing more), and what came of each membership.
+pub(super) trait Observer {
+    fn sending(&mut self, room: &Room, items: &[&Item]) -> Result<(), Error>;
+    fn outcome(
+        &mut self,
+        room: &Room,
+        item: &Item,
+        status: Option<u16>,
+        error: Option<&Error>,
+    ) -> Result<(), Error>;
 }
 
 struct Run<'a> {
@@ -125,6 +139,7 @@ struct Run<'a> {
     done: usize,
     planned: usize,
     failed: Vec<Error>,
+    observer: Option<&'a mut dyn Observer>,
 }
 
 pub fn revoke(options: &Options, room_args: RoomArgs, args: RevokeArgs) -> Result<(), Error> {
@@ -165,6 +180,20 @@ pub fn run(ctx: &Context, job: Revocation) -> Result<(), Error> {
             job.max
         )));
     }
+    run.apply(plans)
+}
+
+/// Removes the plans' memberships as revoke does, as `me`, telling `observer`.
+pub(super) fn remove(
+    ctx: &Context,
+    me: User,
+    plans: Vec<Plan>,
+    observer: &mut dyn Observer,
+) -> Result<(), Error> {
+    let run = Run {
+        observer: Some(observer),
+        ..Run::with(ctx, Mode::Revoke, me)
+    };
     run.apply(plans)
 }
 
@@ -252,18 +281,23 @@ fn read_records(path: &Path) -> Result<Vec<(u64, Vec<Item>)>, Error> {
 impl<'a> Run<'a> {
     /// Asks who the caller is (and tells a room admin the answer covers their rooms).
     fn new(ctx: &'a Context, mode: Mode) -> Result<Run<'a>, Error> {
-        Ok(Run {
+        Ok(Run::with(ctx, mode, rooms::caller(&ctx.portal)?))
+    }
+
+    fn with(ctx: &'a Context, mode: Mode, me: User) -> Run<'a> {
+        Run {
             portal: &ctx.portal,
             out: &ctx.out,
             mode,
-            me: rooms::caller(&ctx.portal)?,
+            me,
             force: false,
             dry_run: ctx.dry_run,
             record: None,
             done: 0,
             planned: 0,
             failed: Vec::new(),
-        })
+            observer: None,
+        }
     }
 
     /// `--room`: each room and the named guests' roles in it; a guest who is not a
@@ -435,6 +469,10 @@ impl<'a> Run<'a> {
     /// One PUT for `items` of the room, judged guest by guest from the answer.
     fn send(&mut self, plan: &Plan, items: &[usize]) -> Result<Flow, Error> {
         let change = self.change(plan, items, self.force && self.mode == Mode::Revoke);
+        if let Some(observer) = &mut self.observer {
+            let sent: Vec<&Item> = items.iter().map(|&i| &plan.items[i]).collect();
+            observer.sending(&plan.room, &sent)?;
+        }
         let reply = match self.portal.send(&change) {
             Ok(reply) => reply,
             Err(error) => {
@@ -597,6 +635,9 @@ impl<'a> Run<'a> {
         let mut data = rooms::pair_json(room, &item.guest, item.role);
         data["reason"] = Value::Null;
         self.out.result(self.mode.op(), true, Some(200), data)?;
+        if let Some(observer) = &mut self.observer {
+            observer.outcome(room, item, Some(200), None)?;
+        }
         if let Some(file) = &mut self.record {
             // ISO 8601 in UTC: "2026-11-27T16:40:07Z".
             let utc = date::format_utc(SystemTime::now());
@@ -644,6 +685,9 @@ impl<'a> Run<'a> {
         let mut data = rooms::pair_json(room, &item.guest, item.role);
         data["reason"] = error.to_string().into();
         self.out.result(self.mode.op(), false, status, data)?;
+        if let Some(observer) = &mut self.observer {
+            observer.outcome(room, item, status, Some(&error))?;
+        }
         self.failed.push(error);
         Ok(())
     }

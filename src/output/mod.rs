@@ -17,7 +17,7 @@ use crate::error::Error;
 mod table;
 pub mod terminal;
 
-pub use table::Table;
+pub use table::{Table, csv_record};
 use terminal::{json_line, json_safe, terminal_safe};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 
 mod util;
 
+mod certify; // access reviews: certify start, status, apply
 mod config; // input checks, the portal address, API keys and secrets
 mod delete; // delete in batches: --dry-run, --json, --permanent, interruptions
 mod docs; // --help, --version, the man page, completions, the README, the module map

@@ -1,0 +1,562 @@
+//! `certify apply DIR --no-response keep|remove|recommendation`: the sheets checked as
+//! `status` checks them (any problem: nothing is sent), each decision resolved, each
+//! membership to remove read again (already gone? role changed?), the brake, then the
+//! removals as `revoke` makes them, each written down in the write-ahead record before
+//! its request; the evidence is built from that record.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use super::round::{Given, Round};
+use super::status::{self, Decision};
+use crate::commands::Context;
+use crate::commands::revoke::{self, Item, Observer, Plan};
+use crate::config::Options;
+use crate::error::Error;
+use crate::output::{csv_record, terminal};
+use crate::portal::people::User;
+use crate::portal::rooms::{self, Room};
+use crate::record::{self, Change, Header, Outcome, Record, RecordKey, location};
+
+#[derive(Debug)]
+pub struct ApplyArgs {
+    pub dir: PathBuf,
+    pub no_response: NoResponse,
+    /// `--sheet FILE`: only these sheets; empty: all.
+    pub sheets: Vec<PathBuf>,
+    pub max: usize,
+    pub record: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoResponse {
+    Keep,
+    Remove,
+    Recommendation,
+}
+
+impl NoResponse {
+    pub const ALL: [NoResponse; 3] = [
+        NoResponse::Keep,
+        NoResponse::Remove,
+        NoResponse::Recommendation,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            NoResponse::Keep => "keep",
+            NoResponse::Remove => "remove",
+            NoResponse::Recommendation => "recommendation",
+        }
+    }
+}
+
+/// A row of a sheet, decided, and what came of it.
+struct Row<'a> {
+    reviewer: &'a str,
+    given: &'a Given,
+    /// "keep", "remove", "no response → keep", ...
+    decision: String,
+    remove: bool,
+    outcome: &'static str,
+    status: Option<u16>,
+    reason: String,
+}
+
+pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
+    let dir = &args.dir;
+    let round = Round::read(dir)?;
+    let chosen: Vec<usize> = if args.sheets.is_empty() {
+        (0..round.sheets.len()).collect()
+    } else {
+        let mut chosen = Vec::new();
+        for path in &args.sheets {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let at = round
+                .sheets
+                .iter()
+                .position(|s| s.file == name)
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--sheet {}: not a sheet of this round (round.json names {})",
+                        path.display(),
+                        round
+                            .sheets
+                            .iter()
+                            .map(|s| s.file.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?;
+            if !chosen.contains(&at) {
+                chosen.push(at);
+            }
+        }
+        chosen
+    };
+    let entries = status::entries(dir)?;
+    let checked: Vec<status::Checked> = chosen
+        .iter()
+        .map(|&i| status::check(dir, &round.sheets[i], &entries))
+        .collect();
+    let problems: Vec<String> = checked.iter().flat_map(|c| c.problems.clone()).collect();
+    status::refuse(&problems, ": nothing was sent")?;
+
+    let ctx = Context::open(options)?;
+    let (portal, out) = (&ctx.portal, &ctx.out);
+    if portal.origin() != round.portal {
+        return Err(Error::Usage(format!(
+            "this round was started on {}, not {}: apply it to its own portal (--url)",
+            round.portal,
+            portal.origin()
+        )));
+    }
+    let me = rooms::caller(portal)?;
+
+    // Each row decided: by its reviewer, or by --no-response.
+    let mut rows: Vec<Row> = Vec::new();
+    for (&i, checked) in chosen.iter().zip(&checked) {
+        let sheet = &round.sheets[i];
+        for given in &sheet.rows {
+            let decided = checked
+                .returned
+                .as_ref()
+                .and_then(|r| r.decisions.get(&(given.room, given.guest.clone())));
+            let (decision, remove) = match decided {
+                Some(Decision::Keep) => ("keep".to_string(), false),
+                Some(Decision::Remove) => ("remove".to_string(), true),
+                None => {
+                    let remove = match args.no_response {
+                        NoResponse::Keep => false,
+                        NoResponse::Remove => true,
+                        // Empty (the portal could not tell) means keep.
+                        NoResponse::Recommendation => given.recommendation == "remove",
+                    };
+                    let word = if remove { "remove" } else { "keep" };
+                    let how = match args.no_response {
+                        NoResponse::Recommendation => format!("recommendation: {word}"),
+                        _ => word.to_string(),
+                    };
+                    (format!("no response → {how}"), remove)
+                }
+            };
+            rows.push(Row {
+                reviewer: &sheet.reviewer,
+                given,
+                decision,
+                remove,
+                outcome: if remove { "not removed" } else { "kept" },
+                status: None,
+                reason: String::new(),
+            });
+        }
+    }
+
+    // The memberships to remove, read again room by room.
+    let mut by_room: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate().filter(|(_, r)| r.remove) {
+        by_room.entry(row.given.room).or_default().push(i);
+    }
+    let mut plans = Vec::new();
+    let mut to_send = 0;
+    for (&id, wanted) in &by_room {
+        let room = match rooms::room(portal, id) {
+            Ok(room) => room,
+            Err(error) => {
+                for &i in wanted {
+                    rows[i].reason = error.to_string();
+                }
+                continue;
+            }
+        };
+        let mut now: HashMap<String, (User, u8)> = HashMap::new();
+        let wanted_ids: HashSet<&str> = wanted
+            .iter()
+            .map(|&i| rows[i].given.guest.as_str())
+            .collect();
+        rooms::each_member(portal, id, &mut |member| {
+            if wanted_ids.contains(member.person.id.as_str()) {
+                now.insert(member.person.id.clone(), (member.person, member.role));
+            }
+            Ok(())
+        })?;
+        let mut items = Vec::new();
+        for &i in wanted {
+            let row = &mut rows[i];
+            match now.remove(&row.given.guest) {
+                None => {
+                    row.outcome = "already gone";
+                    row.reason = "no longer a member of the room".into();
+                }
+                Some((_, role)) if role != row.given.role => {
+                    row.outcome = "role changed";
+                    row.reason = format!(
+                        "role changed from {} to {} since the round started: review it again",
+                        rooms::role_name(row.given.role),
+                        rooms::role_name(role)
+                    );
+                }
+                Some((guest, role)) => items.push(Item { guest, role }),
+            }
+        }
+        if !room.archived && room.edit_access {
+            to_send += items.len();
+        }
+        if !items.is_empty() {
+            plans.push(Plan { room, items });
+        }
+    }
+    for row in rows
+        .iter()
+        .filter(|r| r.outcome != "kept" && r.outcome != "not removed")
+    {
+        out.say(&format!(
+            "Guest {} in room {}: {}: {}",
+            row.given.email, row.given.room, row.outcome, row.reason
+        ))?;
+    }
+    if args.max != 0 && to_send > args.max {
+        return Err(Error::Usage(format!(
+            "apply would remove {to_send} room memberships, more than --max {}: nothing was \
+             changed; check the sheets with docspace-guest certify status, or raise --max \
+             (0: no limit)",
+            args.max
+        )));
+    }
+
+    let time = crate::record::Header::new(&round.portal, "certify", None)?
+        .time
+        .replace([':', '-'], "");
+    let mut recorder = Recorder {
+        record: None,
+        path: args
+            .record
+            .clone()
+            .unwrap_or_else(|| dir.join(format!("record-{time}-{}.jsonl", round.id))),
+        portal: round.portal.clone(),
+        caller: me.email.clone(),
+        key: None,
+        pending: HashMap::new(),
+        outcomes: HashMap::new(),
+        failed: None,
+    };
+    let dry_run = ctx.dry_run;
+    let sent = if plans.is_empty() {
+        Ok(())
+    } else {
+        revoke::remove(&ctx, me, plans, &mut recorder)
+    };
+    if let Some(error) = recorder.failed.take() {
+        return Err(error);
+    }
+    if dry_run {
+        return sent;
+    }
+    if let Err(error @ (Error::OutputClosed | Error::Local(_))) = sent {
+        return Err(error);
+    }
+
+    // What came of each removal, as the record holds it.
+    let in_record = recorder.read_back()?;
+    for row in rows.iter_mut().filter(|r| r.outcome == "not removed") {
+        let key = (row.given.room, row.given.guest.clone());
+        if let Some((status, reason)) = recorder.outcomes.get(&key) {
+            row.status = *status;
+            row.reason = reason.clone().unwrap_or_default();
+        }
+        match in_record.get(&key) {
+            Some(record::State::Done) => row.outcome = "removed",
+            Some(record::State::Unknown) => row.outcome = "unknown",
+            _ => {}
+        }
+        if row.reason.is_empty() && !row.given.applicable {
+            row.reason = "the caller could not change the room's members".into();
+        }
+    }
+    let record_path = recorder.record.as_ref().map(|r| r.path().to_path_buf());
+    evidence(
+        dir,
+        &time,
+        &round,
+        &chosen,
+        &checked,
+        &rows,
+        record_path.as_deref(),
+        out,
+    )?;
+
+    let not_done = rows
+        .iter()
+        .filter(|r| r.remove && !matches!(r.outcome, "removed" | "already gone"))
+        .count();
+    let removed = rows.iter().filter(|r| r.outcome == "removed").count();
+    if not_done > 0 {
+        return Err(Error::Partial(format!(
+            "{not_done} of the memberships decided for removal were not removed (see the lines \
+             above and applied-{time}.csv); {removed} were"
+        )));
+    }
+    Ok(())
+}
+
+/// Writes the intents before the requests and the outcomes after, into the record
+/// (opened at the first request: a run that removes nothing leaves none).
+struct Recorder {
+    record: Option<Record>,
+    path: PathBuf,
+    portal: String,
+    caller: String,
+    key: Option<RecordKey>,
+    pending: HashMap<(u64, String), u64>,
+    /// (status, reason) of each membership revoke reported on.
+    outcomes: HashMap<(u64, String), (Option<u16>, Option<String>)>,
+    /// The record could not be written: nothing more is sent.
+    failed: Option<Error>,
+}
+
+impl Recorder {
+    fn record(&mut self) -> Result<&mut Record, Error> {
+        if self.record.is_none() {
+            let key_path = location::key_path()?;
+            let key = RecordKey::load_or_create(&key_path)?;
+            let header = Header::new(&self.portal, "certify", Some(&self.caller))?;
+            self.record = Some(Record::open(&self.path, key, &header)?);
+            self.key = Some(RecordKey::load(&key_path)?);
+        }
+        Ok(self.record.as_mut().expect("opened above"))
+    }
+
+    /// (room, guest) → the state of its removal, read back from the record.
+    fn read_back(&self) -> Result<HashMap<(u64, String), record::State>, Error> {
+        let (Some(record), Some(key)) = (&self.record, &self.key) else {
+            return Ok(HashMap::new());
+        };
+        let contents = record::read(record.path(), key)?;
+        let mut states = HashMap::new();
+        for run in contents.runs {
+            for entry in run.changes {
+                if let Change::RoomRemove { room, guest, .. } = &entry.change {
+                    states.insert((*room, guest.clone()), entry.state());
+                }
+            }
+        }
+        Ok(states)
+    }
+}
+
+impl Observer for Recorder {
+    fn sending(&mut self, room: &Room, items: &[&Item]) -> Result<(), Error> {
+        for item in items {
+            let key = (room.id, item.guest.id.clone());
+            if self.pending.contains_key(&key) {
+                // Sent again alone (a form role blocked the room's request).
+                continue;
+            }
+            let change = Change::RoomRemove {
+                room: room.id,
+                title: room.title.clone(),
+                guest: item.guest.id.clone(),
+                email: item.guest.email.clone(),
+                role: item.role,
+            };
+            match self.record().and_then(|record| record.intent(change)) {
+                Ok(seq) => self.pending.insert(key, seq),
+                Err(error) => {
+                    self.failed = Some(error.clone());
+                    return Err(error);
+                }
+            };
+        }
+        Ok(())
+    }
+
+    fn outcome(
+        &mut self,
+        room: &Room,
+        item: &Item,
+        status: Option<u16>,
+        error: Option<&Error>,
+    ) -> Result<(), Error> {
+        let key = (room.id, item.guest.id.clone());
+        self.outcomes
+            .insert(key.clone(), (status, error.map(Error::to_string)));
+        let Some(seq) = self.pending.remove(&key) else {
+            return Ok(());
+        };
+        let outcome = match error {
+            None => Outcome::Done,
+            Some(Error::Network(why)) => Outcome::Unknown(why.clone()),
+            Some(error) => Outcome::NotDone(error.to_string()),
+        };
+        let written = self.record()?.outcome(seq, outcome);
+        if let Err(error) = &written {
+            self.failed = Some(error.clone());
+        }
+        written
+    }
+}
+
+/// `applied-<time>.csv` and `.jsonl`: every row with its reviewer, decision, outcome
+/// and status; the digests; per reviewer how many rows they decided; what the round
+/// did not cover; the guests left in no room.
+#[allow(clippy::too_many_arguments)]
+fn evidence(
+    dir: &Path,
+    time: &str,
+    round: &Round,
+    chosen: &[usize],
+    checked: &[status::Checked],
+    rows: &[Row],
+    record: Option<&Path>,
+    out: &crate::output::Printer,
+) -> Result<(), Error> {
+    let create = |name: String| {
+        let path = dir.join(name);
+        File::options()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map(std::io::BufWriter::new)
+            .map_err(|err| Error::Local(format!("cannot write {}: {err}", path.display())))
+    };
+    let failed = |err: std::io::Error| Error::Local(format!("cannot write the evidence: {err}"));
+    let mut csv = create(format!("applied-{time}.csv"))?;
+    let mut lines = create(format!("applied-{time}.jsonl"))?;
+    let sheets: Vec<Value> = chosen
+        .iter()
+        .zip(checked)
+        .map(|(&i, c)| {
+            let sheet = &round.sheets[i];
+            json!({ "file": sheet.file, "reviewer": sheet.reviewer, "written": sheet.sha256,
+                    "returned": c.returned.as_ref().map(|r| r.sha256.clone()),
+                    "decided": c.returned.as_ref().map_or(0, |r| r.decisions.len()),
+                    "rows": sheet.rows.len() })
+        })
+        .collect();
+    let head = json!({ "kind": "round", "round": round.id, "portal": round.portal,
+        "started": round.started, "roundSha256": round.sha256, "sheets": sheets,
+        "record": record.map(|p| p.display().to_string()) });
+    writeln!(lines, "{head}").map_err(failed)?;
+    let header = [
+        "reviewer",
+        "room_id",
+        "room",
+        "guest_id",
+        "guest_email",
+        "role",
+        "decision",
+        "outcome",
+        "status",
+        "reason",
+    ];
+    writeln!(csv, "{}", csv_record(&header.map(String::from))).map_err(failed)?;
+    let title = |id: u64| {
+        round
+            .rooms
+            .iter()
+            .find(|r| r.id == id)
+            .map_or("", |r| r.title.as_str())
+    };
+    for row in rows {
+        let g = row.given;
+        let status = row.status.map_or(String::new(), |s| s.to_string());
+        let cells = [
+            row.reviewer.to_string(),
+            g.room.to_string(),
+            title(g.room).to_string(),
+            g.guest.clone(),
+            g.email.clone(),
+            rooms::role_name(g.role),
+            row.decision.clone(),
+            row.outcome.to_string(),
+            status,
+            row.reason.clone(),
+        ];
+        writeln!(csv, "{}", csv_record(&cells)).map_err(failed)?;
+        let line = json!({ "kind": "row", "reviewer": row.reviewer, "room": g.room,
+            "guest": g.guest, "email": g.email, "role": rooms::role_name(g.role),
+            "decision": row.decision, "outcome": row.outcome, "status": row.status,
+            "reason": row.reason });
+        writeln!(lines, "{line}").map_err(failed)?;
+        out.result("certify", row.outcome != "not removed", row.status, line)?;
+    }
+    // What the round could not see or do.
+    let external: Vec<u64> = round
+        .rooms
+        .iter()
+        .filter(|r| r.external)
+        .map(|r| r.id)
+        .collect();
+    let not_applicable = rows.iter().filter(|r| !r.given.applicable).count();
+    // Guests whose every membership in the round is gone now.
+    let mut left: HashMap<&str, (usize, &str)> = HashMap::new();
+    for row in rows {
+        let gone = matches!(row.outcome, "removed" | "already gone");
+        let entry = left
+            .entry(&row.given.guest)
+            .or_insert((0, &row.given.email));
+        entry.0 += usize::from(!gone);
+    }
+    let mut in_no_room: Vec<(&str, &str)> = left
+        .into_iter()
+        .filter(|(_, (kept, _))| *kept == 0)
+        .map(|(id, (_, email))| (id, email))
+        .collect();
+    in_no_room.sort();
+    let per_reviewer: Vec<Value> = sheets
+        .iter()
+        .map(|s| json!({ "reviewer": s["reviewer"], "decided": s["decided"], "rows": s["rows"] }))
+        .collect();
+    let tail = [
+        json!({ "kind": "reviewers", "reviewers": per_reviewer }),
+        json!({ "kind": "notCovered", "roomsWithExternalLinks": external,
+            "sharesInPersonalDocuments": "not listed: DocSpace cannot list them per guest",
+            "rowsTheCallerCouldNotApply": not_applicable }),
+        json!({ "kind": "inNoRoom", "guests": in_no_room.iter()
+            .map(|(id, email)| json!({ "id": id, "email": email })).collect::<Vec<_>>() }),
+    ];
+    for line in &tail {
+        writeln!(lines, "{line}").map_err(failed)?;
+    }
+    for file in [csv.into_inner(), lines.into_inner()] {
+        file.map_err(|e| failed(e.into_error()))?
+            .sync_all()
+            .map_err(failed)?;
+    }
+    let count = |o: &str| rows.iter().filter(|r| r.outcome == o).count();
+    out.say(&format!(
+        "{} removed, {} already gone, {} role changed, {} not removed, {} kept; evidence in {}",
+        count("removed"),
+        count("already gone"),
+        count("role changed"),
+        count("not removed") + count("unknown"),
+        count("kept"),
+        dir.join(format!("applied-{time}.csv")).display()
+    ))?;
+    if !external.is_empty() {
+        out.say(&format!(
+            "Not covered: {} room(s) also have external links (anyone holding one gets in); \
+             shares inside personal documents cannot be listed.",
+            external.len()
+        ))?;
+    }
+    for (id, email) in &in_no_room {
+        out.say(&format!(
+            "Guest {id} <{email}> is left in no room of the round: a candidate for clean-up."
+        ))?;
+    }
+    if let Some(path) = record {
+        terminal::notice(&format!(
+            "the record is {}: docspace-guest restore --from it puts the removals back",
+            path.display()
+        ));
+    }
+    Ok(())
+}
