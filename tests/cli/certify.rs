@@ -16,6 +16,8 @@ struct Round {
     admin_key: String,
     ann_key: String,
     bob_key: String,
+    ann: String,
+    bob: String,
     guests: Vec<String>,
     rooms: [u64; 3],
     dir: PathBuf,
@@ -56,6 +58,8 @@ fn round(name: &str) -> Round {
         admin_key,
         ann_key,
         bob_key,
+        ann,
+        bob,
         guests,
         rooms: [a, b, c],
         dir: base.join("round"),
@@ -567,4 +571,96 @@ fn the_admin_applies_only_what_it_may_and_never_to_another_portal() {
     .run()
     .assert_exit(2)
     .assert_stderr_has("this round was started on");
+}
+
+#[test]
+fn a_disabled_owner_the_inviter_and_a_room_admins_round() {
+    let r = round("reviewers");
+    r.portal.set_status(&r.bob, 2);
+    let only = |dir: &Path| {
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        files.sort();
+        files
+    };
+    let out = |name: &str| r.dir.with_file_name(name);
+    let fallback = ["--fallback-reviewer", "audit@example.com"];
+    let dir = out("owners");
+    let mut args = vec!["certify", "start", "--out", dir.to_str().unwrap()];
+    args.extend(fallback);
+    r.tool(&r.admin_key, &args).run().assert_exit(0);
+    assert_eq!(
+        only(&dir),
+        ["ann@example.com.csv", "audit@example.com.csv", "round.json"],
+        "Bob is disabled and Dan is the caller"
+    );
+
+    // By inviter: g1 was invited by Ann, the others by Dan (the caller).
+    let inviter = r
+        .portal
+        .invite_guest(&r.ann, "Ivy", "Invited", "ivy@ext.org");
+    r.portal.add_member(r.rooms[1], &inviter, READ, &r.bob);
+    let dir = out("inviters");
+    let mut args = vec![
+        "certify",
+        "start",
+        "--out",
+        dir.to_str().unwrap(),
+        "--reviewer",
+        "inviter",
+    ];
+    args.extend(fallback);
+    r.tool(&r.admin_key, &args).run().assert_exit(0);
+    assert_eq!(
+        only(&dir),
+        ["ann@example.com.csv", "audit@example.com.csv", "round.json"]
+    );
+    let ann = std::fs::read_to_string(dir.join("ann@example.com.csv")).unwrap();
+    assert_eq!(ann.lines().count(), 2, "Ivy's one row: {ann}");
+    assert!(ann.contains("ivy@ext.org"));
+
+    // Ann, a room admin, reviews her own room: no login history for her.
+    let dir = out("ann");
+    r.tool(
+        &r.ann_key,
+        &["certify", "start", "--out", dir.to_str().unwrap()],
+    )
+    .run()
+    .assert_exit(0);
+    let rows = parse_csv(
+        std::fs::read_to_string(dir.join("ann@example.com.csv"))
+            .unwrap()
+            .trim_start_matches('\u{feff}'),
+    );
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows[1..].iter().all(|row| row[7].is_empty()
+        && row[8].contains("the login history needs a DocSpace admin")
+        && row[9] == "yes"));
+}
+
+#[test]
+fn a_sheet_saved_as_windows_1252_reads_back() {
+    let r = round("cp1252");
+    r.start();
+    let sheet = r.sheet("dan@example.com.csv");
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    let rows = parse_csv(text.trim_start_matches('\u{feff}'));
+    // "Entfernen" would be a problem; the comment holds a Windows-1252 "é" and "€".
+    let mut bytes = b"room_id;guest_id;comment;decision\r\n".to_vec();
+    bytes.extend(format!("{};{};", rows[1][0], rows[1][2]).as_bytes());
+    bytes.extend(b"caf\xe9 \x80;'-remove\r\n");
+    std::fs::write(&sheet, &bytes).unwrap();
+    r.tool("", &["certify", "status", r.dir()])
+        .run()
+        .assert_exit(2)
+        .assert_stderr_has("dan@example.com.csv:2: unknown decision \"-remove\"");
+    bytes.truncate(bytes.len() - "'-remove\r\n".len());
+    bytes.extend(b"Remove\n");
+    std::fs::write(&sheet, &bytes).unwrap();
+    r.tool("", &["certify", "status", r.dir()])
+        .run()
+        .assert_exit(0)
+        .assert_stdout_has("dan@example.com.csv (dan@example.com): 1 row(s): 0 keep, 1 remove");
 }

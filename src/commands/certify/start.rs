@@ -350,10 +350,10 @@ fn inviters(portal: &Portal, me: &User, guests: &mut HashMap<String, Guest>) -> 
     people::each_page(portal, &[], |page| {
         for person in page {
             let person = User::read(person);
-            if let (Some(id), Some(guest)) = (input::guid(&person.id), person.inviter) {
-                if let Some(known) = guests.get_mut(&id) {
-                    known.inviter.get_or_insert(guest.id);
-                }
+            if let (Some(id), Some(guest)) = (input::guid(&person.id), person.inviter)
+                && let Some(known) = guests.get_mut(&id)
+            {
+                known.inviter.get_or_insert(guest.id);
             }
         }
         Ok(())
