@@ -189,13 +189,25 @@ fn start_writes_a_sheet_per_owner_with_recommendations_and_what_the_caller_can_a
     let round: serde_json::Value =
         serde_json::from_slice(&std::fs::read(r.dir.join("round.json")).unwrap()).unwrap();
     assert_eq!(round["portal"], r.portal.url().trim_end_matches('/'));
-    let sheet = round["sheets"]
+    let at = round["sheets"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["file"] == "ann@example.com.csv")
+        .position(|s| s["file"] == "ann@example.com.csv")
         .unwrap();
-    assert_eq!(sheet["rows"].as_array().unwrap().len(), 2);
+    let sheet = &round["sheets"][at];
+    let given: Vec<_> = round["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row[0] == at)
+        .collect();
+    assert_eq!(given.len(), 2, "{given:?}");
+    assert!(
+        given
+            .iter()
+            .all(|row| row[1] == r.rooms[0] && row[3] == READ)
+    );
     let written = ring_hex(&std::fs::read(r.sheet("ann@example.com.csv")).unwrap());
     assert_eq!(sheet["sha256"], written.as_str());
     let sheets: Vec<_> = run

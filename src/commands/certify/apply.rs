@@ -440,7 +440,7 @@ fn evidence(
                     "rows": sheet.rows.len() })
         })
         .collect();
-    let head = json!({ "kind": "round", "round": round.id, "portal": round.portal,
+    let head = json!({ "kind": "round", "round": round.id, "portal": round.portal, "startedBy": round.caller,
         "started": round.started, "roundSha256": round.sha256, "sheets": sheets,
         "record": record.map(|p| p.display().to_string()) });
     writeln!(lines, "{head}").map_err(failed)?;

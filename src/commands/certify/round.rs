@@ -1,13 +1,13 @@
 //! `round.json`: what `apply` needs to trust the sheets. The round's id, the portal,
 //! the caller, the time, the due date, the rooms (with whether they have external
-//! links), and per sheet its file, its reviewer, the SHA-256 of the file as written
-//! and the exact rows it was given, each `[room, guest, role, email,
+//! links), per sheet its file, its reviewer and the SHA-256 of the file as written,
+//! and the exact rows each sheet was given, `[sheet, room, guest, role, email,
 //! recommendation, applicable]` (compact: a round may hold 10,000 rows).
 
 use std::io::Write;
 use std::path::Path;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::Error;
 
@@ -53,55 +53,35 @@ pub struct Given {
     pub applicable: bool,
 }
 
-impl Round {
-    /// Writes round.json, the rows streamed (never the whole round as one value).
-    pub fn write(&self, dir: &Path) -> Result<(), Error> {
-        let path = dir.join(FILE);
-        let failed =
-            |err: std::io::Error| Error::Local(format!("cannot write {}: {err}", path.display()));
-        let file = std::fs::File::options()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(failed)?;
-        let mut out = std::io::BufWriter::new(file);
-        let head = json!({
-            "v": 1, "round": self.id, "portal": self.portal, "caller": self.caller,
-            "started": self.started, "due": self.due,
-            "rooms": self.rooms.iter().map(|r| json!({
-                "id": r.id, "title": r.title, "externalLinks": r.external })).collect::<Vec<_>>(),
-            "rowColumns": ["room", "guest", "role", "email", "recommendation", "applicable"],
-        })
-        .to_string();
-        // The object without its closing brace, then the sheets.
-        write!(out, "{},\"sheets\":[", &head[..head.len() - 1]).map_err(failed)?;
-        for (i, sheet) in self.sheets.iter().enumerate() {
-            let meta = json!({ "file": sheet.file, "reviewer": sheet.reviewer,
-                               "sha256": sheet.sha256 })
-            .to_string();
-            let comma = if i > 0 { "," } else { "" };
-            write!(out, "{comma}\n{},\"rows\":[", &meta[..meta.len() - 1]).map_err(failed)?;
-            for (j, row) in sheet.rows.iter().enumerate() {
-                let comma = if j > 0 { "," } else { "" };
-                let cells = json!([
-                    row.room,
-                    row.guest,
-                    row.role,
-                    row.email,
-                    row.recommendation,
-                    row.applicable
-                ]);
-                write!(out, "{comma}\n{cells}").map_err(failed)?;
-            }
-            write!(out, "]}}").map_err(failed)?;
-        }
-        writeln!(out, "]}}").map_err(failed)?;
-        out.into_inner()
-            .map_err(|err| failed(err.into_error()))?
-            .sync_all()
-            .map_err(failed)
-    }
+/// round.json as `start` writes it: the round's fields, the sheets, then the rows
+/// (`[sheet, room, guest, role, email, recommendation, applicable]`), which `start`
+/// wrote to `rows` as it read the rooms, one a line, each line after the first
+/// starting with a comma.
+pub fn write(dir: &Path, head: Value, sheets: Vec<Value>, rows: &Path) -> Result<(), Error> {
+    let path = dir.join(FILE);
+    let failed =
+        |err: std::io::Error| Error::Local(format!("cannot write {}: {err}", path.display()));
+    let file = std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(failed)?;
+    let mut out = std::io::BufWriter::new(file);
+    let mut head = head;
+    head["sheets"] = Value::Array(sheets);
+    let head = head.to_string();
+    // The object without its closing brace, then the rows.
+    write!(out, "{},\"rows\":[", &head[..head.len() - 1]).map_err(failed)?;
+    std::io::copy(&mut std::fs::File::open(rows).map_err(failed)?, &mut out).map_err(failed)?;
+    writeln!(out, "]}}").map_err(failed)?;
+    out.into_inner()
+        .map_err(|err| failed(err.into_error()))?
+        .sync_all()
+        .map_err(failed)?;
+    std::fs::remove_file(rows).map_err(failed)
+}
 
+impl Round {
     /// Reads DIR/round.json; any fault is exit 2 naming the file.
     pub fn read(dir: &Path) -> Result<Round, Error> {
         let path = dir.join(FILE);
@@ -138,22 +118,6 @@ impl Round {
             .as_array()
             .ok_or_else(|| bad("has no sheets"))?
         {
-            let rows = sheet["rows"]
-                .as_array()
-                .ok_or_else(|| bad("has a sheet without rows"))?
-                .iter()
-                .map(|row| {
-                    Some(Given {
-                        room: row[0].as_u64()?,
-                        guest: crate::input::guid(row[1].as_str()?)?,
-                        role: u8::try_from(row[2].as_u64()?).ok()?,
-                        email: text(&row[3])?,
-                        recommendation: text(&row[4])?,
-                        applicable: row[5].as_bool()?,
-                    })
-                })
-                .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| bad("has a row that cannot be read"))?;
             let file = text(&sheet["file"]).unwrap_or_default();
             // Only a plain name in the folder: never a path elsewhere.
             if file.is_empty() || file.contains('/') || file.starts_with('.') {
@@ -163,8 +127,28 @@ impl Round {
                 file,
                 reviewer: text(&sheet["reviewer"]).unwrap_or_default(),
                 sha256: text(&sheet["sha256"]).unwrap_or_default(),
-                rows,
+                rows: Vec::new(),
             });
+        }
+        for row in value["rows"].as_array().ok_or_else(|| bad("has no rows"))? {
+            let given = (|| {
+                let sheet = usize::try_from(row[0].as_u64()?).ok()?;
+                Some((
+                    sheet,
+                    Given {
+                        room: row[1].as_u64()?,
+                        guest: crate::input::guid(row[2].as_str()?)?,
+                        role: u8::try_from(row[3].as_u64()?).ok()?,
+                        email: text(&row[4])?,
+                        recommendation: text(&row[5])?,
+                        applicable: row[6].as_bool()?,
+                    },
+                ))
+            })();
+            let (sheet, given) = given
+                .filter(|(sheet, _)| *sheet < sheets.len())
+                .ok_or_else(|| bad("has a row that cannot be read"))?;
+            sheets[sheet].rows.push(given);
         }
         Ok(Round {
             id: text(&value["round"]).ok_or_else(|| bad("has no round id"))?,

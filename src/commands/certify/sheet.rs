@@ -33,28 +33,32 @@ pub const COLUMNS: [&str; 13] = [
 /// The most a sheet that came back may hold.
 const MAX_SHEET_BYTES: u64 = 64 * 1024 * 1024;
 
-/// A sheet being written, its SHA-256 taken on the way.
+/// Rows being added to a sheet: the sheet is created with a BOM (Excel then reads it
+/// as UTF-8) and the header row, then opened to append a room's rows at a time.
 pub struct Writer {
     file: BufWriter<File>,
-    digest: digest::Context,
 }
 
 impl Writer {
-    /// A new file (never one that exists), with a BOM (Excel then reads it as UTF-8)
-    /// and the header row.
+    /// A new file, never one that exists.
     pub fn create(path: &Path) -> Result<Writer, Error> {
-        let file = File::options()
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .map_err(|err| Error::Local(format!("cannot create {}: {err}", path.display())))?;
-        let mut writer = Writer {
-            file: BufWriter::new(file),
-            digest: digest::Context::new(&digest::SHA256),
-        };
+        let mut writer = Writer::open(path, File::options().write(true).create_new(true))?;
         writer.put(b"\xEF\xBB\xBF")?;
         writer.row(&COLUMNS.map(String::from))?;
         Ok(writer)
+    }
+
+    pub fn append(path: &Path) -> Result<Writer, Error> {
+        Writer::open(path, File::options().append(true))
+    }
+
+    fn open(path: &Path, options: &std::fs::OpenOptions) -> Result<Writer, Error> {
+        let file = options
+            .open(path)
+            .map_err(|err| Error::Local(format!("cannot write {}: {err}", path.display())))?;
+        Ok(Writer {
+            file: BufWriter::new(file),
+        })
     }
 
     pub fn row(&mut self, cells: &[String]) -> Result<(), Error> {
@@ -64,21 +68,33 @@ impl Writer {
     }
 
     fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.digest.update(bytes);
         self.file
             .write_all(bytes)
             .map_err(|err| Error::Local(format!("cannot write a sheet: {err}")))
     }
 
-    /// Flushed and synced; the SHA-256 of what was written, in hex.
-    pub fn finish(self) -> Result<String, Error> {
-        let file = self
-            .file
+    pub fn finish(self) -> Result<(), Error> {
+        self.file
             .into_inner()
-            .map_err(|err| Error::Local(format!("cannot write a sheet: {}", err.error())))?;
-        file.sync_all()
-            .map_err(|err| Error::Local(format!("cannot write a sheet: {err}")))?;
-        Ok(hex(self.digest.finish().as_ref()))
+            .map(drop)
+            .map_err(|err| Error::Local(format!("cannot write a sheet: {}", err.error())))
+    }
+}
+
+/// The SHA-256 of a file as it is on disk, read a block at a time; synced first.
+pub fn sha256_of(path: &Path) -> Result<String, Error> {
+    use std::io::Read;
+    let failed =
+        |err: std::io::Error| Error::Local(format!("cannot read {}: {err}", path.display()));
+    let mut file = File::open(path).map_err(failed)?;
+    file.sync_all().map_err(failed)?;
+    let mut context = digest::Context::new(&digest::SHA256);
+    let mut block = [0; 16 * 1024];
+    loop {
+        match file.read(&mut block).map_err(failed)? {
+            0 => return Ok(hex(context.finish().as_ref())),
+            n => context.update(&block[..n]),
+        }
     }
 }
 

@@ -3,23 +3,23 @@
 //! from the login history (computed now, once), and one sheet per reviewer.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::round::{Given, RoomEntry, Round, SheetEntry};
-use super::sheet;
+use super::{round, sheet};
 use crate::commands::Context;
 use crate::config::Options;
 use crate::date;
 use crate::error::Error;
 use crate::input;
-use crate::output::terminal;
+use crate::output::{Printer, terminal};
 use crate::portal::Portal;
 use crate::portal::answers;
 use crate::portal::logins::{self, History, Verdict};
-use crate::portal::people::{self, User};
+use crate::portal::people::{self, User, guid_number};
 use crate::portal::rooms::{self, Room};
 
 /// The id DocSpace gives a deleted user in `createdBy`.
@@ -44,20 +44,35 @@ pub enum ReviewerBy {
     Inviter,
 }
 
-/// A guest, once for all its rooms: what every row of it shows.
-struct Guest {
-    email: String,
-    name: String,
-    inviter: Option<String>,
-    last_sign_in: String,
-    recommendation: &'static str,
-    why: String,
+/// A sheet being written: rows are added room by room as the map is read, so memory
+/// holds the sheets' counts, not their rows.
+struct Sheet {
+    file: String,
+    reviewer: String,
+    rows: usize,
+    rooms: usize,
+    not_applicable: usize,
 }
 
-struct Row {
-    room: usize,
-    guest: String,
-    role: u8,
+/// What a round's start holds while it reads the map.
+struct Round<'a> {
+    portal: &'a Portal,
+    me: User,
+    args: &'a StartArgs,
+    history: Result<History, String>,
+    fallback: String,
+    sheets: Vec<Sheet>,
+    by_reviewer: HashMap<String, usize>,
+    names: HashMap<String, ()>,
+    /// A reviewer's id → their email, `None` where they cannot review.
+    emails: HashMap<String, Option<String>>,
+    /// `--reviewer inviter`: each guest's inviter, from the guest list.
+    inviters: HashMap<u128, String>,
+    /// round.json's rows, written as they come (to DIR/.rows, moved in at the end).
+    rows: std::io::BufWriter<std::fs::File>,
+    rows_path: PathBuf,
+    rooms: Vec<Value>,
+    total: usize,
 }
 
 pub fn start(options: &Options, args: StartArgs) -> Result<(), Error> {
@@ -75,187 +90,266 @@ pub fn start(options: &Options, args: StartArgs) -> Result<(), Error> {
     let ctx = Context::open(options)?;
     let (portal, out) = (&ctx.portal, &ctx.out);
     let me = rooms::caller(portal)?;
-    let now = SystemTime::now();
     let history = if me.kind.is_docspace_admin() {
-        Ok(logins::read(portal, &me, args.days, now)?)
+        Ok(logins::read(portal, &me, args.days, SystemTime::now())?)
     } else {
         Err(format!(
             "the login history needs a DocSpace admin; this round was started by a {}",
             me.kind.describe()
         ))
     };
+    let inviters = match args.reviewer {
+        ReviewerBy::Owner => HashMap::new(),
+        ReviewerBy::Inviter => inviters(portal, &me)?,
+    };
+    let rows_path = args.out.join(".rows");
+    let rows = std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(&rows_path)
+        .map_err(|err| Error::Local(format!("cannot write {}: {err}", rows_path.display())))?;
+    let mut round = Round {
+        portal,
+        fallback: args.fallback.clone().unwrap_or_else(|| me.email.clone()),
+        me,
+        args: &args,
+        history,
+        sheets: Vec::new(),
+        by_reviewer: HashMap::new(),
+        names: HashMap::new(),
+        emails: HashMap::new(),
+        inviters,
+        rows: std::io::BufWriter::new(rows),
+        rows_path,
+        rooms: Vec::new(),
+        total: 0,
+    };
+    if args.rooms.is_empty() {
+        rooms::each_room(portal, None, &mut |room| round.room(room))?;
+    } else {
+        for id in rooms::unique(&args.rooms) {
+            round.room(rooms::room(portal, id)?)?;
+        }
+    }
+    round.finish(out)
+}
 
-    let mut rooms: Vec<Room> = Vec::new();
-    let mut guests: HashMap<String, Guest> = HashMap::new();
-    let mut rows: Vec<Row> = Vec::new();
-    let mut take = |room: Room| {
-        let at = rooms.len();
-        rooms::each_member(portal, room.id, &mut |member| {
+impl Round<'_> {
+    /// One room: its guests, sorted by email, each row into its reviewer's sheet.
+    fn room(&mut self, room: Room) -> Result<(), Error> {
+        let mut members = Vec::new();
+        rooms::each_member(self.portal, room.id, &mut |member| {
             if member.person.guest {
-                let person = member.person;
-                rows.push(Row {
-                    room: at,
-                    guest: person.id.clone(),
-                    role: member.role,
-                });
-                guests
-                    .entry(person.id.clone())
-                    .or_insert_with(|| guest(person, &history, args.days));
+                members.push((member.person, member.role));
             }
             Ok(())
         })?;
-        rooms.push(room);
-        Ok(())
-    };
-    if args.rooms.is_empty() {
-        rooms::each_room(portal, None, &mut take)?;
-    } else {
-        for id in rooms::unique(&args.rooms) {
-            take(rooms::room(portal, id)?)?;
+        members.sort_by(|a, b| a.0.email.cmp(&b.0.email));
+        let applicable = if room.archived {
+            ARCHIVED
+        } else if !room.edit_access {
+            NOT_MANAGER
+        } else {
+            "yes"
+        };
+        // Rows to the same sheet go together: in owner mode the whole room.
+        let mut groups: Vec<(usize, Vec<[String; 13]>)> = Vec::new();
+        for (guest, role) in members {
+            let person = match self.args.reviewer {
+                ReviewerBy::Owner => Some(room.owner.id.clone()),
+                ReviewerBy::Inviter => guid_number(&guest.id)
+                    .and_then(|id| self.inviters.get(&id).cloned())
+                    .or_else(|| guest.inviter.as_ref().map(|i| i.id.clone())),
+            };
+            let sheet = self.sheet_of(person)?;
+            let (last_sign_in, recommendation, why) = self.recommend(&guest);
+            let cells = [
+                room.id.to_string(),
+                room.title.clone(),
+                guest.id.clone(),
+                guest.email.clone(),
+                guest.name.clone(),
+                rooms::role_name(role),
+                last_sign_in,
+                recommendation.to_string(),
+                why,
+                applicable.to_string(),
+                self.args.due.clone().unwrap_or_default(),
+                String::new(),
+                String::new(),
+            ];
+            let row = json!([
+                sheet,
+                room.id,
+                guest.id,
+                role,
+                guest.email,
+                recommendation,
+                applicable == "yes"
+            ]);
+            let comma = if self.total > 0 { "," } else { "" };
+            writeln!(self.rows, "{comma}{row}").map_err(|err| {
+                Error::Local(format!("cannot write {}: {err}", self.rows_path.display()))
+            })?;
+            self.total += 1;
+            match groups.iter_mut().find(|(s, _)| *s == sheet) {
+                Some((_, list)) => list.push(cells),
+                None => groups.push((sheet, vec![cells])),
+            }
         }
+        for (at, list) in groups {
+            let sheet = &mut self.sheets[at];
+            let mut writer = sheet::Writer::append(&self.args.out.join(&sheet.file))?;
+            for cells in &list {
+                writer.row(cells)?;
+            }
+            writer.finish()?;
+            sheet.rows += list.len();
+            sheet.rooms += 1;
+            sheet.not_applicable += if applicable == "yes" { 0 } else { list.len() };
+        }
+        self.rooms.push(json!({ "id": room.id, "title": room.title,
+                                "externalLinks": room.shared_external }));
+        Ok(())
     }
 
-    if args.reviewer == ReviewerBy::Inviter {
-        inviters(portal, &me, &mut guests)?;
-    }
-    let fallback = args.fallback.clone().unwrap_or_else(|| me.email.clone());
-    let mut emails: HashMap<String, Option<String>> = HashMap::new();
-    let mut by_reviewer: Vec<(String, Vec<Row>)> = Vec::new();
-    for row in rows {
-        let person = match args.reviewer {
-            ReviewerBy::Owner => Some(rooms[row.room].owner.id.clone()),
-            ReviewerBy::Inviter => guests[&row.guest].inviter.clone(),
-        };
-        let reviewer = match person {
-            Some(id) if id != me.id && id != LOST_USER => match emails.get(&id) {
+    /// The sheet of the reviewer `person` (a user id), created at its first row; the
+    /// fallback's where they are the caller, deleted, disabled or unknown.
+    fn sheet_of(&mut self, person: Option<String>) -> Result<usize, Error> {
+        let email = match person {
+            Some(id) if id != self.me.id && id != LOST_USER => match self.emails.get(&id) {
                 Some(email) => email.clone(),
                 None => {
-                    let email = reviewer_email(portal, &id)?;
-                    emails.insert(id, email.clone());
+                    let email = reviewer_email(self.portal, &id)?;
+                    self.emails.insert(id, email.clone());
                     email
                 }
             },
             _ => None,
+        };
+        let reviewer = email
+            .unwrap_or_else(|| self.fallback.clone())
+            .to_lowercase();
+        if let Some(&at) = self.by_reviewer.get(&reviewer) {
+            return Ok(at);
         }
-        .unwrap_or_else(|| fallback.clone())
-        .to_lowercase();
-        match by_reviewer.iter_mut().find(|(r, _)| *r == reviewer) {
-            Some((_, list)) => list.push(row),
-            None => by_reviewer.push((reviewer, vec![row])),
+        let file = sheet::file_name(&reviewer, &mut self.names);
+        sheet::Writer::create(&self.args.out.join(&file))?.finish()?;
+        self.sheets.push(Sheet {
+            file,
+            reviewer: reviewer.clone(),
+            rows: 0,
+            rooms: 0,
+            not_applicable: 0,
+        });
+        self.by_reviewer.insert(reviewer, self.sheets.len() - 1);
+        Ok(self.sheets.len() - 1)
+    }
+
+    /// The last sign-in, the recommendation and why, by the rules of `--inactive`.
+    fn recommend(&self, guest: &User) -> (String, &'static str, String) {
+        let days = self.args.days;
+        let registered = date::parse_timestamp(&guest.registered);
+        match (&self.history, registered) {
+            (Err(why), _) | (Ok(History::Missing(why)), _) => {
+                (String::new(), "", format!("not evaluated: {why}"))
+            }
+            (Ok(History::Read(_)), None) => (
+                String::new(),
+                "",
+                format!(
+                    "not evaluated: the registration date {:?} cannot be read",
+                    guest.registered
+                ),
+            ),
+            (Ok(History::Read(sign_ins)), Some(registered)) => {
+                let verdict = sign_ins.judge(&guest.id, registered);
+                let shown = sign_ins.describe(&verdict);
+                match verdict {
+                    Verdict::NoneSince => (
+                        shown,
+                        "remove",
+                        format!(
+                            "no sign-in in {days} days (since {})",
+                            sign_ins.cutoff_date()
+                        ),
+                    ),
+                    Verdict::Unknown if registered < sign_ins.cutoff => {
+                        (shown, "", sign_ins.unknown_reason())
+                    }
+                    Verdict::SignedIn(_) => {
+                        (shown, "keep", format!("signed in within {days} days"))
+                    }
+                    Verdict::Never | Verdict::Unknown => (
+                        shown,
+                        "keep",
+                        format!(
+                            "registered {} (within {days} days)",
+                            date::utc_date(registered)
+                        ),
+                    ),
+                }
+            }
         }
     }
-    by_reviewer.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let started = crate::record::Header::new(&portal.origin(), "certify", Some(&me.email))?;
-    let mut taken = HashMap::new();
-    let mut round = Round {
-        id: started.run,
-        portal: portal.origin(),
-        caller: me.email.clone(),
-        started: started.time,
-        due: args.due.clone(),
-        rooms: rooms
-            .iter()
-            .map(|r| RoomEntry {
-                id: r.id,
-                title: r.title.clone(),
-                external: r.shared_external,
-            })
-            .collect(),
-        sheets: Vec::new(),
-        sha256: String::new(),
-    };
-    let mut total = 0;
-    for (reviewer, mut list) in by_reviewer {
-        list.sort_by(|a, b| {
-            (rooms[a.room].id, &guests[&a.guest].email)
-                .cmp(&(rooms[b.room].id, &guests[&b.guest].email))
-        });
-        let file = sheet::file_name(&reviewer, &mut taken);
-        let mut writer = sheet::Writer::create(&args.out.join(&file))?;
-        let mut given = Vec::new();
-        let mut not_applicable = 0;
-        for row in &list {
-            let room = &rooms[row.room];
-            let guest = &guests[&row.guest];
-            let applicable = if room.archived {
-                ARCHIVED
-            } else if !room.edit_access {
-                NOT_MANAGER
-            } else {
-                "yes"
-            };
-            not_applicable += usize::from(applicable != "yes");
-            writer.row(&[
-                room.id.to_string(),
-                room.title.clone(),
-                row.guest.clone(),
-                guest.email.clone(),
-                guest.name.clone(),
-                rooms::role_name(row.role),
-                guest.last_sign_in.clone(),
-                guest.recommendation.to_string(),
-                guest.why.clone(),
-                applicable.to_string(),
-                args.due.clone().unwrap_or_default(),
-                String::new(),
-                String::new(),
-            ])?;
-            given.push(Given {
-                room: room.id,
-                guest: row.guest.clone(),
-                role: row.role,
-                email: guest.email.clone(),
-                recommendation: guest.recommendation.to_string(),
-                applicable: applicable == "yes",
-            });
+    /// The sheets' digests, round.json, and the summary.
+    fn finish(mut self, out: &Printer) -> Result<(), Error> {
+        self.rows.flush().map_err(|err| {
+            Error::Local(format!("cannot write {}: {err}", self.rows_path.display()))
+        })?;
+        let dir = &self.args.out;
+        let header =
+            crate::record::Header::new(&self.portal.origin(), "certify", Some(&self.me.email))?;
+        let mut sheets = Vec::new();
+        for sheet in &self.sheets {
+            let digest = sheet::sha256_of(&dir.join(&sheet.file))?;
+            sheets
+                .push(json!({ "file": sheet.file, "reviewer": sheet.reviewer, "sha256": digest }));
+            out.result(
+                "sheet",
+                true,
+                None,
+                json!({ "reviewer": sheet.reviewer, "file": sheet.file, "rows": sheet.rows,
+                        "rooms": sheet.rooms, "notApplicable": sheet.not_applicable }),
+            )?;
+            out.say(&format!(
+                "{}: {} row(s) in {} room(s), {} you cannot apply: {}",
+                sheet.reviewer,
+                sheet.rows,
+                sheet.rooms,
+                sheet.not_applicable,
+                dir.join(&sheet.file).display()
+            ))?;
         }
-        let digest = writer.finish()?;
-        let in_rooms = {
-            let mut ids: Vec<usize> = list.iter().map(|r| r.room).collect();
-            ids.dedup();
-            ids.len()
-        };
-        total += list.len();
+        let rooms = self.rooms.len();
+        let head = json!({
+            "v": 1, "round": header.run, "portal": self.portal.origin(), "caller": self.me.email,
+            "started": header.time, "due": self.args.due, "rooms": std::mem::take(&mut self.rooms),
+        });
+        round::write(dir, head, sheets, &self.rows_path)?;
+        let due = self
+            .args
+            .due
+            .as_ref()
+            .map_or(String::new(), |due| format!(", due {due}"));
         out.result(
-            "sheet",
+            "round",
             true,
             None,
-            json!({ "reviewer": reviewer, "file": file, "rows": list.len(), "rooms": in_rooms,
-                    "notApplicable": not_applicable }),
+            json!({ "round": header.run, "dir": dir.display().to_string(),
+                    "sheets": self.sheets.len(), "rows": self.total, "rooms": rooms,
+                    "due": self.args.due }),
         )?;
         out.say(&format!(
-            "{reviewer}: {} row(s) in {in_rooms} room(s), {not_applicable} you cannot apply: {}",
-            list.len(),
-            args.out.join(&file).display()
-        ))?;
-        round.sheets.push(SheetEntry {
-            file,
-            reviewer,
-            sha256: digest,
-            rows: given,
-        });
+            "Round {}: {} sheet(s), {} guest membership(s) in {rooms} room(s){due}. Send each \
+             reviewer their sheet; then docspace-guest certify status {}.",
+            header.run,
+            self.sheets.len(),
+            self.total,
+            dir.display()
+        ))
     }
-    round.write(&args.out)?;
-    let due = args
-        .due
-        .as_ref()
-        .map_or(String::new(), |due| format!(", due {due}"));
-    out.result(
-        "round",
-        true,
-        None,
-        json!({ "round": round.id, "dir": args.out.display().to_string(), "sheets": round.sheets.len(),
-                "rows": total, "rooms": rooms.len(), "due": args.due }),
-    )?;
-    out.say(&format!(
-        "Round {}: {} sheet(s), {total} guest membership(s) in {} room(s){due}. Send each \
-         reviewer their sheet; then docspace-guest certify status {}.",
-        round.id,
-        round.sheets.len(),
-        rooms.len(),
-        args.out.display()
-    ))
 }
 
 /// DIR, created (0700: the sheets name guests); refused if it exists with anything in it.
@@ -282,83 +376,27 @@ fn make_folder(dir: &Path) -> Result<(), Error> {
     }
 }
 
-/// The guest's cells, and the recommendation by the rules of `--inactive`.
-fn guest(person: User, history: &Result<History, String>, days: u32) -> Guest {
-    let registered = date::parse_timestamp(&person.registered);
-    let (last_sign_in, recommendation, why) = match (history, registered) {
-        (Err(why), _) | (Ok(History::Missing(why)), _) => {
-            (String::new(), "", format!("not evaluated: {why}"))
-        }
-        (Ok(History::Read(_)), None) => (
-            String::new(),
-            "",
-            format!(
-                "not evaluated: the registration date {:?} cannot be read",
-                person.registered
-            ),
-        ),
-        (Ok(History::Read(sign_ins)), Some(registered)) => {
-            let verdict = sign_ins.judge(&person.id, registered);
-            let shown = sign_ins.describe(&verdict);
-            match verdict {
-                Verdict::NoneSince => (
-                    shown,
-                    "remove",
-                    format!(
-                        "no sign-in in {days} days (since {})",
-                        sign_ins.cutoff_date()
-                    ),
-                ),
-                Verdict::Unknown if registered < sign_ins.cutoff => {
-                    (shown, "", sign_ins.unknown_reason())
-                }
-                Verdict::SignedIn(_) => (shown, "keep", format!("signed in within {days} days")),
-                Verdict::Never | Verdict::Unknown => (
-                    shown,
-                    "keep",
-                    format!(
-                        "registered {} (within {days} days)",
-                        date::utc_date(registered)
-                    ),
-                ),
-            }
-        }
-    };
-    Guest {
-        inviter: person.inviter.map(|i| i.id),
-        email: person.email,
-        name: person.name,
-        last_sign_in,
-        recommendation,
-        why,
-    }
-}
-
-/// Each guest's inviter: from the guest list (DocSpace admins only see `createdBy`),
+/// Each guest's inviter, from the guest list (only DocSpace admins see `createdBy`),
 /// read once; for anyone else every sheet goes to the fallback reviewer.
-fn inviters(portal: &Portal, me: &User, guests: &mut HashMap<String, Guest>) -> Result<(), Error> {
-    if guests.values().all(|g| g.inviter.is_some()) {
-        return Ok(());
-    }
+fn inviters(portal: &Portal, me: &User) -> Result<HashMap<u128, String>, Error> {
+    let mut inviters = HashMap::new();
     if !me.kind.is_docspace_admin() {
         terminal::warn(
             "--reviewer inviter: the portal tells who invited a guest only to DocSpace admins; \
              the sheets go to the fallback reviewer",
         );
-        return Ok(());
+        return Ok(inviters);
     }
     people::each_page(portal, &[], |page| {
         for person in page {
             let person = User::read(person);
-            if let (Some(id), Some(guest)) = (input::guid(&person.id), person.inviter)
-                && let Some(known) = guests.get_mut(&id)
-            {
-                known.inviter.get_or_insert(guest.id);
+            if let (Some(id), Some(inviter)) = (guid_number(&person.id), person.inviter) {
+                inviters.insert(id, inviter.id);
             }
         }
         Ok(())
     })?;
-    Ok(())
+    Ok(inviters)
 }
 
 /// A reviewer's email, or `None` where they cannot review: deleted, disabled, unknown.
