@@ -343,7 +343,6 @@ fn a_round_applied_per_sheet_with_the_owners_key_then_again() {
     assert!(evidence.contains(r#""decision":"keep""#), "{evidence}");
 
     // Again: nothing left to do, nothing sent.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
     let again = r
         .tool(
             &r.ann_key,

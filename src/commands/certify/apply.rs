@@ -231,9 +231,19 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
         )));
     }
 
-    let time = crate::record::Header::new(&round.portal, "certify", None)?
+    let mut time = crate::record::Header::new(&round.portal, "certify", None)?
         .time
         .replace([':', '-'], "");
+    // Another apply in the same second: the evidence never overwrites.
+    let stem = time.clone();
+    for n in 2.. {
+        if !dir.join(format!("applied-{time}.csv")).exists()
+            && !dir.join(format!("applied-{time}.jsonl")).exists()
+        {
+            break;
+        }
+        time = format!("{stem}-{n}");
+    }
     let mut recorder = Recorder {
         record: None,
         path: args
