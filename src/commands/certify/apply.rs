@@ -4,7 +4,6 @@
 //! removals as `revoke` makes them, each written down in the write-ahead record before
 //! its request; the evidence is built from that record.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -124,11 +123,8 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
     let mut rows: Vec<Row> = Vec::new();
     for (&i, checked) in chosen.iter().zip(&checked) {
         let sheet = &round.sheets[i];
-        for given in &sheet.rows {
-            let decided = checked
-                .returned
-                .as_ref()
-                .and_then(|r| r.decisions.get(&(given.room, given.guest.clone())));
+        for (j, given) in sheet.rows.iter().enumerate() {
+            let decided = checked.returned.as_ref().and_then(|r| r.decisions[j]);
             let (decision, remove) = match decided {
                 Some(Decision::Keep) => ("keep".to_string(), false),
                 Some(Decision::Remove) => ("remove".to_string(), true),
@@ -160,50 +156,55 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
     }
 
     // The memberships to remove, read again room by room.
-    let mut by_room: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
-    for (i, row) in rows.iter().enumerate().filter(|(_, r)| r.remove) {
-        by_room.entry(row.given.room).or_default().push(i);
-    }
+    let mut removals: Vec<(u64, usize)> = (rows.iter().enumerate())
+        .filter(|(_, r)| r.remove)
+        .map(|(i, r)| (r.given.room, i))
+        .collect();
+    removals.sort_unstable();
     let mut plans = Vec::new();
     let mut to_send = 0;
-    for (&id, wanted) in &by_room {
+    for in_room in removals.chunk_by(|a, b| a.0 == b.0) {
+        let id = in_room[0].0;
+        let wanted: Vec<usize> = in_room.iter().map(|&(_, i)| i).collect();
         let room = match rooms::room(portal, id) {
             Ok(room) => room,
             Err(error) => {
-                for &i in wanted {
+                for &i in &wanted {
                     rows[i].reason = error.to_string();
                 }
                 continue;
             }
         };
-        let mut now: HashMap<String, (User, u8)> = HashMap::new();
-        let wanted_ids: HashSet<&str> = wanted
-            .iter()
-            .map(|&i| rows[i].given.guest.as_str())
-            .collect();
+        let mut now: Vec<(User, u8)> = Vec::new();
         rooms::each_member(portal, id, &mut |member| {
-            if wanted_ids.contains(member.person.id.as_str()) {
-                now.insert(member.person.id.clone(), (member.person, member.role));
+            if wanted
+                .iter()
+                .any(|&i| rows[i].given.guest == member.person.id)
+            {
+                now.push((member.person, member.role));
             }
             Ok(())
         })?;
         let mut items = Vec::new();
-        for &i in wanted {
+        for &i in &wanted {
             let row = &mut rows[i];
-            match now.remove(&row.given.guest) {
+            match now.iter().position(|(g, _)| g.id == row.given.guest) {
                 None => {
                     row.outcome = "already gone";
                     row.reason = "no longer a member of the room".into();
                 }
-                Some((_, role)) if role != row.given.role => {
+                Some(at) if now[at].1 != row.given.role => {
                     row.outcome = "role changed";
                     row.reason = format!(
                         "role changed from {} to {} since the round started: review it again",
                         rooms::role_name(row.given.role),
-                        rooms::role_name(role)
+                        rooms::role_name(now[at].1)
                     );
                 }
-                Some((guest, role)) => items.push(Item { guest, role }),
+                Some(at) => {
+                    let (guest, role) = now.swap_remove(at);
+                    items.push(Item { guest, role });
+                }
             }
         }
         if !room.archived && room.edit_access {
@@ -253,8 +254,8 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
         portal: round.portal.clone(),
         caller: me.email.clone(),
         key: None,
-        pending: HashMap::new(),
-        outcomes: HashMap::new(),
+        index: status::index(rows.iter().map(|r| (r.given.room, r.given.guest.clone()))),
+        tracks: vec![Track::default(); rows.len()],
         failed: None,
     };
     let dry_run = ctx.dry_run;
@@ -274,14 +275,16 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
     }
 
     // What came of each removal, as the record holds it.
-    let in_record = recorder.read_back()?;
-    for row in rows.iter_mut().filter(|r| r.outcome == "not removed") {
-        let key = (row.given.room, row.given.guest.clone());
-        if let Some((status, reason)) = recorder.outcomes.get(&key) {
-            row.status = *status;
-            row.reason = reason.clone().unwrap_or_default();
+    recorder.read_back()?;
+    for (row, track) in rows.iter_mut().zip(recorder.tracks.iter_mut()) {
+        if row.outcome != "not removed" {
+            continue;
         }
-        match in_record.get(&key) {
+        row.status = track.status;
+        if let Some(reason) = track.reason.take() {
+            row.reason = reason;
+        }
+        match track.state {
             Some(record::State::Done) => row.outcome = "removed",
             Some(record::State::Unknown) => row.outcome = "unknown",
             _ => {}
@@ -324,11 +327,21 @@ struct Recorder {
     portal: String,
     caller: String,
     key: Option<RecordKey>,
-    pending: HashMap<(u64, String), u64>,
-    /// (status, reason) of each membership revoke reported on.
-    outcomes: HashMap<(u64, String), (Option<u16>, Option<String>)>,
+    /// The rows by (room, guest), and what is known of each.
+    index: status::Index,
+    tracks: Vec<Track>,
     /// The record could not be written: nothing more is sent.
     failed: Option<Error>,
+}
+
+/// What came of a row's removal: its intent's number, the status and reason revoke
+/// reported, and its state as the record holds it.
+#[derive(Clone, Default)]
+struct Track {
+    seq: Option<u64>,
+    status: Option<u16>,
+    reason: Option<String>,
+    state: Option<record::State>,
 }
 
 impl Recorder {
@@ -343,29 +356,35 @@ impl Recorder {
         Ok(self.record.as_mut().expect("opened above"))
     }
 
-    /// (room, guest) → the state of its removal, read back from the record.
-    fn read_back(&self) -> Result<HashMap<(u64, String), record::State>, Error> {
+    /// Each removal's state, read back from the record.
+    fn read_back(&mut self) -> Result<(), Error> {
         let (Some(record), Some(key)) = (&self.record, &self.key) else {
-            return Ok(HashMap::new());
+            return Ok(());
         };
-        let contents = record::read(record.path(), key)?;
-        let mut states = HashMap::new();
-        for run in contents.runs {
+        for run in record::read(record.path(), key)?.runs {
             for entry in run.changes {
-                if let Change::RoomRemove { room, guest, .. } = &entry.change {
-                    states.insert((*room, guest.clone()), entry.state());
+                if let Change::RoomRemove { room, guest, .. } = &entry.change
+                    && let Some(&i) = self.index.get(&(*room, guest.clone()))
+                {
+                    self.tracks[i].state = Some(entry.state());
                 }
             }
         }
-        Ok(states)
+        Ok(())
+    }
+
+    fn track(&mut self, room: &Room, item: &Item) -> Option<usize> {
+        self.index.get(&(room.id, item.guest.id.clone())).copied()
     }
 }
 
 impl Observer for Recorder {
     fn sending(&mut self, room: &Room, items: &[&Item]) -> Result<(), Error> {
         for item in items {
-            let key = (room.id, item.guest.id.clone());
-            if self.pending.contains_key(&key) {
+            let Some(i) = self.track(room, item) else {
+                continue;
+            };
+            if self.tracks[i].seq.is_some() {
                 // Sent again alone (a form role blocked the room's request).
                 continue;
             }
@@ -377,12 +396,12 @@ impl Observer for Recorder {
                 role: item.role,
             };
             match self.record().and_then(|record| record.intent(change)) {
-                Ok(seq) => self.pending.insert(key, seq),
+                Ok(seq) => self.tracks[i].seq = Some(seq),
                 Err(error) => {
                     self.failed = Some(error.clone());
                     return Err(error);
                 }
-            };
+            }
         }
         Ok(())
     }
@@ -394,10 +413,13 @@ impl Observer for Recorder {
         status: Option<u16>,
         error: Option<&Error>,
     ) -> Result<(), Error> {
-        let key = (room.id, item.guest.id.clone());
-        self.outcomes
-            .insert(key.clone(), (status, error.map(Error::to_string)));
-        let Some(seq) = self.pending.remove(&key) else {
+        let Some(i) = self.track(room, item) else {
+            return Ok(());
+        };
+        let track = &mut self.tracks[i];
+        track.status = status;
+        track.reason = error.map(Error::to_string);
+        let Some(seq) = track.seq.take() else {
             return Ok(());
         };
         let outcome = match error {
@@ -505,21 +527,19 @@ fn evidence(
         .map(|r| r.id)
         .collect();
     let not_applicable = rows.iter().filter(|r| !r.given.applicable).count();
-    // Guests whose every membership in the round is gone now.
-    let mut left: HashMap<&str, (usize, &str)> = HashMap::new();
+    // Guests whose every membership in the round is gone now: the rows of each guest
+    // counted in the one map type of rows (room 0: the guest itself).
+    let mut kept = status::Index::new();
     for row in rows {
         let gone = matches!(row.outcome, "removed" | "already gone");
-        let entry = left
-            .entry(&row.given.guest)
-            .or_insert((0, &row.given.email));
-        entry.0 += usize::from(!gone);
+        *kept.entry((0, row.given.guest.clone())).or_default() += usize::from(!gone);
     }
-    let mut in_no_room: Vec<(&str, &str)> = left
-        .into_iter()
-        .filter(|(_, (kept, _))| *kept == 0)
-        .map(|(id, (_, email))| (id, email))
-        .collect();
-    in_no_room.sort();
+    let mut in_no_room: Vec<(&str, &str)> = Vec::new();
+    for row in rows {
+        if kept.remove(&(0, row.given.guest.clone())) == Some(0) {
+            in_no_room.push((&row.given.guest, &row.given.email));
+        }
+    }
     let per_reviewer: Vec<Value> = sheets
         .iter()
         .map(|s| json!({ "reviewer": s["reviewer"], "decided": s["decided"], "rows": s["rows"] }))

@@ -3,7 +3,6 @@
 //! reordered or added, Windows-1252 when it is not UTF-8, the guard's `'`, and
 //! decisions in any case with spaces around. Every cell stays text.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -253,7 +252,7 @@ fn records(text: &str) -> Vec<(usize, Vec<String>)> {
 /// A file name for a reviewer's sheet: the email, lowercased, with anything but
 /// letters, digits and `@._+-` made `_`, no leading dot, at most 100 characters;
 /// `taken` (lowercased names) makes it unique with `-2`, `-3`, ...
-pub fn file_name(email: &str, taken: &mut HashMap<String, ()>) -> String {
+pub fn file_name(email: &str, taken: &mut Vec<String>) -> String {
     let safe: String = email
         .trim()
         .to_lowercase()
@@ -268,11 +267,11 @@ pub fn file_name(email: &str, taken: &mut HashMap<String, ()>) -> String {
     let stem = if safe.is_empty() { "reviewer" } else { safe };
     let mut name = format!("{stem}.csv");
     let mut n = 1;
-    while taken.contains_key(&name) || name.starts_with("round.") || name.starts_with("applied-") {
+    while taken.contains(&name) || name.starts_with("round.") || name.starts_with("applied-") {
         n += 1;
         name = format!("{stem}-{n}.csv");
     }
-    taken.insert(name.clone(), ());
+    taken.push(name.clone());
     name
 }
 
@@ -298,7 +297,7 @@ mod tests {
 
     #[test]
     fn file_names_are_safe_and_unique() {
-        let mut taken = HashMap::new();
+        let mut taken = Vec::new();
         assert_eq!(
             file_name("Ann@Example.com", &mut taken),
             "ann@example.com.csv"

@@ -19,7 +19,7 @@ use crate::output::{Printer, terminal};
 use crate::portal::Portal;
 use crate::portal::answers;
 use crate::portal::logins::{self, History, Verdict};
-use crate::portal::people::{self, User, guid_number};
+use crate::portal::people::{self, User};
 use crate::portal::rooms::{self, Room};
 
 /// The id DocSpace gives a deleted user in `createdBy`.
@@ -62,12 +62,11 @@ struct Round<'a> {
     history: Result<History, String>,
     fallback: String,
     sheets: Vec<Sheet>,
-    by_reviewer: HashMap<String, usize>,
-    names: HashMap<String, ()>,
+    names: Vec<String>,
     /// A reviewer's id → their email, `None` where they cannot review.
     emails: HashMap<String, Option<String>>,
-    /// `--reviewer inviter`: each guest's inviter, from the guest list.
-    inviters: HashMap<u128, String>,
+    /// `--reviewer inviter`: each guest's id → their inviter's, from the guest list.
+    inviters: HashMap<String, Option<String>>,
     /// round.json's rows, written as they come (to DIR/.rows, moved in at the end).
     rows: std::io::BufWriter<std::fs::File>,
     rows_path: PathBuf,
@@ -115,8 +114,7 @@ pub fn start(options: &Options, args: StartArgs) -> Result<(), Error> {
         args: &args,
         history,
         sheets: Vec::new(),
-        by_reviewer: HashMap::new(),
-        names: HashMap::new(),
+        names: Vec::new(),
         emails: HashMap::new(),
         inviters,
         rows: std::io::BufWriter::new(rows),
@@ -157,8 +155,7 @@ impl Round<'_> {
         for (guest, role) in members {
             let person = match self.args.reviewer {
                 ReviewerBy::Owner => Some(room.owner.id.clone()),
-                ReviewerBy::Inviter => guid_number(&guest.id)
-                    .and_then(|id| self.inviters.get(&id).cloned())
+                ReviewerBy::Inviter => (self.inviters.get(&guest.id).cloned().flatten())
                     .or_else(|| guest.inviter.as_ref().map(|i| i.id.clone())),
             };
             let sheet = self.sheet_of(person)?;
@@ -230,19 +227,18 @@ impl Round<'_> {
         let reviewer = email
             .unwrap_or_else(|| self.fallback.clone())
             .to_lowercase();
-        if let Some(&at) = self.by_reviewer.get(&reviewer) {
+        if let Some(at) = self.sheets.iter().position(|s| s.reviewer == reviewer) {
             return Ok(at);
         }
         let file = sheet::file_name(&reviewer, &mut self.names);
         sheet::Writer::create(&self.args.out.join(&file))?.finish()?;
         self.sheets.push(Sheet {
             file,
-            reviewer: reviewer.clone(),
+            reviewer,
             rows: 0,
             rooms: 0,
             not_applicable: 0,
         });
-        self.by_reviewer.insert(reviewer, self.sheets.len() - 1);
         Ok(self.sheets.len() - 1)
     }
 
@@ -378,7 +374,7 @@ fn make_folder(dir: &Path) -> Result<(), Error> {
 
 /// Each guest's inviter, from the guest list (only DocSpace admins see `createdBy`),
 /// read once; for anyone else every sheet goes to the fallback reviewer.
-fn inviters(portal: &Portal, me: &User) -> Result<HashMap<u128, String>, Error> {
+fn inviters(portal: &Portal, me: &User) -> Result<HashMap<String, Option<String>>, Error> {
     let mut inviters = HashMap::new();
     if !me.kind.is_docspace_admin() {
         terminal::warn(
@@ -390,8 +386,8 @@ fn inviters(portal: &Portal, me: &User) -> Result<HashMap<u128, String>, Error> 
     people::each_page(portal, &[], |page| {
         for person in page {
             let person = User::read(person);
-            if let (Some(id), Some(inviter)) = (guid_number(&person.id), person.inviter) {
-                inviters.insert(id, inviter.id);
+            if let Some(id) = input::guid(&person.id) {
+                inviters.insert(id, person.inviter.map(|i| i.id));
             }
         }
         Ok(())

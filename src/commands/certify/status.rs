@@ -1,7 +1,7 @@
 //! `certify status DIR`: offline. Each sheet read back and checked against the rows
 //! `round.json` gave it; `apply` makes the same checks, and any problem stops it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::json;
@@ -27,9 +27,15 @@ pub struct Checked {
 
 pub struct Returned {
     pub sha256: String,
-    /// By (room, guest): the rows decided; a row absent is undecided or deleted.
-    pub decisions: HashMap<(u64, String), Decision>,
-    pub undecided: usize,
+    /// Row by row of those the sheet was given: the decision, if any.
+    pub decisions: Vec<Option<Decision>>,
+}
+
+/// (room, guest) → the index of its row: the one map type of the round's rows.
+pub type Index = HashMap<(u64, String), usize>;
+
+pub fn index(rows: impl Iterator<Item = (u64, String)>) -> Index {
+    rows.enumerate().map(|(i, key)| (key, i)).collect()
 }
 
 /// Checks `sheet` of the round in DIR; `entries` are the folder's file names.
@@ -73,21 +79,13 @@ pub fn check(dir: &Path, sheet: &SheetEntry, entries: &[String]) -> Checked {
         };
     }
     let name = path.display();
-    let given: HashSet<(u64, &str)> = sheet
-        .rows
-        .iter()
-        .map(|r| (r.room, r.guest.as_str()))
-        .collect();
-    let mut decisions = HashMap::new();
-    let mut seen: HashMap<(u64, String), (usize, Option<Decision>)> = HashMap::new();
+    let index = index(sheet.rows.iter().map(|r| (r.room, r.guest.clone())));
+    // Per row given: the line it came back on and its decision.
+    let mut seen: Vec<Option<(usize, Option<Decision>)>> = vec![None; sheet.rows.len()];
     for row in &read.rows {
         let line = row.line;
-        let key = row
-            .room
-            .parse::<u64>()
-            .ok()
-            .map(|room| (room, row.guest.clone()));
-        let Some(key) = key.filter(|(room, guest)| given.contains(&(*room, guest.as_str()))) else {
+        let at = row.room.parse::<u64>().ok();
+        let Some(at) = at.and_then(|room| index.get(&(room, row.guest.clone())).copied()) else {
             problems.push(format!(
                 "{name}:{line}: room {:?}, guest {:?} is not a row this sheet was given (a \
                  reviewer decides only about the rows sent to them): delete the row",
@@ -100,7 +98,7 @@ pub fn check(dir: &Path, sheet: &SheetEntry, entries: &[String]) -> Checked {
             "keep" => Some(Decision::Keep),
             "remove" => Some(Decision::Remove),
             word => {
-                seen.entry(key).or_insert((line, None));
+                seen[at].get_or_insert((line, None));
                 problems.push(format!(
                     "{name}:{line}: unknown decision {word:?}: write keep or remove, or leave \
                      it empty"
@@ -108,26 +106,22 @@ pub fn check(dir: &Path, sheet: &SheetEntry, entries: &[String]) -> Checked {
                 continue;
             }
         };
-        match seen.get(&key) {
-            Some((first, before)) if *before != decision => problems.push(format!(
+        match seen[at] {
+            Some((first, before)) if before != decision => problems.push(format!(
                 "{name}:{line}: room {}, guest {} is given twice with different decisions \
                  (line {first} too): keep one",
-                key.0, key.1
+                row.room, row.guest
             )),
             Some(_) => {}
-            None => {
-                seen.insert(key.clone(), (line, decision));
-                if let Some(decision) = decision {
-                    decisions.insert(key, decision);
-                }
-            }
+            None => seen[at] = Some((line, decision)),
         }
     }
     let deleted: Vec<String> = sheet
         .rows
         .iter()
-        .filter(|r| !seen.contains_key(&(r.room, r.guest.clone())))
-        .map(|r| format!("room {} {}", r.room, r.email))
+        .zip(&seen)
+        .filter(|(_, seen)| seen.is_none())
+        .map(|(r, _)| format!("room {} {}", r.room, r.email))
         .collect();
     if !deleted.is_empty() {
         terminal::warn(&format!(
@@ -136,12 +130,10 @@ pub fn check(dir: &Path, sheet: &SheetEntry, entries: &[String]) -> Checked {
             deleted.join(", ")
         ));
     }
-    let undecided = sheet.rows.len() - decisions.len();
     Checked {
         returned: Some(Returned {
             sha256: read.sha256,
-            decisions,
-            undecided,
+            decisions: seen.into_iter().map(|s| s.and_then(|(_, d)| d)).collect(),
         }),
         problems,
     }
@@ -186,12 +178,12 @@ pub fn status(options: &Options, dir: &Path) -> Result<(), Error> {
         let (state, keep, remove, undecided) = match &checked.returned {
             None => ("no response", 0, 0, rows),
             Some(back) => {
-                let count = |d| back.decisions.values().filter(|&&v| v == d).count();
+                let count = |d| back.decisions.iter().filter(|&&v| v == d).count();
                 (
                     "returned",
-                    count(Decision::Keep),
-                    count(Decision::Remove),
-                    back.undecided,
+                    count(Some(Decision::Keep)),
+                    count(Some(Decision::Remove)),
+                    count(None),
                 )
             }
         };
