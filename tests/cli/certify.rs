@@ -336,10 +336,13 @@ fn a_round_applied_per_sheet_with_the_owners_key_then_again() {
         ring_hex(&std::fs::read(&sheet).unwrap()).as_str()
     );
     assert!(
-        evidence.contains(r#""decision":"remove","email":"g0@ext.org""#),
+        evidence.contains(r#""decision":"remove","guest_email":"g0@ext.org""#),
         "{evidence}"
     );
-    assert!(evidence.contains(r#""outcome":"removed""#), "{evidence}");
+    assert!(
+        evidence.contains(r#""outcome":"removed","reason":"","#),
+        "{evidence}"
+    );
     assert!(evidence.contains(r#""decision":"keep""#), "{evidence}");
 
     // Again: nothing left to do, nothing sent.

@@ -156,16 +156,22 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
     }
 
     // The memberships to remove, read again room by room.
-    let mut removals: Vec<(u64, usize)> = (rows.iter().enumerate())
-        .filter(|(_, r)| r.remove)
-        .map(|(i, r)| (r.given.room, i))
-        .collect();
-    removals.sort_unstable();
+    // Grouped in the one map type of rows (guest "": the room itself).
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of = status::Index::new();
+    for (i, row) in rows.iter().enumerate().filter(|(_, r)| r.remove) {
+        let at = *group_of
+            .entry((row.given.room, String::new()))
+            .or_insert(groups.len());
+        match groups.get_mut(at) {
+            Some(group) => group.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
     let mut plans = Vec::new();
     let mut to_send = 0;
-    for in_room in removals.chunk_by(|a, b| a.0 == b.0) {
-        let id = in_room[0].0;
-        let wanted: Vec<usize> = in_room.iter().map(|&(_, i)| i).collect();
+    for wanted in groups {
+        let id = rows[wanted[0]].given.room;
         let room = match rooms::room(portal, id) {
             Ok(room) => room,
             Err(error) => {
@@ -289,7 +295,7 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
             Some(record::State::Unknown) => row.outcome = "unknown",
             _ => {}
         }
-        if row.reason.is_empty() && !row.given.applicable {
+        if row.outcome == "not removed" && row.reason.is_empty() && !row.given.applicable {
             row.reason = "the caller could not change the room's members".into();
         }
     }
@@ -512,10 +518,13 @@ fn evidence(
             row.reason.clone(),
         ];
         writeln!(csv, "{}", csv_record(&cells)).map_err(failed)?;
-        let line = json!({ "kind": "row", "reviewer": row.reviewer, "room": g.room,
-            "guest": g.guest, "email": g.email, "role": rooms::role_name(g.role),
-            "decision": row.decision, "outcome": row.outcome, "status": row.status,
-            "reason": row.reason });
+        // The same cells, named by the CSV's header.
+        let mut line = serde_json::Map::new();
+        line.insert("kind".into(), "row".into());
+        for (name, cell) in header.iter().zip(cells) {
+            line.insert(name.to_string(), cell.into());
+        }
+        let line = Value::Object(line);
         writeln!(lines, "{line}").map_err(failed)?;
         out.result("certify", row.outcome != "not removed", row.status, line)?;
     }

@@ -97,8 +97,8 @@ impl Round {
         std::fs::File::open(&path)
             .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
             .map_err(|err| bad(&format!("cannot be read ({err})")))?;
-        let value: Value =
-            serde_json::from_slice(&bytes).map_err(|_| bad("is not the JSON of a round"))?;
+        let value: Value = serde_json::from_str(std::str::from_utf8(&bytes).unwrap_or_default())
+            .map_err(|_| bad("is not the JSON of a round"))?;
         let text = |v: &Value| v.as_str().map(str::to_string);
         let rooms = value["rooms"]
             .as_array()

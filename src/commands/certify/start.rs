@@ -142,7 +142,6 @@ impl Round<'_> {
             }
             Ok(())
         })?;
-        members.sort_by(|a, b| a.0.email.cmp(&b.0.email));
         let applicable = if room.archived {
             ARCHIVED
         } else if !room.edit_access {
