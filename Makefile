@@ -15,7 +15,7 @@ export SOURCE_DATE_EPOCH
 # any checkout, by any user, builds the same bytes (added to .cargo/config.toml's flags).
 REMAP := ['--remap-path-prefix=$(CARGO_HOME)=/cargo', '--remap-path-prefix=$(CURDIR)=/build']
 
-.PHONY: build test test-deps lint lint-deps demo static static-deps static-test assets dist \
+.PHONY: build test test-deps lint lint-deps demo demo-portal static static-deps static-test assets dist \
 	dist-deps deb rpm package-tools package-test supply-test sign reproducible-check bench \
 	fuzz install clean
 
@@ -41,14 +41,22 @@ test: lint test-deps
 	$(MAKE) supply-test
 
 # Beyond cargo, the tests run openssl (a throwaway CA for the TLS tests), tinyproxy
-# (a real CONNECT proxy), zsh and fish (the completions load) and man (the manual reads).
+# (a real CONNECT proxy), zsh and fish (the completions load), man (the manual reads)
+# and systemd's systemd-analyze and systemd-tmpfiles (the packaged units verify, are
+# rated, and prune).
 test-deps:
 	@sh scripts/need.sh openssl:openssl tinyproxy:tinyproxy zsh:zsh fish:fish man:man-db \
-		groff:groff-base rpm:rpm ssh-keygen:openssh-client
+		groff:groff-base rpm:rpm ssh-keygen:openssh-client systemd-analyze:systemd \
+		systemd-tmpfiles:systemd
 
 demo:
 	$(CARGO) build --release --locked --bin docspace-guest --example portal
 	sh scripts/demo.sh $(BIN) target/release/examples/portal
+
+# The demo portal kept running, with the two export lines to try any command by hand.
+demo-portal:
+	$(CARGO) build --release --locked --bin docspace-guest --example portal
+	sh scripts/demo.sh --keep $(BIN) target/release/examples/portal
 
 # Fully static binaries for any Linux: musl, +crt-static (.cargo/config.toml). cargo
 # auditable embeds the list of crates compiled in (a .dep-v0 section, ~600 bytes) that

@@ -9,6 +9,9 @@ set -eu
 version=$1
 fail() { echo "packages: $*" >&2; exit 1; }
 has() { echo "$1" | grep -q -- "$2" || fail "$3: no '$2' in: $1"; }
+# The systemd units and the tmpfiles.d rule every package ships (installed disabled).
+units="/usr/lib/systemd/system/docspace-guest-cleanup@.service
+    /usr/lib/systemd/system/docspace-guest-cleanup@.timer /usr/lib/tmpfiles.d/docspace-guest.conf"
 # The documents every package ships: README.md and each docs/*.md of this checkout.
 docs=/usr/share/doc/docspace-guest/README.md
 for doc in docs/*.md; do docs="$docs /usr/share/doc/docspace-guest/$doc"; done
@@ -28,9 +31,11 @@ man docspace-guest 2>/dev/null | grep -q "EXIT STATUS" || fail "the man page doe
 for file in /usr/share/bash-completion/completions/docspace-guest \
     /usr/share/zsh/vendor-completions/_docspace-guest \
     /usr/share/fish/vendor_completions.d/docspace-guest.fish \
-    /usr/share/doc/docspace-guest/THIRD-PARTY; do
+    /usr/share/doc/docspace-guest/THIRD-PARTY $units; do
     [ -s "$file" ] || fail "$file is not installed"
 done
+ls /etc/systemd/system/timers.target.wants/docspace-guest-cleanup@* >/dev/null 2>&1 &&
+    fail "the package enabled a timer: it is installed disabled"
 grep -q '^ring [0-9.]*: Apache-2.0 AND ISC$' /usr/share/doc/docspace-guest/THIRD-PARTY ||
     fail "/usr/share/doc/docspace-guest/THIRD-PARTY lacks ring's licence"
 for file in $docs; do
@@ -46,7 +51,7 @@ arm=dist/docspace-guest_${version}-1_arm64.deb
 has "$(dpkg-deb --info "$arm")" "Architecture: arm64" "$arm"
 has "$(dpkg-deb --contents "$arm")" "./usr/bin/docspace-guest" "$arm"
 has "$(dpkg-deb --contents "$arm")" "./usr/share/doc/docspace-guest/THIRD-PARTY" "$arm"
-for file in $docs; do
+for file in $docs $units; do
     has "$(dpkg-deb --contents "$arm")" ".$file" "$arm"
 done
 
@@ -61,7 +66,7 @@ for arch in x86_64 aarch64; do
     for file in /usr/bin/docspace-guest /usr/share/man/man1/docspace-guest.1.gz \
         /usr/share/bash-completion/completions/docspace-guest \
         /usr/share/zsh/site-functions/_docspace-guest \
-        /usr/share/fish/vendor_completions.d/docspace-guest.fish $docs; do
+        /usr/share/fish/vendor_completions.d/docspace-guest.fish $docs $units; do
         has "$files" "^$file\$" "$rpm"
     done
     has "$(rpm -K "$rpm" 2>&1)" "digests OK" "$rpm (rpm -K)"
@@ -84,7 +89,7 @@ installed="/usr/bin/docspace-guest /usr/share/man/man1/docspace-guest.1.gz
     /usr/share/zsh/site-functions/_docspace-guest
     /usr/share/fish/vendor_completions.d/docspace-guest.fish
     /usr/share/licenses/docspace-guest/LICENSE /usr/share/licenses/docspace-guest/THIRD-PARTY
-    $docs"
+    $docs $units"
 # rpm reads --dbpath inside --root: /db is $scratch/db.
 rpm -i --root "$scratch" --dbpath /db --nodeps "$rpm" 2>"$scratch/rpm.err" ||
     fail "rpm -i $rpm: $(cat "$scratch/rpm.err")"

@@ -1,9 +1,11 @@
 //! The options every command takes, and where the portal is and what credential to
-//! send: from those flags, then the environment.
+//! send: from those flags, then the environment, then the config file (which the
+//! parser has already merged into the options: `cli::config_file`).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::cli::flags::FlagId;
 use crate::error::Error;
 use crate::input;
 use crate::net::credential::Credential;
@@ -27,12 +29,42 @@ pub struct Options {
     pub dry_run: bool,
     /// `--csv`: list, review and access write CSV instead of the table.
     pub csv: bool,
+    /// The config file read, and its section, for whoami.
+    pub config_file: Option<(PathBuf, Option<String>, &'static str)>,
+    /// Where each flag given came from, for whoami; a flag not listed has the
+    /// environment's value or the default.
+    pub origins: Vec<(FlagId, Origin)>,
+}
+
+/// Where a setting came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    CommandLine,
+    /// FILE:LINE of the config file.
+    File(PathBuf, usize),
+}
+
+impl Options {
+    pub fn origin(&self, id: FlagId) -> Option<&Origin> {
+        self.origins
+            .iter()
+            .find(|(flag, _)| *flag == id)
+            .map(|(_, origin)| origin)
+    }
 }
 
 /// Reads what `options` leave open from the environment, and checks it all before
 /// anything is sent.
 pub fn resolve(options: &Options) -> Result<Settings, Error> {
-    let portal = portal_url(options.url.clone())?;
+    // A value from the config file is named by its line.
+    let flag = options
+        .url
+        .clone()
+        .map(|url| match options.origin(FlagId::Url) {
+            Some(Origin::File(path, line)) => (url, format!("{}:{line}: url", path.display())),
+            _ => (url, "--url".to_string()),
+        });
+    let portal = portal_url(flag)?;
     if !portal.https && !portal.is_loopback() && !options.allow_http {
         return Err(Error::Usage(format!(
             "refusing to send the credential in clear text to {}: use https://, \
@@ -68,19 +100,25 @@ pub fn resolve(options: &Options) -> Result<Settings, Error> {
     })
 }
 
-fn portal_url(flag: Option<String>) -> Result<Url, Error> {
+/// The portal's address from DOCSPACE_URL, else DOCSPACE_API_HOST, and which it was.
+fn portal_env() -> Result<Option<(String, &'static str)>, Error> {
     let from_env = |name: &'static str| -> Result<Option<(String, &'static str)>, Error> {
         Ok(input::env(name)?
             .map(|v| input::unquote(v.trim()).to_string())
             .filter(|v| !v.is_empty())
             .map(|v| (v, name)))
     };
+    match from_env("DOCSPACE_URL")? {
+        Some(found) => Ok(Some(found)),
+        None => from_env("DOCSPACE_API_HOST"),
+    }
+}
+
+/// The address from `flag` (the value and what to call it), else the environment.
+fn portal_url(flag: Option<(String, String)>) -> Result<Url, Error> {
     let found = match flag {
-        Some(value) => Some((value, "--url")),
-        None => match from_env("DOCSPACE_URL")? {
-            Some(found) => Some(found),
-            None => from_env("DOCSPACE_API_HOST")?,
-        },
+        Some(found) => Some(found),
+        None => portal_env()?.map(|(value, name)| (value, name.to_string())),
     };
     let (text, source) = found.ok_or_else(|| {
         Error::Usage(
@@ -97,4 +135,56 @@ fn portal_url(flag: Option<String>) -> Result<Url, Error> {
     // "/api/2.0/…" can be appended.
     url.path = url.path.trim_end_matches('/').to_string();
     Ok(url)
+}
+
+/// Where each setting of the connection came from, for whoami: the flag, its value
+/// and its origin (command line, environment, FILE:LINE or default). The key is never
+/// among them, only where it was read.
+pub fn provenance(options: &Options) -> Result<Vec<(String, String)>, Error> {
+    let origin = |id: FlagId| match options.origin(id) {
+        Some(Origin::CommandLine) => "command line".to_string(),
+        Some(Origin::File(path, line)) => format!("{}:{line}", path.display()),
+        None => "default".to_string(),
+    };
+    let mut shown = Vec::new();
+    if let Some((path, section, found)) = &options.config_file {
+        let section = section
+            .as_ref()
+            .map_or(String::new(), |s| format!(" [{s}]"));
+        shown.push((
+            format!("--config {}{section}", path.display()),
+            found.to_string(),
+        ));
+    }
+    match (&options.url, portal_env()?) {
+        (Some(url), _) => shown.push((format!("--url {url}"), origin(FlagId::Url))),
+        (None, Some((url, name))) => {
+            shown.push((format!("--url {url}"), format!("environment {name}")))
+        }
+        (None, None) => {}
+    }
+    match &options.api_key_file {
+        Some(path) => shown.push((
+            format!("--api-key-file {}", path.display()),
+            origin(FlagId::ApiKeyFile),
+        )),
+        None => shown.push(("the key".into(), "environment DOCSPACE_API_KEY".into())),
+    }
+    for (id, value) in [
+        (FlagId::Timeout, options.timeout.as_secs()),
+        (FlagId::Retries, u64::from(options.retries)),
+        (FlagId::MaxWait, options.max_wait.as_secs()),
+    ] {
+        shown.push((format!("--{} {value}", id.flag().long), origin(id)));
+    }
+    if let Some(path) = &options.ca_cert {
+        shown.push((
+            format!("--ca-cert {}", path.display()),
+            origin(FlagId::CaCert),
+        ));
+    }
+    if options.allow_http {
+        shown.push(("--allow-http".into(), origin(FlagId::AllowHttp)));
+    }
+    Ok(shown)
 }

@@ -24,6 +24,6 @@ fn run() -> Result<(), Error> {
             std::io::stdout().lock().write_all(text.as_bytes())?;
             Ok(())
         }
-        cli::Parsed::Run(command, options) => commands::execute(command, options),
+        cli::Parsed::Run(command, options) => commands::execute(command, *options),
     }
 }

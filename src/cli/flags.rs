@@ -11,6 +11,8 @@
 /// Every flag, one variant each; `FLAGS` holds its row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FlagId {
+    Config,
+    Portal,
     Url,
     ApiKeyFile,
     AllowHttp,
@@ -105,6 +107,19 @@ pub enum TakenBy {
     Only(&'static [CommandId]),
 }
 
+/// Whether a config file may give a flag (`config_file`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InFile {
+    /// Where the portal is and how to reach it, and --keep.
+    Yes,
+    /// A rule of review's and expire's policy. The rules make one policy: when the
+    /// command line names any, the file's are not used at all.
+    Rule,
+    /// Only on the command line: what gets destroyed (--yes, --max, --action...),
+    /// which guests, what is printed, and the file and section themselves.
+    No,
+}
+
 pub struct Flag {
     pub id: FlagId,
     pub long: &'static str,
@@ -113,6 +128,7 @@ pub struct Flag {
     pub value: Option<&'static str>,
     pub kind: Kind,
     pub taken_by: TakenBy,
+    pub in_file: InFile,
     /// Lines of help, as `--help` prints them after the flag; `{default}` stands for
     /// the default of a number. `help()` gives the text with it filled in.
     pub help: &'static str,
@@ -206,12 +222,36 @@ const CERTIFY: &[CommandId] = &[CommandId::Certify];
 
 pub const FLAGS: &[Flag] = &[
     Flag {
+        id: FlagId::Config,
+        long: "config",
+        short: None,
+        value: Some("FILE"),
+        kind: Kind::File,
+        taken_by: TakenBy::Connection,
+        in_file: InFile::No,
+        help: "Read flags from FILE, one a line, in [NAME] sections\n\
+               [env: DOCSPACE_GUEST_CONFIG; default: the first of\n\
+               ~/.config/docspace-guest/config, /etc/docspace-guest/config]",
+    },
+    Flag {
+        id: FlagId::Portal,
+        long: "portal",
+        short: None,
+        value: Some("NAME"),
+        kind: Kind::Text,
+        taken_by: TakenBy::Connection,
+        in_file: InFile::No,
+        help: "Use the config file's [NAME] section [env:\n\
+               DOCSPACE_GUEST_PORTAL, which pins it]",
+    },
+    Flag {
         id: FlagId::Url,
         long: "url",
         short: None,
         value: Some("URL"),
         kind: Kind::Text,
         taken_by: TakenBy::Connection,
+        in_file: InFile::Yes,
         help: "Portal address, e.g. https://portal.example.com\n\
                [env: DOCSPACE_URL, or DOCSPACE_API_HOST]",
     },
@@ -222,6 +262,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("PATH"),
         kind: Kind::File,
         taken_by: TakenBy::Connection,
+        in_file: InFile::Yes,
         help: "Read the API key or token from PATH ('-' = stdin): the\n\
                key alone on a line; # comments, spaces, quotes, CRLF,\n\
                a BOM and UTF-16 are fine [default: env DOCSPACE_API_KEY]",
@@ -233,6 +274,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Connection,
+        in_file: InFile::Yes,
         help: "Allow http:// to a host that is not loopback",
     },
     Flag {
@@ -246,6 +288,7 @@ pub const FLAGS: &[Flag] = &[
             default: Some(30),
         },
         taken_by: TakenBy::Connection,
+        in_file: InFile::Yes,
         help: "Give up on a request after SECS seconds [default: {default}]",
     },
     Flag {
@@ -259,6 +302,7 @@ pub const FLAGS: &[Flag] = &[
             default: Some(3),
         },
         taken_by: TakenBy::Connection,
+        in_file: InFile::Yes,
         help: "Try again after 429, 502, 503, 504 or a lost connection\n\
                up to N times [default: {default}]",
     },
@@ -273,6 +317,7 @@ pub const FLAGS: &[Flag] = &[
             default: Some(60),
         },
         taken_by: TakenBy::Connection,
+        in_file: InFile::Yes,
         help: "The longest wait before a retry [default: {default}]. The wait\n\
                is what Retry-After asks, else 0.5 s, 1 s, 2 s... with\n\
                jitter. When Retry-After asks for longer than SECS, the\n\
@@ -285,6 +330,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("PATH"),
         kind: Kind::File,
         taken_by: TakenBy::Connection,
+        in_file: InFile::Yes,
         help: "Also trust the CA certificates in PATH (PEM), e.g. a\n\
                company or self-hosted CA. Trusted besides: the built-in\n\
                Mozilla roots and the system's (SSL_CERT_FILE, or the\n\
@@ -297,6 +343,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Output,
+        in_file: InFile::No,
         help: "One JSON object per line on stdout (op, ok, status, data)",
     },
     Flag {
@@ -306,6 +353,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Output,
+        in_file: InFile::No,
         help: "Look up and check everything, print the writes, send none",
     },
     Flag {
@@ -315,6 +363,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Output,
+        in_file: InFile::No,
         help: "Print only the result (ids, the link)",
     },
     Flag {
@@ -324,6 +373,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Output,
+        in_file: InFile::No,
         help: "Trace each request and response on stderr (credential\nredacted)",
     },
     Flag {
@@ -333,6 +383,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Output,
+        in_file: InFile::No,
         help: "Show this help (or a command's: docspace-guest delete --help)",
     },
     Flag {
@@ -342,6 +393,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Output,
+        in_file: InFile::No,
         help: "Show the version",
     },
     Flag {
@@ -359,6 +411,7 @@ pub const FLAGS: &[Flag] = &[
             CommandId::Access,
             CommandId::Revoke,
         ]),
+        in_file: InFile::No,
         help: "approve, run: the guest's email address (checked for form;\n\
                a warning if the approved guest has another). delete,\n\
                disable, enable, access, revoke: a guest by email\n\
@@ -371,6 +424,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("LINK"),
         kind: Kind::Text,
         taken_by: TakenBy::Only(&[CommandId::Approve, CommandId::Run]),
+        in_file: InFile::No,
         help: "The guest sharing link, in any of these forms:\n\
                \x20 https://portal.example.com/s/AbCdEfGhIjKlMnO   (short)\n\
                \x20 https://portal.example.com/confirm/GuestShareLink?type=...\n\
@@ -391,6 +445,7 @@ pub const FLAGS: &[Flag] = &[
             CommandId::Revoke,
             CommandId::Restore,
         ]),
+        in_file: InFile::No,
         help: "restore: the file revoke --record wrote. The others:\n\
                IDs or email addresses, one per line ('-' = stdin);\n\
                blank lines and # comments are skipped. Spreadsheet and\n\
@@ -410,6 +465,7 @@ pub const FLAGS: &[Flag] = &[
             default: Some(100),
         },
         taken_by: TakenBy::Only(DELETE_TARGETS),
+        in_file: InFile::Yes,
         help: "Ids per request [default: {default}]",
     },
     Flag {
@@ -419,6 +475,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Only(&[CommandId::Delete]),
+        in_file: InFile::No,
         help: "Delete the guest accounts themselves: disable them, then\n\
                delete them. DocSpace admins only. Their rooms and files\n\
                pass to you. Cannot be undone.",
@@ -430,6 +487,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("TEXT"),
         kind: Kind::Text,
         taken_by: TakenBy::Only(&[CommandId::List]),
+        in_file: InFile::No,
         help: "Only guests whose name or email contains TEXT",
     },
     Flag {
@@ -439,6 +497,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("ID"),
         kind: Kind::Text,
         taken_by: TakenBy::Only(&[CommandId::List]),
+        in_file: InFile::No,
         help: "Only guests invited by the user with this ID",
     },
     Flag {
@@ -448,6 +507,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("STATUS"),
         kind: Kind::Choice(STATUSES),
         taken_by: TakenBy::Only(&[CommandId::List]),
+        in_file: InFile::No,
         help: "active, disabled or pending",
     },
     Flag {
@@ -461,6 +521,7 @@ pub const FLAGS: &[Flag] = &[
             default: None,
         },
         taken_by: TakenBy::Only(POLICY),
+        in_file: InFile::Rule,
         help: "Policy: registered more than DAYS days ago",
     },
     Flag {
@@ -474,6 +535,7 @@ pub const FLAGS: &[Flag] = &[
             default: None,
         },
         taken_by: TakenBy::Only(POLICY),
+        in_file: InFile::Rule,
         help: "Policy: invited more than DAYS days ago, never signed up",
     },
     Flag {
@@ -483,6 +545,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Only(POLICY),
+        in_file: InFile::Rule,
         help: "Policy: the inviting user was deleted or is disabled\n\
                (needs a DocSpace admin's credential)",
     },
@@ -493,6 +556,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Only(POLICY),
+        in_file: InFile::Rule,
         help: "Policy: already disabled (the second stage of a clean-up)",
     },
     Flag {
@@ -507,6 +571,7 @@ pub const FLAGS: &[Flag] = &[
             default: None,
         },
         taken_by: TakenBy::Only(POLICY),
+        in_file: InFile::Rule,
         help: "Policy: no sign-in in the last DAYS days (registered\n\
                before), from the portal's login history. Needs a\n\
                DocSpace admin and a plan with login history",
@@ -518,6 +583,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("FILE"),
         kind: Kind::File,
         taken_by: TakenBy::Only(POLICY),
+        in_file: InFile::Yes,
         help: "Guests never selected: one ID or email per line, read as\n\
                --from is ('-' = stdin)",
     },
@@ -528,6 +594,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("ACTION"),
         kind: Kind::Choice(ACTIONS),
         taken_by: TakenBy::Only(&[CommandId::Expire]),
+        in_file: InFile::No,
         help: "remove: take them off your guest list, as delete does;\n\
                disable: suspend their accounts (enable undoes it);\n\
                delete: delete their accounts for good, as delete\n\
@@ -546,6 +613,7 @@ pub const FLAGS: &[Flag] = &[
             default: Some(50),
         },
         taken_by: TakenBy::Only(&[CommandId::Expire, CommandId::Revoke, CommandId::Certify]),
+        in_file: InFile::No,
         help: "Change nothing and exit 2 when the policy selects more\n\
                than N guests (revoke, certify apply: would remove more\n\
                than N room memberships) [default: {default}; 0 = no limit]",
@@ -557,6 +625,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Only(&[CommandId::Delete, CommandId::Expire]),
+        in_file: InFile::No,
         help: "Do not ask before --permanent or --action delete (needed\n\
                without a terminal)",
     },
@@ -571,6 +640,7 @@ pub const FLAGS: &[Flag] = &[
             default: None,
         },
         taken_by: TakenBy::Only(ROOMS),
+        in_file: InFile::No,
         help: "A room by its ID (repeatable): access lists its guests,\n\
                revoke takes the guests out of it, certify start reviews it",
     },
@@ -581,6 +651,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Only(&[CommandId::Revoke]),
+        in_file: InFile::No,
         help: "Every room the guests are direct members of, as access\n\
                lists them",
     },
@@ -591,6 +662,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("FILE"),
         kind: Kind::File,
         taken_by: TakenBy::Only(&[CommandId::Revoke, CommandId::Certify]),
+        in_file: InFile::No,
         help: "Append each membership removed to FILE, one JSON line\n\
                (guest, room, role, time), for restore --from FILE\n\
                (certify apply: its write-ahead record; default in DIR)",
@@ -602,6 +674,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Only(&[CommandId::Revoke]),
+        in_file: InFile::No,
         help: "Remove a guest who holds a form role in a virtual data\n\
                room too (force: true); without it such a guest stays",
     },
@@ -612,6 +685,7 @@ pub const FLAGS: &[Flag] = &[
         value: None,
         kind: Kind::Switch,
         taken_by: TakenBy::Only(&[CommandId::List, CommandId::Review, CommandId::Access]),
+        in_file: InFile::No,
         help: "CSV (RFC 4180) with a header row, for a spreadsheet; a\n\
                cell starting with = + - @, a tab or a CR gets a leading '\n\
                so that it shows as text (--json stays exact)",
@@ -623,6 +697,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("DIR"),
         kind: Kind::File,
         taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
         help: "certify start: the round's folder (created; refused if\n\
                it holds anything): a sheet per reviewer, round.json",
     },
@@ -633,6 +708,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("WHO"),
         kind: Kind::Choice(REVIEWERS),
         taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
         help: "certify start: who reviews a membership: the room's\n\
                owner, or the guest's inviter [default: owner]",
     },
@@ -643,6 +719,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("EMAIL"),
         kind: Kind::Text,
         taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
         help: "certify start: the reviewer where that person is you,\n\
                deleted, disabled or unknown [default: you]",
     },
@@ -657,6 +734,7 @@ pub const FLAGS: &[Flag] = &[
             default: Some(30),
         },
         taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
         help: "certify start: recommend remove for a guest with no\n\
                sign-in in DAYS days (the rules of --inactive)\n\
                [default: {default}]",
@@ -668,6 +746,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("DATE"),
         kind: Kind::Text,
         taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
         help: "certify start: the date (YYYY-MM-DD) the sheets are due,\n\
                written into them and round.json",
     },
@@ -678,6 +757,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("WHAT"),
         kind: Kind::Choice(NO_RESPONSES),
         taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
         help: "certify apply (required): what an undecided row means:\n\
                keep, remove, or the recommendation (empty: keep)",
     },
@@ -688,6 +768,7 @@ pub const FLAGS: &[Flag] = &[
         value: Some("FILE"),
         kind: Kind::File,
         taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
         help: "certify apply: only this sheet of the round (repeatable),\n\
                e.g. a room owner applying their own with their own key",
     },
@@ -910,6 +991,20 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
          one pair of quotes around it are dropped.",
     ),
     (
+        "DOCSPACE_GUEST_CONFIG",
+        "The config file, when --config is not given.",
+    ),
+    (
+        "DOCSPACE_GUEST_PORTAL",
+        "The config file's section, as --portal; it pins it: a different --portal is \
+         refused.",
+    ),
+    (
+        "XDG_CONFIG_HOME, HOME",
+        "Where the user's config file is: $XDG_CONFIG_HOME/docspace-guest/config, by \
+         default ~/.config/docspace-guest/config.",
+    ),
+    (
         "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY",
         "The proxy for https:// and http:// portals; the scheme's own variable wins over \
          ALL_PROXY. Proxy passwords are never printed.",
@@ -942,6 +1037,17 @@ pub const FILE_RULES: &[(&str, &str)] = &[
          (exit 2), before anything is sent.",
     ),
     (
+        "--config FILE",
+        "One flag per line, its value after = or a space, to the end of the line; the \
+         leading -- may be left out; # comment lines and blank lines. [NAME] starts the \
+         section --portal NAME chooses. Precedence: the command line, the environment, \
+         the section, the file's top, the default. Only the connection's flags, \
+         --batch-size, --keep and the policy's rules may be given, and the rules only \
+         when the command line names none; never a key, only api-key-file. Read only \
+         when it and every directory above it are owned by root or the caller and \
+         writable by no one else (exit 2 otherwise). See docs/configuration.md.",
+    ),
+    (
         "--api-key-file PATH",
         "The key alone on one line; # comment lines, blank lines, spaces and quotes \
          around it, CRLF, a BOM and UTF-16 are fine. A second value or an env file's \
@@ -968,9 +1074,9 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "docspace-guest review --older-than 180 --pending-older-than 30 --inviter-gone",
     ),
     (
-        "A weekly two-stage clean-up: delete what stayed disabled, disable what the policy selects:",
-        "docspace-guest expire --disabled --action delete --yes --keep /etc/docspace-guest/keep\n\
-         docspace-guest expire --older-than 180 --inviter-gone --action disable --keep /etc/docspace-guest/keep",
+        "A weekly two-stage clean-up of the config file's portal [acme] (its keep file and policy):",
+        "docspace-guest expire --portal acme --disabled --action delete --yes\n\
+         docspace-guest expire --portal acme --action disable",
     ),
     ("Check a cron job's credential:", "docspace-guest whoami"),
 ];

@@ -6,6 +6,7 @@
 //! where the table's commands and flags go, so that they read as the shell sees them.
 
 mod bash;
+pub mod config_file;
 mod fish;
 pub mod flags;
 mod help;

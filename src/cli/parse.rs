@@ -1,19 +1,21 @@
 //! The command line: what the user asked for, checked for form. Which command takes
 //! which flag, and what a flag's value may be, come from the table in `flags`, as
-//! `--help`, the man page and the completions do. Nothing here reads the environment
-//! or files, and nothing is sent; `config` and `commands` do that.
+//! `--help`, the man page and the completions do. The config file's settings are
+//! merged here, under the command line's (`config_file` reads it, through a `Host`);
+//! nothing is sent, and the rest of the environment is `config`'s.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::flags::{self, CommandDef, CommandId, Flag, FlagId, Kind};
+use crate::cli::config_file::{self, ConfigFile, Host};
+use crate::cli::flags::{self, CommandDef, CommandId, Flag, FlagId, InFile, Kind};
 use crate::cli::{self, VERSION};
 use crate::commands::{
     ApplyArgs, CertifyArgs, Command, ExpireAction, ExpireArgs, ListArgs, NoResponse, PolicyArgs,
     ReviewerBy, RevokeArgs, RoomArgs, StartArgs, Targets,
 };
-use crate::config::Options;
+use crate::config::{Options, Origin};
 use crate::error::Error;
 use crate::output::Verbosity;
 
@@ -30,7 +32,8 @@ impl Default for Targets {
 
 #[derive(Debug)]
 pub enum Parsed {
-    Run(Command, Options),
+    /// The options boxed: they are large, and the text is small.
+    Run(Command, Box<Options>),
     /// Print this text and exit 0.
     Print(String),
 }
@@ -58,6 +61,8 @@ struct Given {
     record: Option<PathBuf>,
     drop_form_roles: bool,
     certify: CertifyGiven,
+    config: Option<PathBuf>,
+    portal: Option<String>,
 }
 
 /// certify's own flags, as given.
@@ -86,11 +91,21 @@ fn default_options() -> Options {
         json: false,
         dry_run: false,
         csv: false,
+        config_file: None,
+        origins: Vec::new(),
     }
 }
 
 /// Options may stand before or after the command name, as scripts write them.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
+    parse_in(args, &config_file::System)
+}
+
+/// `parse`, with the config file and variables of `host`.
+pub fn parse_in(
+    args: impl IntoIterator<Item = OsString>,
+    host: &dyn Host,
+) -> Result<Parsed, Error> {
     use lexopt::prelude::*;
 
     let mut parser = lexopt::Parser::from_args(args);
@@ -123,6 +138,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
             return Err(arg.unexpected().into());
         };
         given.seen.push(flag);
+        options.origins.push((flag.id, Origin::CommandLine));
         apply(flag, &mut parser, &mut given, &mut options)?;
         // Whatever else the line holds.
         if given.version {
@@ -148,6 +164,16 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
     // `help --help` is help's own business: `help delete --help` shows delete's.
     if given.help && command.id != CommandId::Help {
         return Ok(Parsed::Print(cli::command_help(command)));
+    }
+    if !matches!(
+        command.id,
+        CommandId::Help | CommandId::Completions | CommandId::Man
+    ) {
+        let file = config_file::load(host, given.config.take(), given.portal.take())?;
+        if let Some(file) = file {
+            merge(&file, command, host, &mut given, &mut options)?;
+            options.config_file = Some((file.path, file.section, file.found));
+        }
     }
     let run = match command.id {
         // These print, whatever options come with them.
@@ -249,7 +275,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
         }
         CommandId::Certify => Command::Certify(Box::new(certify(command, given)?)),
     };
-    Ok(Parsed::Run(run, options))
+    Ok(Parsed::Run(run, Box::new(options)))
 }
 
 /// Takes the flag's value, if it has one, checked as the table says. The numbers fit
@@ -261,6 +287,8 @@ fn apply(
     options: &mut Options,
 ) -> Result<(), Error> {
     match flag.id {
+        FlagId::Config => given.config = Some(path(parser)?),
+        FlagId::Portal => given.portal = Some(text(parser, flag)?),
         FlagId::Url => options.url = Some(text(parser, flag)?),
         FlagId::ApiKeyFile => options.api_key_file = Some(path(parser)?),
         FlagId::AllowHttp => options.allow_http = true,
@@ -397,6 +425,79 @@ fn certify(command: &CommandDef, mut given: Given) -> Result<CertifyArgs, Error>
             record: given.record,
         }),
     })
+}
+
+/// The config file's settings under the command line's: a flag given there, or the
+/// variable that stands for it, wins; so does the section over the file's top. A flag
+/// `command` does not take is skipped; so are the file's policy rules when the command
+/// line names one. Every line is checked, wherever it is, so that a mistake shows at once.
+fn merge(
+    file: &ConfigFile,
+    command: &CommandDef,
+    host: &dyn Host,
+    given: &mut Given,
+    options: &mut Options,
+) -> Result<(), Error> {
+    let on_line = |id: FlagId| given.seen.iter().any(|f| f.id == id);
+    let url_env = match host.env("DOCSPACE_URL")? {
+        Some(_) => Some("DOCSPACE_URL"),
+        None => host.env("DOCSPACE_API_HOST")?.map(|_| "DOCSPACE_API_HOST"),
+    };
+    let key_env = host.env("DOCSPACE_API_KEY")?.map(|_| "DOCSPACE_API_KEY");
+    if let Some(section) = &file.section
+        && let Some(name) = url_env.or(key_env)
+        && !(on_line(FlagId::Url) && on_line(FlagId::ApiKeyFile))
+    {
+        return Err(Error::Usage(format!(
+            "{name} is set, and the section [{section}] of {} is chosen: the portal and its \
+             key come from one place; unset {name}, or give both --url and --api-key-file",
+            file.path.display()
+        )));
+    }
+    let rules_on_line = given.seen.iter().any(|f| f.in_file == InFile::Rule);
+    let mut taken: Vec<FlagId> = given.seen.iter().map(|f| f.id).collect();
+    if url_env.is_some() {
+        taken.push(FlagId::Url);
+    }
+    if key_env.is_some() {
+        taken.push(FlagId::ApiKeyFile);
+    }
+    // Each value checked as the command line's are, on a scratch copy.
+    for setting in &file.settings {
+        let (mut scratch, mut scratch_options) = (Given::default(), default_options());
+        apply_setting(setting, &mut scratch, &mut scratch_options)
+            .map_err(|err| err.context(&format!("{}: ", file.at(setting))))?;
+    }
+    for setting in file.chosen() {
+        let flag = setting.flag;
+        if taken.contains(&flag.id)
+            || !flag.takes(command.id)
+            || (rules_on_line && flag.in_file == InFile::Rule)
+        {
+            continue;
+        }
+        taken.push(flag.id);
+        given.seen.push(flag);
+        options
+            .origins
+            .push((flag.id, Origin::File(file.path.clone(), setting.line)));
+        apply_setting(setting, given, options)?;
+    }
+    Ok(())
+}
+
+/// One line of the config file, applied as the flag would be on the command line.
+fn apply_setting(
+    setting: &config_file::Setting,
+    given: &mut Given,
+    options: &mut Options,
+) -> Result<(), Error> {
+    let flag = setting.flag;
+    let mut args = vec![OsString::from(format!("--{}", flag.long))];
+    args.extend(setting.value.iter().map(OsString::from));
+    let mut parser = lexopt::Parser::from_args(args);
+    parser.next()?;
+    apply(flag, &mut parser, given, options)
 }
 
 /// Refuses the first flag given that `command` does not take.
@@ -572,13 +673,26 @@ impl From<lexopt::Error> for Error {
 mod tests {
     use super::*;
 
+    /// No variables and no default config file: the tests see only their words.
+    struct Bare;
+
+    impl Host for Bare {
+        fn env(&self, _: &str) -> Result<Option<String>, Error> {
+            Ok(None)
+        }
+
+        fn default_files(&self) -> Result<Vec<PathBuf>, Error> {
+            Ok(Vec::new())
+        }
+    }
+
     fn parse_words(words: &[&str]) -> Result<Parsed, Error> {
-        parse(words.iter().map(OsString::from))
+        parse_in(words.iter().map(OsString::from), &Bare)
     }
 
     fn run(words: &[&str]) -> (Command, Options) {
         match parse_words(words) {
-            Ok(Parsed::Run(command, options)) => (command, options),
+            Ok(Parsed::Run(command, options)) => (command, *options),
             other => panic!("{words:?}: {other:?}"),
         }
     }
@@ -748,7 +862,8 @@ mod tests {
                 "{words:?}: {command:?} {options:?}"
             );
         }
-        // --help and --version print; every other flag is in a line above.
+        // --help and --version print; --config and --portal read a file, which
+        // tests/cli/config_file.rs writes; every other flag is in a line above.
         for flag in flags::FLAGS {
             let named = ACCEPTED.iter().any(|(words, _)| {
                 words
@@ -756,7 +871,11 @@ mod tests {
                     .any(|w| w.split('=').next() == Some(&format!("--{}", flag.long)))
             });
             assert!(
-                named || matches!(flag.id, FlagId::Help | FlagId::Version),
+                named
+                    || matches!(
+                        flag.id,
+                        FlagId::Help | FlagId::Version | FlagId::Config | FlagId::Portal
+                    ),
                 "--{} has no line in ACCEPTED",
                 flag.long
             );
@@ -863,6 +982,11 @@ mod tests {
         (
             &["list", "--permanent"],
             "--permanent is not an option of list (see docspace-guest list --help)",
+        ),
+        (
+            &["whoami", "--portal", "acme"],
+            "no config file holds the section [acme]: none was found (see \
+             docs/configuration.md); use --config FILE",
         ),
         (
             &["whoami", "--api-key", "sk-1"],

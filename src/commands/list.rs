@@ -6,7 +6,7 @@ use super::Context;
 use crate::config::Options;
 use crate::error::Error;
 use crate::input;
-use crate::output::Table;
+use crate::output::{self, Table};
 use crate::portal::people::{self, User};
 
 /// `--search` goes into the request's URL.
@@ -96,7 +96,7 @@ pub fn list(options: &Options, args: ListArgs) -> Result<(), Error> {
         return out.say("No guests.");
     }
     table.finish(out)?;
-    out.say(&format!("{total} guest(s)"))
+    out.say(&output::count(total as u64, "guest"))
 }
 
 /// The table's cells: id, email, name, status, registration date.

@@ -20,7 +20,7 @@ use crate::config::Options;
 use crate::date;
 use crate::error::Error;
 use crate::input::{self, Target};
-use crate::output::{Printer, Table, terminal};
+use crate::output::{self, Printer, Table, terminal};
 use crate::portal::Portal;
 use crate::portal::logins::{self, History, Verdict};
 use crate::portal::people::{self, User};
@@ -309,8 +309,10 @@ fn select(
         json!({ "guests": selection.guests, "selected": selected, "spared": selection.spared, "notEvaluated": selection.not_evaluated }),
     )?;
     out.say(&format!(
-        "{selected} of {} guest(s) selected; {} spared by --keep; {} not evaluated",
-        selection.guests, selection.spared, selection.not_evaluated
+        "{selected} of {} selected; {} spared by --keep; {} not evaluated",
+        output::count(selection.guests as u64, "guest"),
+        selection.spared,
+        selection.not_evaluated
     ))?;
     Ok(selection)
 }
@@ -373,7 +375,11 @@ fn evaluate(guest: User, policy: &Policy, facts: &Facts) -> Option<Row> {
     {
         row.reasons.push(Reason {
             rule: "older-than",
-            detail: format!("older than {days} days (registered {})", row.registered),
+            detail: format!(
+                "older than {} (registered {})",
+                output::count(u64::from(days), "day"),
+                row.registered
+            ),
         });
     }
     if let Some(days) = policy.pending_older_than
@@ -382,7 +388,7 @@ fn evaluate(guest: User, policy: &Policy, facts: &Facts) -> Option<Row> {
     {
         row.reasons.push(Reason {
             rule: "pending-older-than",
-            detail: format!("pending for {} days", age.as_secs() / DAY),
+            detail: format!("pending for {}", output::count(age.as_secs() / DAY, "day")),
         });
     }
     if policy.inviter_gone {
@@ -412,9 +418,9 @@ fn evaluate(guest: User, policy: &Policy, facts: &Facts) -> Option<Row> {
             Verdict::NoneSince => row.reasons.push(Reason {
                 rule: "inactive",
                 detail: format!(
-                    "no sign-in since {} ({} days)",
+                    "no sign-in since {} ({})",
                     sign_ins.cutoff_date(),
-                    sign_ins.days
+                    output::count(u64::from(sign_ins.days), "day")
                 ),
             }),
             // Unknown only matters to a guest the rule could select.

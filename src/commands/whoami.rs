@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::Context;
-use crate::config::Options;
+use crate::config::{self, Options};
 use crate::error::Error;
 use crate::portal::{people, release};
 
@@ -33,12 +33,20 @@ pub fn whoami(options: &Options) -> Result<(), Error> {
         "release: {}",
         release::describe_reported(version.as_deref())
     ))?;
+    let settings = config::provenance(options)?;
+    for (setting, origin) in &settings {
+        out.say(&format!("setting: {setting} (from {origin})"))?;
+    }
+    let settings: Vec<_> = settings
+        .iter()
+        .map(|(setting, origin)| json!({ "setting": setting, "from": origin }))
+        .collect();
     out.quiet_line(&me.id)?;
     out.result(
         "whoami",
         true,
         Some(200),
         json!({ "id": me.id, "email": me.email, "displayName": me.name, "type": kind,
-                "scopes": scopes, "release": version }),
+                "scopes": scopes, "release": version, "settings": settings }),
     )
 }

@@ -16,9 +16,11 @@ use crate::error::Error;
 
 mod table;
 pub mod terminal;
+mod words;
 
 pub use table::{Table, csv_record};
 use terminal::{json_line, json_safe, terminal_safe};
+pub use words::count;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verbosity {

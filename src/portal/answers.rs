@@ -176,14 +176,17 @@ pub fn unexplained_403(reply: &Reply, needed: Scope, action: &str, guess: &str) 
             } else {
                 scopes.join(", ")
             };
-            // The every-area scope that also covers it: *:read for a read.
-            let wide = needed.covered_by.iter().find(|s| s.starts_with("*:"));
+            // The every-area scope that also covers it: *:read for a read, *:write
+            // for *:read itself.
+            let wide = needed
+                .covered_by
+                .iter()
+                .find(|s| s.starts_with("*:") && **s != needed.name)
+                .map_or(String::new(), |wide| format!(" (or {wide})"));
             format!(
                 "the portal refused {action} (403): the API key lacks the {} scope (its \
-                 scopes: {has}); use a key with {} (or {})",
-                needed.name,
-                needed.name,
-                wide.unwrap_or(&"*:write")
+                 scopes: {has}); use a key with {}{wide}",
+                needed.name, needed.name,
             )
         }
         Some(_) => format!(
@@ -309,4 +312,35 @@ pub fn server_message(body: &str) -> Option<String> {
     } else {
         format!("{title} {}", details.join("; "))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lacking(scopes: &[&str], needed: Scope) -> String {
+        let reply = Reply {
+            status: 403,
+            body: String::new(),
+            location: None,
+            retry_after: None,
+            maybe_done_before: false,
+            key_scopes: Some(scopes.iter().map(|s| s.to_string()).collect()),
+        };
+        unexplained_403(&reply, needed, "it", "").to_string()
+    }
+
+    #[test]
+    fn a_lacking_scope_names_another_that_covers_it() {
+        let read = lacking(&["accounts:write"], ROOMS_READ);
+        assert!(
+            read.ends_with("use a key with rooms:read (or *:read)"),
+            "{read}"
+        );
+        let every = lacking(&["accounts:read"], EVERY_AREA);
+        assert!(
+            every.ends_with("use a key with *:read (or *:write)"),
+            "{every}"
+        );
+    }
 }

@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::date;
 use crate::error::Error;
 use crate::net::http::Reply;
+use crate::output;
 use crate::portal::Portal;
 use crate::portal::answers;
 use crate::portal::people::User;
@@ -99,10 +100,10 @@ impl SignIns {
     /// Why a guest is unknown, for the row that says it.
     pub fn unknown_reason(&self) -> String {
         format!(
-            "not evaluated: the login history reaches back only to {}, not {} days (to \
-             {}); last sign-in unknown, never changed",
+            "not evaluated: the login history reaches back only to {}, not {} (to {}); \
+             last sign-in unknown, never changed",
             date::utc_date(self.reach),
-            self.days,
+            output::count(u64::from(self.days), "day"),
             self.cutoff_date()
         )
     }
@@ -142,9 +143,10 @@ pub fn read(portal: &Portal, me: &User, days: u32, now: SystemTime) -> Result<Hi
         })?;
     if u64::from(days) > kept {
         return Err(Error::Usage(format!(
-            "--inactive {days} reaches past the login history: this portal keeps {kept} \
-             days of it (loginHistoryLifeTime); use --inactive {kept} or less, or keep it \
-             longer in the portal's settings"
+            "--inactive {days} reaches past the login history: this portal keeps {} of \
+             it (loginHistoryLifeTime); use --inactive {kept} or less, or keep it longer \
+             in the portal's settings",
+            output::count(kept, "day")
         )));
     }
     let cutoff = now - Duration::from_secs(u64::from(days) * DAY);

@@ -227,7 +227,7 @@ fn the_man_page_has_every_option_and_section_of_the_help() {
 }
 
 /// README.md, then each docs/*.md, as (path from the repository's root, text).
-fn documents() -> Vec<(String, String)> {
+pub(super) fn documents() -> Vec<(String, String)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut names: Vec<String> = std::fs::read_dir(root.join("docs"))
         .expect("docs/ is there")

@@ -218,10 +218,10 @@ fn a_total_the_portal_never_reaches_ends_at_the_short_page() {
     crowd.portal.set_paging(Paging::InflatesTotal(200));
     let out = crowd.tool(&["list"]).run();
     out.assert_exit(0);
-    out.assert_stdout_ends_with("100 guest(s)\n");
+    out.assert_stdout_ends_with("100 guests\n");
     assert_eq!(crowd.requests_to("GET", "/api/2.0/people/filter").len(), 2);
     let out = crowd.tool(&["review", "--older-than", "1"]).run();
-    out.assert_stdout_has("0 of 100 guest(s) selected");
+    out.assert_stdout_has("0 of 100 guests selected");
 }
 
 #[test]

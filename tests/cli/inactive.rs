@@ -359,7 +359,7 @@ fn a_history_that_ends_before_the_cutoff_leaves_guests_unknown() {
     review
         .assert_stdout_lacks(&seen)
         .assert_stdout_lacks(&recent)
-        .assert_stdout_has("0 of 4 guest(s) selected");
+        .assert_stdout_has("0 of 4 guests selected");
 
     let expire = site
         .tool(&["expire", "--inactive", "90", "--action", "disable"])
@@ -479,7 +479,7 @@ fn expire_changes_exactly_the_inactive_guests() {
         .run();
     outcome
         .assert_exit(0)
-        .assert_stdout_has("1 of 3 guest(s) selected");
+        .assert_stdout_has("1 of 3 guests selected");
     let writes = site.writes();
     assert_eq!(writes.len(), 1);
     assert_eq!(writes[0].path, "/api/2.0/people/status/2");

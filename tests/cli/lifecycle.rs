@@ -131,7 +131,14 @@ fn review_selects_by_each_rule_says_why_and_writes_nothing() {
     );
     out.assert_stdout_lacks(&e.fresh);
     out.assert_stdout_lacks(&e.pending);
-    out.assert_stdout_ends_with("1 of 8 guest(s) selected; 0 spared by --keep; 1 not evaluated\n");
+    out.assert_stdout_ends_with("1 of 8 guests selected; 0 spared by --keep; 1 not evaluated\n");
+    // One is singular.
+    let out = e.tool(&["review", "--older-than", "1"]).run();
+    let why = why_of(&out, &e.old);
+    assert!(
+        why.ends_with(&format!("older than 1 day (registered {registered})")),
+        "{why}"
+    );
 
     let out = e.tool(&["review", "--pending-older-than", "30"]).run();
     assert!(
@@ -151,7 +158,7 @@ fn review_selects_by_each_rule_says_why_and_writes_nothing() {
         why_of(&out, &e.stray).contains("Sue Sleeper")
             && why_of(&out, &e.stray).ends_with("inviter disabled")
     );
-    out.assert_stdout_ends_with("2 of 8 guest(s) selected; 0 spared by --keep; 0 not evaluated\n");
+    out.assert_stdout_ends_with("2 of 8 guests selected; 0 spared by --keep; 0 not evaluated\n");
 
     let out = e
         .tool(&["review", "--disabled", "--older-than", "150", "-q"])
@@ -269,7 +276,7 @@ fn keep_spares_guests_and_warns_about_unknown_emails() {
             keep.to_str().unwrap(),
         ])
         .run();
-    out.assert_stdout_ends_with("0 of 8 guest(s) selected; 2 spared by --keep; 1 not evaluated\n");
+    out.assert_stdout_ends_with("0 of 8 guests selected; 2 spared by --keep; 1 not evaluated\n");
     let bad = write_temp("keep-bad", "jane\n");
     e.tool(&["review", "--disabled", "--keep", bad.to_str().unwrap()])
         .run()

@@ -6,6 +6,7 @@ mod util;
 
 mod certify; // access reviews: certify start, status, apply
 mod config; // input checks, the portal address, API keys and secrets
+mod config_file; // the config file: sections, precedence, what it may hold, its owners
 mod delete; // delete in batches: --dry-run, --json, --permanent, interruptions
 mod docs; // --help, --version, the man page, completions, the README, the module map
 mod flow; // the example's run and approve
@@ -17,7 +18,9 @@ mod links; // sharing links, share-link and whoami
 mod list; // paging, the table, JSON lines, filters
 mod networks; // 429s and Retry-After, timeouts, hang-ups, bad answers, redirects, ctrl-c
 mod proxies; // HTTP(S)_PROXY, ALL_PROXY, NO_PROXY
+mod readme; // every console example of README.md and docs/ runs on the demo portal
 mod refusals; // the server's refusals: 401, 403, 400, 404
 mod releases; // every DocSpace release from 3.0 to 3.7.2
 mod rooms; // access, revoke, restore: rooms and their guests
+mod systemd; // the packaged units: verified, rated, every ExecStart= line run; tmpfiles.d
 mod tls; // --ca-cert, SSL_CERT_FILE, SSL_CERT_DIR

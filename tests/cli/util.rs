@@ -253,6 +253,24 @@ pub fn write_key(name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
     file
 }
 
+/// A config file as it must be kept (cli::config_file): `text` in a file `name` (mode
+/// 600) of its own directory (700), under /tmp: sticky and root's everywhere, whereas a
+/// checkout's directories may be group-writable.
+pub fn write_config(name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let private = std::fs::Permissions::from_mode(0o700);
+    let top = std::path::Path::new("/tmp").join(format!("dg-tests-{}", std::process::id()));
+    let dir = top.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    for dir in [&top, &dir] {
+        std::fs::set_permissions(dir, private.clone()).unwrap();
+    }
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    std::fs::set_permissions(&file, PermissionsExt::from_mode(0o600)).unwrap();
+    file
+}
+
 /// A portal with an admin (and its key) who invited `n` guests.
 pub struct Crowd {
     pub portal: FakePortal,

@@ -10,13 +10,14 @@
 //!
 //! Here: the portal's state and the handle tests seed it and make it misbehave with;
 //! `endpoints` answers each request by the server's rules; `http` is the server;
-//! `certs` makes throwaway certificates.
+//! `certs` makes throwaway certificates; `seed` is the demo portal.
 
 mod certs;
 mod endpoints;
 pub mod http;
 mod logins;
 mod rooms;
+mod seed;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -181,7 +182,8 @@ pub struct FakePortal {
     state: Arc<Mutex<State>>,
 }
 
-/// The demo's world: an admin (the caller) to whom another admin shared a guest.
+/// A caller (an admin), its key, and a guest another admin shared with it by `link`:
+/// the smallest world (`FakePortal::demo`), or the demo portal (`FakePortal::seeded`).
 pub struct Demo {
     pub portal: FakePortal,
     pub admin: String,
@@ -212,6 +214,8 @@ impl FakePortal {
         FakePortal { server, state }
     }
 
+    /// The smallest world: an admin whose key has the `accounts` scopes, and one guest
+    /// another admin shared with it.
     pub fn demo() -> Demo {
         let portal = FakePortal::start();
         let sharer = portal.add_user(Role::Admin, "Alice", "Sharer", "alice@example.com");
