@@ -851,6 +851,50 @@ mod tests {
             &["restore", "--from", "r.jsonl"],
             |c, _| matches!(c, Command::Restore { from } if from.as_path() == std::path::Path::new("r.jsonl")),
         ),
+        (
+            &[
+                "certify",
+                "start",
+                "--out",
+                "d",
+                "--reviewer",
+                "inviter",
+                "--fallback-reviewer",
+                "a@example.com",
+                "--recommend-inactive",
+                "90",
+                "--due",
+                "2026-12-31",
+                "--room",
+                "7",
+            ],
+            |c, _| {
+                matches!(c, Command::Certify(a) if matches!(a.as_ref(), CertifyArgs::Start(s)
+                if s.out.as_path() == std::path::Path::new("d") && s.reviewer == ReviewerBy::Inviter
+                    && s.fallback.as_deref() == Some("a@example.com") && s.days == 90
+                    && s.due.as_deref() == Some("2026-12-31") && s.rooms == [7]))
+            },
+        ),
+        (
+            &[
+                "certify",
+                "apply",
+                "d",
+                "--no-response",
+                "recommendation",
+                "--sheet",
+                "a.csv",
+                "--max",
+                "0",
+                "--record",
+                "r.jsonl",
+            ],
+            |c, _| {
+                matches!(c, Command::Certify(a) if matches!(a.as_ref(), CertifyArgs::Apply(x)
+                if x.no_response == NoResponse::Recommendation && x.sheets.len() == 1 && x.max == 0
+                    && x.record.is_some()))
+            },
+        ),
     ];
 
     #[test]
@@ -1041,19 +1085,32 @@ mod tests {
             "completions needs one shell: bash, zsh or fish (see docspace-guest completions --help)",
         ),
         (
+            &["certify", "apply", "d"],
+            "certify needs apply --no-response keep|remove|recommendation: what an undecided row \
+             means (see docspace-guest certify --help)",
+        ),
+        (
+            &["certify", "status", "d", "--out", "x"],
+            "--out is not an option of certify status (see docspace-guest certify --help)",
+        ),
+        (
+            &["certify"],
+            "certify needs a step: start, status DIR or apply DIR (see docspace-guest certify --help)",
+        ),
+        (
             &["--json"],
             "no command given: use approve, delete, run, list, share-link, whoami, review, \
-             expire, disable, enable, access, revoke, restore, help, completions or man (see docspace-guest --help)",
+             expire, disable, enable, access, revoke, restore, certify, help, completions or man (see docspace-guest --help)",
         ),
         (
             &["frobnicate"],
             "unknown command 'frobnicate': use approve, delete, run, list, share-link, whoami, \
-             review, expire, disable, enable, access, revoke, restore, help, completions or man (see docspace-guest --help)",
+             review, expire, disable, enable, access, revoke, restore, certify, help, completions or man (see docspace-guest --help)",
         ),
         (
             &["help", "frobnicate"],
             "unknown command 'frobnicate': use approve, delete, run, list, share-link, whoami, \
-             review, expire, disable, enable, access, revoke, restore, help, completions or man (see docspace-guest --help)",
+             review, expire, disable, enable, access, revoke, restore, certify, help, completions or man (see docspace-guest --help)",
         ),
     ];
 
