@@ -605,7 +605,8 @@ impl<'a> Run<'a> {
                 answers::ROOMS_WRITE,
             ),
             403 if plan.room.archived => self.archived(),
-            403 => self.not_manager(),
+            403 if answers::is_access_denied(reply) => self.not_manager(),
+            403 => rooms::role_refused(plan.room.id, reply),
             404 => Error::Server(format!("room {} was not found (404)", plan.room.id)),
             _ => answers::unexpected(&format!("the change of room {}", plan.room.id), reply),
         };

@@ -32,6 +32,8 @@ impl Credential {
                  inside it: it must hold only the key"
             )));
         }
+        // From here on, nothing the tool writes holds it, whatever echoes it.
+        terminal::hide(secret_of(&value));
         Ok(Credential(value))
     }
 
@@ -80,6 +82,14 @@ impl Credential {
     }
 }
 
+/// The value without an `Authorization` scheme in front: what must not be shown.
+fn secret_of(value: &str) -> &str {
+    ["Bearer ", "Basic "]
+        .iter()
+        .find_map(|scheme| value.strip_prefix(scheme))
+        .unwrap_or(value)
+}
+
 fn is_jwt(value: &str) -> bool {
     let parts: Vec<&str> = value.split('.').collect();
     parts.len() == 3
@@ -124,21 +134,32 @@ mod tests {
         let key = format!("sk-{}", "a1".repeat(32));
         assert_eq!(auth(&key), format!("Bearer {key}"));
         assert_eq!(auth("eyJh.eyJz.c2ln"), "Bearer eyJh.eyJz.c2ln");
-        assert_eq!(auth("Bearer abc"), "Bearer abc");
-        assert_eq!(auth("Basic dTpw"), "Basic dTpw");
+        assert_eq!(auth("Bearer test-bearer"), "Bearer test-bearer");
+        assert_eq!(auth("Basic dGVzdDp0ZXN0"), "Basic dGVzdDp0ZXN0");
         assert_eq!(auth("opaque-login-token"), "opaque-login-token");
     }
 
     #[test]
     fn redaction_keeps_only_a_hint() {
-        let key = format!("sk-{}beef", "0".repeat(60));
+        let key = format!("sk-{}beef", "5a".repeat(30));
         let shown = Credential::new(key.clone(), "t")
             .unwrap()
             .redacted_authorization();
         assert_eq!(shown, "Bearer sk-…beef");
-        let short = Credential::new("tok".into(), "t").unwrap();
+        let short = Credential::new("test-tok".into(), "t").unwrap();
         assert_eq!(short.redacted_authorization(), "…");
         assert_eq!(format!("{short:?}"), "Credential(<redacted>)");
+    }
+
+    #[test]
+    fn once_read_it_is_masked_in_what_is_written() {
+        let key = "sk-credtest-zyxwvutsrqponmlkjihgfedcba";
+        Credential::new(format!("Bearer {key}"), "t").unwrap();
+        let echoed = format!("Authorization: Bearer {key}");
+        assert_eq!(
+            terminal::terminal_safe(&echoed),
+            "Authorization: Bearer <redacted>"
+        );
     }
 
     #[test]

@@ -13,7 +13,8 @@ use ureq::http::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, LOCATION, RETRY_AFTER, SET_COOKIE,
 };
 use ureq::tls::Certificate;
-use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::NextTimeout;
 
 use super::Settings;
 use crate::error::Error;
@@ -152,7 +153,7 @@ impl Client {
             .input_buffer_size(tcp_input)
             .output_buffer_size(http.output)
             .build();
-        let agent = Agent::with_parts(config, connector, DefaultResolver::default());
+        let agent = Agent::with_parts(config, connector, LoopbackByForm::default());
         Ok(self.agent.get_or_init(|| agent))
     }
     /// Sends `call`, again after a rate limit, a proxy's 5xx or a lost connection, up
@@ -236,16 +237,20 @@ impl Client {
         let status = response.status().as_u16();
         let location = header(&response, LOCATION);
         let retry_after = every_header(&response, RETRY_AFTER);
-        let body = response
+        // Bytes, then text: ureq decodes only a `text/*` body leniently, and would fail
+        // a JSON one with a stray byte as if the answer had been cut off. A byte that
+        // is not UTF-8 becomes U+FFFD, and the answer is then judged as it reads.
+        let bytes = response
             .body_mut()
             .with_config()
             .limit(MAX_BODY_BYTES)
-            .lossy_utf8(true)
-            .read_to_string()
+            .read_to_vec()
             .map_err(|err| Failure {
                 error: self.bad_body(err, call.url, status),
                 retry_because: None,
             })?;
+        let body = String::from_utf8(bytes)
+            .unwrap_or_else(|not_utf8| String::from_utf8_lossy(not_utf8.as_bytes()).into_owned());
         self.trace_response(&response, started.elapsed(), body.len());
         Ok(Reply {
             status,
@@ -311,6 +316,12 @@ impl Client {
                     retry_because: None,
                 };
             }
+            ureq::Error::ConnectProxyFailed(why) => {
+                return Failure {
+                    error: Error::Network(self.no_tunnel(&why, &origin)),
+                    retry_because: None,
+                };
+            }
             ureq::Error::ConnectionFailed => (
                 format!("cannot connect to {origin}; check --url, the network and the proxy"),
                 Some("connection failed".to_string()),
@@ -320,6 +331,29 @@ impl Client {
         Failure {
             error: Error::Network(error),
             retry_because,
+        }
+    }
+    /// The proxy answered CONNECT with something else than 200; `why` is ureq's
+    /// "proxy server responded 407/407".
+    fn no_tunnel(&self, why: &str, origin: &str) -> String {
+        let proxy = self
+            .proxy
+            .as_ref()
+            .map_or("the proxy".to_string(), |proxy| {
+                format!("the proxy {}:{}", proxy.host(), proxy.port())
+            });
+        if why.contains("responded 407") {
+            format!(
+                "{proxy} refused to connect to {origin} until it gets valid credentials (407 \
+                 Proxy Authentication Required): fix the proxy's credentials, the \
+                 USER:PASSWORD in http://USER:PASSWORD@host:port of HTTPS_PROXY or ALL_PROXY \
+                 (special characters percent-encoded)"
+            )
+        } else {
+            format!(
+                "{proxy} refused to connect to {origin} ({why}); check the proxy in \
+                 HTTPS_PROXY or ALL_PROXY, or list the portal's host in NO_PROXY"
+            )
         }
     }
     /// The status line arrived but the body did not, whole: the portal (or a proxy)
@@ -408,6 +442,32 @@ impl Client {
     /// The portal's address, as given.
     pub fn base(&self) -> &Url {
         &self.base
+    }
+}
+
+/// The system's resolver, except for a loopback host (`url::loopback_addresses`), which
+/// connects where that says: "localhost" never goes to /etc/hosts or DNS, so what is
+/// loopback to --allow-http's exception is where the connection goes.
+#[derive(Debug, Default)]
+struct LoopbackByForm(DefaultResolver);
+
+impl Resolver for LoopbackByForm {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let Some(ips) = uri.host().and_then(crate::net::url::loopback_addresses) else {
+            return self.0.resolve(uri, config, timeout);
+        };
+        let https = uri.scheme_str() == Some("https");
+        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+        let mut addrs = self.empty();
+        for ip in ips {
+            addrs.push(std::net::SocketAddr::new(ip, port));
+        }
+        Ok(addrs)
     }
 }
 

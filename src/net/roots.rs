@@ -490,6 +490,10 @@ pub fn certificate_problem(error_text: &str, host: &str) -> Option<String> {
         format!("it has expired ({detail})")
     } else if detail.contains("NotValidYet") {
         "it is not valid yet (check this host's clock)".to_string()
+    } else if detail.contains("CaUsedAsEndEntity") {
+        "it is a CA certificate used as the server's own; pass exactly the certificate the \
+         server presents with --ca-cert, or give the server one signed by that CA"
+            .to_string()
     } else if detail.contains("NotValidForName") {
         format!("it is not valid for the name {host}")
     } else {
@@ -520,6 +524,13 @@ mod tests {
                 .unwrap()
                 .contains("name p.example")
         );
+        let text = "invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))";
+        let message = certificate_problem(text, "p").unwrap();
+        assert!(
+            message.contains("a CA certificate used as the server's own"),
+            "{message}"
+        );
+        assert!(!message.contains("Other("), "{message}");
         assert_eq!(certificate_problem("connection refused", "p"), None);
     }
 

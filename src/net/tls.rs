@@ -33,6 +33,7 @@ use ureq::unversioned::transport::{
 };
 
 use crate::error::Error;
+use crate::net::der;
 use crate::net::roots::SystemRoots;
 
 /// The Mozilla roots (webpki-root-certs), made trust anchors by build.rs.
@@ -63,23 +64,31 @@ pub fn connector(
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(rustls::ALL_VERSIONS)
         .map_err(|err| Error::Usage(format!("TLS: {err}")))?;
-    let config = if system {
-        let verifier = Verifier {
-            first: verifier(&provider, &extra, Vec::new())
-                .map_err(|err| Error::Usage(format!("TLS: {err}")))?,
+    let tls_error = |err: rustls::Error| Error::Usage(format!("TLS: {err}"));
+    let inner: Option<Arc<dyn ServerCertVerifier>> = if system {
+        Some(Arc::new(Verifier {
+            first: verifier(&provider, &extra, Vec::new()).map_err(tls_error)?,
             system: SystemRoots::from_env()?,
             provider,
-            extra,
+            extra: extra.clone(),
             all: OnceLock::new(),
-        };
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verifier))
+        }))
+    } else if extra.is_empty() {
+        None
     } else {
         let mut store = RootCertStore::empty();
-        store.add_parsable_certificates(extra);
-        builder.with_root_certificates(store)
+        store.add_parsable_certificates(extra.iter().cloned());
+        let only_given = WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider)
+            .build()
+            .map_err(|err| tls_error(rustls::Error::General(err.to_string())))?;
+        Some(only_given)
     };
+    let config = builder
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(GivenAsIs {
+            given: extra,
+            inner,
+        }));
     let tls = TlsConnector {
         config: Arc::new(config.with_no_client_auth()),
         plaintext,
@@ -294,6 +303,123 @@ impl ServerCertVerifier for Verifier {
     }
 }
 
+/// A certificate given with --ca-cert that the server presents as its own (a
+/// self-signed one, usually marked a CA, which webpki refuses as an end entity):
+/// trusted as it is, as OpenSSL and curl trust it, when it names the host and is in
+/// date; the handshake's signature is checked with its key as for any certificate.
+/// Every other certificate is `inner`'s to verify (none: no root is trusted).
+struct GivenAsIs {
+    given: Vec<CertificateDer<'static>>,
+    inner: Option<Arc<dyn ServerCertVerifier>>,
+}
+
+impl fmt::Debug for GivenAsIs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GivenAsIs")
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl ServerCertVerifier for GivenAsIs {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        use rustls::CertificateError as Refused;
+        let refused = |why| Err(rustls::Error::InvalidCertificate(why));
+        if !self
+            .given
+            .iter()
+            .any(|cert| cert.as_ref() == end_entity.as_ref())
+        {
+            return match &self.inner {
+                Some(inner) => inner.verify_server_cert(
+                    end_entity,
+                    intermediates,
+                    server_name,
+                    ocsp_response,
+                    now,
+                ),
+                None => refused(Refused::UnknownIssuer),
+            };
+        }
+        let Ok(cert) = webpki::EndEntityCert::try_from(end_entity) else {
+            return refused(Refused::BadEncoding);
+        };
+        if cert.verify_is_valid_for_subject_name(server_name).is_err() {
+            return refused(Refused::NotValidForName);
+        }
+        match validity(end_entity) {
+            None => refused(Refused::BadEncoding),
+            Some((not_before, _)) if now.as_secs() < not_before => refused(Refused::NotValidYet),
+            Some((_, not_after)) if now.as_secs() > not_after => refused(Refused::Expired),
+            Some(_) => Ok(ServerCertVerified::assertion()),
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &SIGNATURE_ALGORITHMS)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &SIGNATURE_ALGORITHMS)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        SIGNATURE_ALGORITHMS.supported_schemes()
+    }
+}
+
+/// A certificate's validity, notBefore and notAfter, in seconds since 1970 (UTC).
+fn validity(cert: &[u8]) -> Option<(u64, u64)> {
+    let (_, _, tbs) = der::next(der::tbs_from_issuer(cert)?)?; // issuer
+    let (0x30, validity, _) = der::next(tbs)? else {
+        return None;
+    };
+    let (tag, not_before, rest) = der::next(validity)?;
+    let (next_tag, not_after, _) = der::next(rest)?;
+    Some((time(tag, not_before)?, time(next_tag, not_after)?))
+}
+
+/// A UTCTime (YYMMDDHHMMSSZ, 1950 to 2049) or a GeneralizedTime (YYYYMMDDHHMMSSZ),
+/// from 1970 on.
+fn time(tag: u8, text: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(text).ok()?.strip_suffix('Z')?;
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (year, rest) = match (tag, text.len()) {
+        (0x17, 12) => {
+            let yy: u64 = text[..2].parse().ok()?;
+            (if yy < 50 { 2000 + yy } else { 1900 + yy }, &text[2..])
+        }
+        (0x18, 14) => (text[..4].parse().ok()?, &text[4..]),
+        _ => return None,
+    };
+    let field = |at: usize| rest[at..at + 2].parse::<u64>().ok();
+    let (day, hour, minute, second) = (field(2)?, field(4)?, field(6)?, field(8)?);
+    if day == 0 || day > 31 || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let days = crate::date::days_since_epoch(year, field(0)?, day)?;
+    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+}
+
 /// Wraps the chained connection in TLS for an https URL, as ureq's RustlsConnector
 /// does, with this module's configuration.
 struct TlsConnector {
@@ -419,6 +545,21 @@ mod tests {
         );
         let groups = |p: &CryptoProvider| p.kx_groups.iter().map(|g| g.name()).collect::<Vec<_>>();
         assert_eq!(groups(&ours), groups(&ring));
+    }
+
+    #[test]
+    fn certificate_times_are_read_in_both_forms() {
+        assert_eq!(time(0x17, b"700101000000Z"), Some(0));
+        assert_eq!(time(0x17, b"491231235959Z"), Some(2_524_607_999));
+        assert_eq!(time(0x18, b"20991231000000Z"), Some(4_102_358_400));
+        for bad in [
+            &b"700101000000"[..],
+            b"7001010000Z",
+            b"20991331000000Z",
+            b"7001x1000000Z",
+        ] {
+            assert_eq!(time(0x18, bad).or(time(0x17, bad)), None);
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! absolute `http`/`https` URLs, compared by scheme, host and port.
 
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Url {
@@ -90,9 +90,27 @@ impl Url {
         self.host == other.host && self.port == other.port
     }
 
+    /// Whether the host is this machine, by its form alone: the one decision behind
+    /// both the clear-text exception for loopback and where it connects
+    /// (`loopback_addresses`).
     pub fn is_loopback(&self) -> bool {
-        self.host == "localhost" || self.host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        loopback_addresses(&self.host).is_some()
     }
+}
+
+/// Where a loopback host connects, decided without asking any resolver: a loopback
+/// IP address, or `localhost` and the names under `.localhost`, which are loopback by
+/// name (RFC 6761 §6.3; curl 7.78 and later connect them so too), whatever
+/// /etc/hosts or DNS would say. `None` for every other host. `host` as in a URL,
+/// an IPv6 address with or without its brackets.
+pub fn loopback_addresses(host: &str) -> Option<Vec<IpAddr>> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return ip.is_loopback().then(|| vec![ip]);
+    }
+    let name = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    (name == "localhost" || name.ends_with(".localhost"))
+        .then(|| vec![Ipv4Addr::LOCALHOST.into(), Ipv6Addr::LOCALHOST.into()])
 }
 
 impl fmt::Display for Url {
@@ -194,5 +212,39 @@ mod tests {
         );
         assert_eq!(base.join("//other.example/").unwrap().host, "other.example");
         assert!(base.join("http://127.0.0.1:1/").unwrap().is_loopback());
+    }
+
+    #[test]
+    fn loopback_is_decided_by_the_hosts_form_and_connects_there() {
+        let both: Vec<IpAddr> = vec![Ipv4Addr::LOCALHOST.into(), Ipv6Addr::LOCALHOST.into()];
+        for name in [
+            "localhost",
+            "LocalHost.",
+            "portal.localhost",
+            "[::1]",
+            "127.0.0.9",
+        ] {
+            let url = Url::parse(&format!("http://{name}:8080/")).unwrap();
+            assert!(url.is_loopback(), "{name}");
+        }
+        assert_eq!(loopback_addresses("localhost"), Some(both.clone()));
+        assert_eq!(loopback_addresses("a.b.localhost"), Some(both));
+        assert_eq!(
+            loopback_addresses("[::1]"),
+            Some(vec![Ipv6Addr::LOCALHOST.into()])
+        );
+        assert_eq!(
+            loopback_addresses("127.0.0.2"),
+            Some(vec!["127.0.0.2".parse().unwrap()])
+        );
+        for other in [
+            "localhost.example.com",
+            "mylocalhost",
+            "10.0.0.1",
+            "::2",
+            "example.com",
+        ] {
+            assert_eq!(loopback_addresses(other), None, "{other}");
+        }
     }
 }

@@ -258,6 +258,12 @@ pub fn unexpected(action: &str, reply: &Reply) -> Error {
         (402, _) => Error::Server(
             "the portal answered 402 Payment Required: its subscription has lapsed".into(),
         ),
+        (407, _) => Error::Network(
+            "a proxy between this host and the portal asks for credentials (407 Proxy \
+             Authentication Required): fix the proxy's credentials in the proxy variable \
+             (http://USER:PASSWORD@host:port), or ask the proxy's admin"
+                .into(),
+        ),
         (404, None) => {
             Error::Server("no DocSpace portal answered at this address (404): check --url".into())
         }

@@ -177,7 +177,8 @@ pub fn ids(
 }
 
 /// As `each_page`, for the people of `area` (`None`: the users who are not guests).
-/// `each` gets only people not seen on an earlier page, each with a readable id.
+/// `each` gets only people not seen on an earlier page; an entry whose id is not a
+/// GUID stops the reading with an error naming it.
 pub fn each_page_of(
     portal: &Portal,
     area: Option<&str>,
@@ -213,6 +214,20 @@ pub fn each_page_of(
             .iter()
             .map(|person| person["id"].as_str().and_then(guid_number))
             .collect();
+        // Passed over, such an entry would be a person the command never counts: a
+        // guest left out of "No guests." or of a removal, with no word of it.
+        if let Some(person) = page
+            .iter()
+            .zip(&ids)
+            .find_map(|(p, id)| id.is_none().then_some(p))
+        {
+            return Err(Error::Server(format!(
+                "the portal answered {what} with an entry whose id is not a GUID ({}); \
+                 stopped, as the list cannot be read whole: check the portal or the proxy \
+                 in front of it",
+                entry_named(person)
+            )));
+        }
         let fresh = pager.take(&ids, total).map_err(|PagingBroken| {
             Error::Server(format!(
                 "the portal's paging of {what} is broken: a full page (from startIndex \
@@ -229,6 +244,22 @@ pub fn each_page_of(
         each(&fresh)?;
     }
     Ok(pager.counted())
+}
+
+/// A list entry for a message: its `id` and `displayName` as JSON, each cut short.
+fn entry_named(person: &Value) -> String {
+    let short = |value: &Value| {
+        let text = value.to_string();
+        match text.char_indices().nth(60) {
+            Some((end, _)) => format!("{}…", &text[..end]),
+            None => text,
+        }
+    };
+    format!(
+        "id {}, displayName {}",
+        short(&person["id"]),
+        short(&person["displayName"])
+    )
 }
 
 /// Looks an email up. `Err` inside is this item's failure; the outer `Err` stops the

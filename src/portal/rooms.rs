@@ -259,6 +259,19 @@ pub fn refusal(what: &str, reply: &Reply, scope: answers::Scope) -> Error {
     }
 }
 
+/// A 403 to a change of a room's members in other words than "Access denied" (which
+/// is the caller's right to change it): DocSpace's "the role is not available",
+/// localized, for a role this user or this room cannot have. Its words are shown, not
+/// a guess about who may change the room.
+pub fn role_refused(room: u64, reply: &Reply) -> Error {
+    let reason = answers::server_message(&reply.body).unwrap_or_default();
+    Error::Denied(format!(
+        "the portal refused the role in room {room} (403 {reason}): DocSpace does not allow \
+         that role for this user or this room's type (a guest cannot be a room manager; a \
+         room template takes no new members)"
+    ))
+}
+
 fn unusable(what: &str) -> Error {
     Error::Server(format!(
         "the portal answered 200 to {what}, but not with what DocSpace sends"

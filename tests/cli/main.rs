@@ -4,6 +4,7 @@
 
 mod util;
 
+mod answers; // answers once misread: ids not GUIDs, bytes not UTF-8, roles, a proxy's 407
 mod certify; // access reviews: certify start, status, apply
 mod config; // input checks, the portal address, API keys and secrets
 mod config_file; // the config file: sections, precedence, what it may hold, its owners
@@ -22,5 +23,6 @@ mod readme; // every console example of README.md and docs/ runs on the demo por
 mod refusals; // the server's refusals: 401, 403, 400, 404
 mod releases; // every DocSpace release from 3.0 to 3.7.2
 mod rooms; // access, revoke, restore: rooms and their guests
+mod secrets; // the key masked whatever echoes it; localhost connected by address
 mod systemd; // the packaged units: verified, rated, every ExecStart= line run; tmpfiles.d
 mod tls; // --ca-cert, SSL_CERT_FILE, SSL_CERT_DIR

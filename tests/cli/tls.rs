@@ -271,3 +271,154 @@ fn a_trust_variable_that_is_not_utf8_is_named() {
     }
     assert!(demo.portal.requests().is_empty(), "nothing sent");
 }
+
+/// A self-signed certificate for `san`, marked a CA as `openssl req -x509` makes it, valid
+/// from `start` to `end`; made with `openssl ca -selfsign`, which takes past dates. Its
+/// PEM and key.
+fn self_signed(name: &str, san: &str, start: &str, end: &str) -> (Vec<u8>, Vec<u8>) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("dg-self-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.txt"), "").unwrap();
+    std::fs::write(dir.join("serial"), "01\n").unwrap();
+    std::fs::write(
+        dir.join("ca.cnf"),
+        format!(
+            "[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\nnew_certs_dir = .\n\
+             serial = serial\ndefault_md = sha256\npolicy = any\nunique_subject = no\n\
+             [any]\ncommonName = supplied\n[server]\nsubjectAltName = {san}\n\
+             basicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,digitalSignature\n"
+        ),
+    )
+    .unwrap();
+    let mut request = vec!["req", "-new", "-subj", "/CN=self-signed portal"];
+    request.extend(fake_portal::EC_KEY);
+    request.extend(["-keyout", "self.key", "-out", "self.csr"]);
+    fake_portal::openssl(&dir, &request);
+    fake_portal::openssl(
+        &dir,
+        &[
+            "ca",
+            "-batch",
+            "-notext",
+            "-selfsign",
+            "-config",
+            "ca.cnf",
+            "-keyfile",
+            "self.key",
+            "-in",
+            "self.csr",
+            "-out",
+            "self.pem",
+            "-extensions",
+            "server",
+            "-startdate",
+            start,
+            "-enddate",
+            end,
+        ],
+    );
+    (
+        std::fs::read(dir.join("self.pem")).unwrap(),
+        std::fs::read(dir.join("self.key")).unwrap(),
+    )
+}
+
+/// As curl and OpenSSL do: a self-signed certificate given as --ca-cert is trusted when
+/// the server presents exactly it, for its host and in date; otherwise refused in words.
+#[test]
+fn a_self_signed_certificate_given_as_ca_cert_is_trusted_as_it_is() {
+    let current = ("20250101000000Z", "20991231000000Z");
+    let good = self_signed("good", "IP:127.0.0.1", current.0, current.1);
+    let pem = write_temp("self-signed.pem", &good.0);
+    let pem = pem.to_str().unwrap();
+    let demo = tls_portal(&good);
+    let out = tool_for(&demo, &["whoami", "--ca-cert", pem]).run();
+    out.assert_exit(0);
+    out.assert_stdout_has("Tess Tls");
+
+    let wrong = self_signed("wrong", "DNS:portal.example.com", current.0, current.1);
+    let wrong_pem = write_temp("self-signed-wrong.pem", &wrong.0);
+    let out = tool_for(
+        &tls_portal(&wrong),
+        &["whoami", "--ca-cert", wrong_pem.to_str().unwrap()],
+    )
+    .run();
+    out.assert_error(3, "it is not valid for the name 127.0.0.1");
+
+    let expired = self_signed(
+        "expired",
+        "IP:127.0.0.1",
+        "20200101000000Z",
+        "20200102000000Z",
+    );
+    let expired_pem = write_temp("self-signed-expired.pem", &expired.0);
+    let out = tool_for(
+        &tls_portal(&expired),
+        &["whoami", "--ca-cert", expired_pem.to_str().unwrap()],
+    )
+    .run();
+    out.assert_error(3, "it has expired");
+
+    // Another certificate than the one given: webpki's refusal, in words.
+    let out = tool_for(
+        &tls_portal(&good),
+        &["whoami", "--ca-cert", wrong_pem.to_str().unwrap()],
+    )
+    .run();
+    out.assert_error(3, "the TLS certificate of 127.0.0.1 was refused");
+    out.assert_stderr_lacks("Other(");
+}
+
+/// A CA certificate (signed by a CA the tool trusts) presented as the server's own.
+#[test]
+fn a_ca_certificate_used_as_the_servers_own_is_refused_in_words() {
+    let dir = certs().ca.parent().unwrap().to_path_buf();
+    let ext = dir.join("ca-as-server.ext");
+    std::fs::write(
+        &ext,
+        "[server]\nsubjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:TRUE\n",
+    )
+    .unwrap();
+    let mut request = vec!["req", "-new", "-subj", "/CN=ca as server"];
+    request.extend(fake_portal::EC_KEY);
+    request.extend(["-keyout", "ca-as-server.key", "-out", "ca-as-server.csr"]);
+    fake_portal::openssl(&dir, &request);
+    fake_portal::openssl(
+        &dir,
+        &[
+            "ca",
+            "-batch",
+            "-notext",
+            "-config",
+            "ca.cnf",
+            "-cert",
+            "ca.pem",
+            "-keyfile",
+            "ca.key",
+            "-in",
+            "ca-as-server.csr",
+            "-out",
+            "ca-as-server.pem",
+            "-extfile",
+            ext.to_str().unwrap(),
+            "-extensions",
+            "server",
+            "-startdate",
+            "20250101000000Z",
+            "-enddate",
+            "20991231000000Z",
+        ],
+    );
+    let pair = (
+        std::fs::read(dir.join("ca-as-server.pem")).unwrap(),
+        std::fs::read(dir.join("ca-as-server.key")).unwrap(),
+    );
+    let out = tool_for(
+        &tls_portal(&pair),
+        &["whoami", "--ca-cert", certs().ca.to_str().unwrap()],
+    )
+    .run();
+    out.assert_error(3, "a CA certificate used as the server's own");
+    out.assert_stderr_lacks("CaUsedAsEndEntity");
+}

@@ -28,13 +28,18 @@ impl State {
 
     /// What the portal answers `request`: a fault if one is due, else the rules below.
     pub(super) fn answer(&mut self, request: &Request) -> Answer {
-        match self.take_fault(&request.path) {
+        let answer = match self.take_fault(&request.path) {
             Some(Answer::Lost) => {
                 self.route(request);
                 Answer::Lost
             }
             Some(fault) => fault,
             None => self.route(request),
+        };
+        if self.echo {
+            echo(answer, request.header("authorization").unwrap_or_default())
+        } else {
+            answer
         }
     }
 
@@ -566,6 +571,18 @@ pub(super) fn paging(request: &Request, clamps: bool) -> Result<(usize, usize), 
 }
 
 /// ASP.NET model validation: the problem details inside `response`.
+/// `answer` with the request's `authorization` quoted back (`echo_authorization`).
+fn echo(answer: Answer, authorization: &str) -> Answer {
+    match answer {
+        Answer::Send(mut response) => {
+            response.body = response.body.replace(super::ECHO, authorization);
+            Answer::Send(response.with_header("X-Seen-Authorization", authorization))
+        }
+        Answer::After(wait, answer) => Answer::After(wait, Box::new(echo(*answer, authorization))),
+        other => other,
+    }
+}
+
 pub fn invalid(field: &str, message: &str) -> Answer {
     Answer::Send(Response::json(
         400,

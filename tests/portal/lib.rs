@@ -164,7 +164,13 @@ struct State {
     logins: logins::Logins,
     /// Rooms, their members and what the room endpoints were asked (tests/portal/rooms.rs).
     rooms: rooms::Rooms,
+    /// Quotes each request's `Authorization` back (`echo_authorization`).
+    echo: bool,
 }
+
+/// Where an answer says `ECHO`, a portal that echoes (`echo_authorization`) writes the
+/// request's `Authorization` header instead.
+pub const ECHO: &str = "{authorization}";
 
 /// How `people/filter` pages: as DocSpace does, or as a broken cache in front of it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -377,6 +383,13 @@ impl FakePortal {
         let mut state = self.state.lock().unwrap();
         state.release = Some(release);
         state.version_configured = configured;
+    }
+
+    /// Quotes each request's `Authorization` back, as a debugging proxy or a careless
+    /// error page does: in an `X-Seen-Authorization` header of every answer, and
+    /// wherever `ECHO` stands in an answer's body (a fault's message, a user's name).
+    pub fn echo_authorization(&self) {
+        self.state.lock().unwrap().echo = true;
     }
 
     pub fn set_paging(&self, paging: Paging) {
