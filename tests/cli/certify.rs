@@ -438,6 +438,14 @@ fn a_row_for_another_owners_room_or_an_unknown_word_stops_apply_before_anything_
     assert_eq!(api_requests(&r.portal).len(), before, "not even a read");
     assert_eq!(r.portal.room_members(r.rooms[1]).len(), 2);
 
+    // A round.json cut short is refused, never read as a smaller round.
+    let round = std::fs::read_to_string(r.dir.join("round.json")).unwrap();
+    std::fs::write(r.dir.join("round.json"), &round[..round.len() - 4]).unwrap();
+    r.tool("", &["certify", "status", r.dir()])
+        .run()
+        .assert_error(2, "round.json: ends before its rows do (was it cut short?)");
+    std::fs::write(r.dir.join("round.json"), round).unwrap();
+
     // A sheet saved as a workbook: named, never "no response".
     std::fs::write(r.sheet("bob@example.com.xlsx"), b"PK\x03\x04....").unwrap();
     std::fs::remove_file(r.sheet("bob@example.com.csv")).unwrap();

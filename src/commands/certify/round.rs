@@ -55,8 +55,8 @@ pub struct Given {
 
 /// round.json as `start` writes it: the round's fields, the sheets, then the rows
 /// (`[sheet, room, guest, role, email, recommendation, applicable]`), which `start`
-/// wrote to `rows` as it read the rooms, one a line, each line after the first
-/// starting with a comma.
+/// wrote to `rows` as it read the rooms: the head on the first line, then a row a
+/// line (each after the first starting with a comma), then `]}`.
 pub fn write(dir: &Path, head: Value, sheets: Vec<Value>, rows: &Path) -> Result<(), Error> {
     let path = dir.join(FILE);
     let failed =
@@ -71,7 +71,7 @@ pub fn write(dir: &Path, head: Value, sheets: Vec<Value>, rows: &Path) -> Result
     head["sheets"] = Value::Array(sheets);
     let head = head.to_string();
     // The object without its closing brace, then the rows.
-    write!(out, "{},\"rows\":[", &head[..head.len() - 1]).map_err(failed)?;
+    writeln!(out, "{},\"rows\":[", &head[..head.len() - 1]).map_err(failed)?;
     std::io::copy(&mut std::fs::File::open(rows).map_err(failed)?, &mut out).map_err(failed)?;
     writeln!(out, "]}}").map_err(failed)?;
     out.into_inner()
@@ -97,8 +97,16 @@ impl Round {
         std::fs::File::open(&path)
             .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
             .map_err(|err| bad(&format!("cannot be read ({err})")))?;
-        let value: Value = serde_json::from_str(std::str::from_utf8(&bytes).unwrap_or_default())
-            .map_err(|_| bad("is not the JSON of a round"))?;
+        // As `write` lays it out: the head up to `"rows":[`, then a row a line, so the
+        // rows are read one at a time (memory: the rows, not a tree of 10,000 values).
+        let contents = std::str::from_utf8(&bytes).unwrap_or_default();
+        let mut lines = contents.lines();
+        let head = lines
+            .next()
+            .and_then(|head| head.strip_suffix("[").map(|h| format!("{h}[]}}")))
+            .unwrap_or_default();
+        let value: Value =
+            serde_json::from_str(&head).map_err(|_| bad("is not the JSON of a round"))?;
         let text = |v: &Value| v.as_str().map(str::to_string);
         let rooms = value["rooms"]
             .as_array()
@@ -130,7 +138,17 @@ impl Round {
                 rows: Vec::new(),
             });
         }
-        for row in value["rows"].as_array().ok_or_else(|| bad("has no rows"))? {
+        let mut closed = false;
+        for line in lines {
+            if closed {
+                return Err(bad("goes on after its rows"));
+            }
+            if line == "]}" {
+                closed = true;
+                continue;
+            }
+            let row: Value = serde_json::from_str(line.strip_prefix(',').unwrap_or(line))
+                .map_err(|_| bad("has a row that cannot be read"))?;
             let given = (|| {
                 let sheet = usize::try_from(row[0].as_u64()?).ok()?;
                 Some((
@@ -149,6 +167,9 @@ impl Round {
                 .filter(|(sheet, _)| *sheet < sheets.len())
                 .ok_or_else(|| bad("has a row that cannot be read"))?;
             sheets[sheet].rows.push(given);
+        }
+        if !closed {
+            return Err(bad("ends before its rows do (was it cut short?)"));
         }
         Ok(Round {
             id: text(&value["round"]).ok_or_else(|| bad("has no round id"))?,
