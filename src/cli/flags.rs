@@ -38,7 +38,10 @@ pub enum FlagId {
     PendingOlderThan,
     InviterGone,
     Disabled,
+    DisabledFor,
     Inactive,
+    NoRooms,
+    All,
     Keep,
     Action,
     Max,
@@ -557,7 +560,24 @@ pub const FLAGS: &[Flag] = &[
         kind: Kind::Switch,
         taken_by: TakenBy::Only(POLICY),
         in_file: InFile::Rule,
-        help: "Policy: already disabled (the second stage of a clean-up)",
+        help: "Policy: disabled, at any time (by hand yesterday too;\n\
+               --disabled-for DAYS knows when). Needs a DocSpace admin",
+    },
+    Flag {
+        id: FlagId::DisabledFor,
+        long: "disabled-for",
+        short: None,
+        value: Some("DAYS"),
+        kind: Kind::Number {
+            min: 1,
+            max: 36_500,
+            default: None,
+        },
+        taken_by: TakenBy::Only(POLICY),
+        in_file: InFile::Rule,
+        help: "Policy: disabled more than DAYS days ago, from the portal's\n\
+               audit trail (the second stage of a clean-up). Needs a\n\
+               DocSpace admin and a plan with an audit trail",
     },
     Flag {
         id: FlagId::Inactive,
@@ -574,7 +594,31 @@ pub const FLAGS: &[Flag] = &[
         in_file: InFile::Rule,
         help: "Policy: no sign-in in the last DAYS days (registered\n\
                before), from the portal's login history. Needs a\n\
-               DocSpace admin and a plan with login history",
+               DocSpace admin and a plan with login history; a guest\n\
+               re-enabled inside the window is spared",
+    },
+    Flag {
+        id: FlagId::NoRooms,
+        long: "no-rooms",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        taken_by: TakenBy::Only(POLICY),
+        in_file: InFile::Rule,
+        help: "Policy: a direct member of no room, archived ones included\n\
+               (external links and personal shares are not seen). Needs\n\
+               a DocSpace admin",
+    },
+    Flag {
+        id: FlagId::All,
+        long: "all",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        taken_by: TakenBy::Only(&[CommandId::Review]),
+        in_file: InFile::No,
+        help: "List every guest: the rule that selected it, or why each\n\
+               rule did not",
     },
     Flag {
         id: FlagId::Keep,
@@ -857,7 +901,8 @@ pub const COMMANDS: &[CommandDef] = &[
                 --inactive adds LAST SIGN-IN: a date, 'none since' the cutoff, 'never', or\n\
                 'unknown' where the history does not reach back (not evaluated, never\n\
                 selected). A portal without login history selects no one by it; expire\n\
-                then exits 1 before any change.",
+                then exits 1 before any change; so does --disabled-for without an audit\n\
+                trail. --all lists every guest, with why each rule did not select it.",
     },
     CommandDef {
         id: CommandId::Expire,
@@ -869,7 +914,7 @@ pub const COMMANDS: &[CommandDef] = &[
         after: "Everything is read and the policy evaluated before the first write. disable and\n\
                 delete take a DocSpace admin. One line per guest as the portal confirms it, a\n\
                 summary, and the exit codes of delete (0, 4, 5, 6). A weekly cron clean-up:\n\
-                \x20 docspace-guest expire --disabled --action delete --yes\n\
+                \x20 docspace-guest expire --disabled-for 7 --action delete --yes\n\
                 \x20 docspace-guest expire --older-than 180 --inviter-gone --action disable",
     },
     CommandDef {
@@ -1075,7 +1120,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "A weekly two-stage clean-up of the config file's portal [acme] (its keep file and policy):",
-        "docspace-guest expire --portal acme --disabled --action delete --yes\n\
+        "docspace-guest expire --portal acme --disabled-for 7 --action delete --yes\n\
          docspace-guest expire --portal acme --action disable",
     ),
     ("Check a cron job's credential:", "docspace-guest whoami"),

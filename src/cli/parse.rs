@@ -325,7 +325,10 @@ fn apply(
         }
         FlagId::InviterGone => given.policy.inviter_gone = true,
         FlagId::Disabled => given.policy.disabled = true,
+        FlagId::DisabledFor => given.policy.disabled_for = Some(number(parser, flag)? as u32),
         FlagId::Inactive => given.policy.inactive = Some(number(parser, flag)? as u32),
+        FlagId::NoRooms => given.policy.no_rooms = true,
+        FlagId::All => given.policy.all = true,
         FlagId::Keep => given.policy.keep = Some(path(parser)?),
         FlagId::Action => {
             let name = choice(parser, flag)?;
@@ -549,12 +552,14 @@ fn policy(command: &CommandDef, given: Given) -> Result<PolicyArgs, Error> {
         && policy.pending_older_than.is_none()
         && !policy.inviter_gone
         && !policy.disabled
+        && policy.disabled_for.is_none()
         && policy.inactive.is_none()
+        && !policy.no_rooms
     {
         return Err(missing(
             command,
             "a policy: --older-than DAYS, --pending-older-than DAYS, --inviter-gone, \
-             --disabled or --inactive DAYS",
+             --disabled, --disabled-for DAYS, --inactive DAYS or --no-rooms",
         ));
     }
     Ok(policy)
@@ -807,6 +812,10 @@ mod tests {
         (
             &["review", "--disabled"],
             |c, _| matches!(c, Command::Review(p) if p.disabled),
+        ),
+        (
+            &["review", "--disabled-for", "7", "--no-rooms", "--all"],
+            |c, _| matches!(c, Command::Review(p) if p.disabled_for == Some(7) && p.no_rooms && p.all),
         ),
         (
             &["expire", "--inactive", "180", "--action", "disable"],
@@ -1062,7 +1071,8 @@ mod tests {
         (
             &["review", "--keep", "k"],
             "review needs a policy: --older-than DAYS, --pending-older-than DAYS, \
-             --inviter-gone, --disabled or --inactive DAYS (see docspace-guest review --help)",
+             --inviter-gone, --disabled, --disabled-for DAYS, --inactive DAYS or --no-rooms \
+             (see docspace-guest review --help)",
         ),
         (
             &["expire", "--disabled"],

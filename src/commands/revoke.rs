@@ -41,6 +41,8 @@ const FORM_ROLE: &str = "the guest holds a form role in this virtual data room, 
                          the removal: pass --drop-form-roles to remove the guest and the role";
 const OWNER: &str = "the room owner cannot be removed";
 const NOT_MEMBER: &str = "not a member of this room: nothing to remove";
+/// A private room's refusal of a member without encryption keys (docs/docspace.md §12).
+const NO_KEY: &str = "The user does not have an encryption key";
 /// `restore --from` reads a file `revoke --record` wrote; this bounds a wrong one.
 const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -598,6 +600,13 @@ impl<'a> Run<'a> {
     }
 
     fn refused(&mut self, plan: &Plan, items: &[usize], reply: &Reply) -> Result<Flow, Error> {
+        if reply.status == 403 && answers::server_message(&reply.body).as_deref() == Some(NO_KEY) {
+            let error = Error::Denied(format!(
+                "the portal refused it (403 {NO_KEY}): a private room takes only members who \
+                 have encryption keys"
+            ));
+            return self.read_back(plan, items, error);
+        }
         let error = match reply.status {
             403 if answers::server_message(&reply.body).is_none() => rooms::refusal(
                 &format!("the change of room {}", plan.room.id),
@@ -616,6 +625,45 @@ impl<'a> Run<'a> {
         } else {
             Flow::Continue
         })
+    }
+
+    /// After a refusal that left the entries before it applied (a private room's 403):
+    /// the room's members read again, and each guest reported, and recorded, as it now
+    /// stands, never "not changed" by assumption. One guest alone was not changed.
+    fn read_back(&mut self, plan: &Plan, items: &[usize], error: Error) -> Result<Flow, Error> {
+        if items.len() == 1 {
+            self.fail_all(plan, items, Some(403), &error)?;
+            return Ok(Flow::Continue);
+        }
+        // The map type `send` reads an answer's members into.
+        let mut roles: HashMap<String, Option<i64>> = HashMap::new();
+        let read = rooms::each_member(self.portal, plan.room.id, &mut |member| {
+            roles.insert(member.person.id, Some(i64::from(member.role)));
+            Ok(())
+        });
+        if let Err(why) = read {
+            let unknown = Error::Server(format!(
+                "{error}; the room's members could not be read again ({why}), so whether \
+                 it was {} is unknown: check with docspace-guest access",
+                self.mode.done()
+            ));
+            self.fail_all(plan, items, Some(403), &unknown)?;
+            return Ok(Flow::Continue);
+        }
+        for &i in items {
+            let item = &plan.items[i];
+            let now = roles.get(&item.guest.id);
+            let applied = match self.mode {
+                Mode::Revoke => now.is_none(),
+                Mode::Restore => now == Some(&Some(i64::from(item.role))),
+            };
+            if applied {
+                self.confirm(plan, item)?;
+            } else {
+                self.fail(&plan.room, item, Some(403), error.clone())?;
+            }
+        }
+        Ok(Flow::Continue)
     }
 
     fn confirm(&mut self, plan: &Plan, item: &Item) -> Result<(), Error> {

@@ -40,6 +40,7 @@ const SIGN_INS: &[i64] = &[
 
 /// The words for a portal without a login history, in every message that needs them.
 const NO_HISTORY: &str = "this portal keeps no login history on its plan";
+const WHAT: &str = "the login history";
 
 pub enum History {
     Read(SignIns),
@@ -120,12 +121,8 @@ pub fn read(portal: &Portal, me: &User, days: u32, now: SystemTime) -> Result<Hi
             me.kind.describe()
         )));
     }
-    let reply = portal.portal_quota()?;
-    let Some(quota) = usable(reply, "the portal's quota")? else {
-        return Ok(missing("the portal answered 402 to its quota"));
-    };
-    if quota.pointer("/response/audit").and_then(Value::as_bool) == Some(false) {
-        return Ok(missing("its quota has no audit feature"));
+    if let Some(why) = plan_lacks_audit(portal)? {
+        return Ok(missing(why));
     }
     let reply = portal.audit_lifetime()?;
     let Some(settings) = usable(reply, "the login history's settings")? else {
@@ -152,11 +149,10 @@ pub fn read(portal: &Portal, me: &User, days: u32, now: SystemTime) -> Result<Hi
     let cutoff = now - Duration::from_secs(u64::from(days) * DAY);
     let mut reader = Reader::new(cutoff);
     while let Some(start) = reader.next_start() {
-        let Some(page) = usable(portal.login_events(start, PAGE_SIZE)?, "the login history")?
-        else {
+        let Some(page) = usable(portal.login_events(start, PAGE_SIZE)?, WHAT)? else {
             return Ok(missing("the portal answered 402 to the login history"));
         };
-        let page = events(page)?;
+        let page = events(page, WHAT)?;
         // More than 20 events prove a real answer; fewer may be the fallback.
         if start == 0 && page.len() <= FALLBACK_EVENTS && is_fallback(portal, &page)? {
             return Ok(missing(
@@ -164,7 +160,9 @@ pub fn read(portal: &Portal, me: &User, days: u32, now: SystemTime) -> Result<Hi
                  (no audit feature, or the history is hidden)",
             ));
         }
-        reader.take(&page).map_err(|broken| broken.error(start))?;
+        reader
+            .take(&page)
+            .map_err(|broken| broken.error(WHAT, start))?;
     }
     Ok(History::Read(reader.finish(days, now)))
 }
@@ -173,8 +171,26 @@ fn missing(why: &str) -> History {
     History::Missing(format!("{NO_HISTORY} ({why})"))
 }
 
+/// Whether the plan says it keeps no history (the login history and the audit trail
+/// share the `audit` feature): why, or `None`. A quota the caller may not read (a 403
+/// with the portal's words, to a DocSpace admin) decides nothing: the answer itself
+/// does. A 403 without words is the key's scope, and an error.
+pub(super) fn plan_lacks_audit(portal: &Portal) -> Result<Option<&'static str>, Error> {
+    let reply = portal.portal_quota()?;
+    if reply.status == 403 && answers::server_message(&reply.body).is_some() {
+        return Ok(None);
+    }
+    let Some(quota) = usable(reply, "the portal's quota")? else {
+        return Ok(Some("the portal answered 402 to its quota"));
+    };
+    Ok(
+        (quota.pointer("/response/audit").and_then(Value::as_bool) == Some(false))
+            .then_some("its quota has no audit feature"),
+    )
+}
+
 /// The envelope of a 200; `None` for a 402 (the plan lacks it, or it is hidden).
-fn usable(reply: Reply, what: &str) -> Result<Option<Value>, Error> {
+pub(super) fn usable(reply: Reply, what: &str) -> Result<Option<Value>, Error> {
     match reply.status {
         200 => answers::success_envelope(&reply).map(Some).ok_or_else(|| {
             Error::Server(format!(
@@ -186,12 +202,12 @@ fn usable(reply: Reply, what: &str) -> Result<Option<Value>, Error> {
     }
 }
 
-fn events(mut envelope: Value) -> Result<Vec<Value>, Error> {
+pub(super) fn events(mut envelope: Value, what: &str) -> Result<Vec<Value>, Error> {
     match envelope.get_mut("response").map(Value::take) {
         Some(Value::Array(events)) => Ok(events),
-        _ => Err(Error::Server(
-            "the portal answered 200 to the login history, but not with a list".into(),
-        )),
+        _ => Err(Error::Server(format!(
+            "the portal answered 200 to {what}, but not with a list"
+        ))),
     }
 }
 
@@ -199,10 +215,10 @@ fn events(mut envelope: Value) -> Result<Vec<Value>, Error> {
 /// the newest; the fallback ignores both and answers its latest events again. A race
 /// with a new sign-in can only make a real history look like the fallback.
 fn is_fallback(portal: &Portal, first: &[Value]) -> Result<bool, Error> {
-    let Some(probe) = usable(portal.login_events(1, 1)?, "the login history")? else {
+    let Some(probe) = usable(portal.login_events(1, 1)?, WHAT)? else {
         return Ok(true);
     };
-    let probe = events(probe)?;
+    let probe = events(probe, WHAT)?;
     Ok(match probe.as_slice() {
         [] => false,
         [only] => first
@@ -212,7 +228,7 @@ fn is_fallback(portal: &Portal, first: &[Value]) -> Result<bool, Error> {
     })
 }
 
-/// Why the history cannot be read by pages.
+/// Why a history cannot be read by pages.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Broken {
     /// A full page that brought no event not already read: the paging ignores
@@ -224,63 +240,63 @@ pub enum Broken {
 }
 
 impl Broken {
-    fn error(self, start: usize) -> Error {
+    pub(super) fn error(self, what: &str, start: usize) -> Error {
         Error::Server(match self {
             Broken::Paging => format!(
-                "the portal's paging of the login history is broken: a full page (from \
-                 startIndex {start}) brought no event not already read, so it ignores \
-                 startIndex (a cache in front of the portal?); stopped, nothing was changed"
+                "the portal's paging of {what} is broken: a full page (from startIndex \
+                 {start}) brought no event not already read, so it ignores startIndex (a \
+                 cache in front of the portal?); stopped, nothing was changed"
             ),
             Broken::Order => format!(
-                "the portal's login history is not newest first (the page from startIndex \
-                 {start} has an event newer than the one before it), so the window cannot \
-                 be told from it; stopped, nothing was changed"
+                "{what} is not newest first (the page from startIndex {start} has an event \
+                 newer than the one before it), so it cannot be read by pages; stopped, \
+                 nothing was changed"
             ),
             Broken::TooMany => format!(
-                "the login history holds more than {MAX_EVENTS} events in the window; \
-                 stopped, nothing was changed"
+                "{what} holds more than {MAX_EVENTS} events to read; stopped, nothing was \
+                 changed"
             ),
         })
     }
 }
 
-/// Reads the pages of the history, newest first, as a pure state machine. Sign-ins
-/// that arrive meanwhile push events onto the next page: an id seen on the page before
-/// is read once (only that page's ids are kept, so memory does not grow with the
-/// events). It ends at a page shorter than asked, or at one that reaches past the
-/// cutoff.
-struct Reader {
-    cutoff: SystemTime,
+/// The pages of a history read newest first (the login history, the audit trail), as
+/// a pure state machine. Events that arrive meanwhile push others onto the next page:
+/// an id seen on the page before is read once (only that page's ids are kept, so
+/// memory does not grow with the events). It ends at a page shorter than asked, or
+/// when the reader says it has read enough (`stop`).
+pub(super) struct Pages {
     next_start: usize,
     ended: bool,
-    /// A page reached past the cutoff: the history covers the whole window.
-    covered: bool,
-    oldest: Option<SystemTime>,
     /// Event ids as u128, the set type the guest pager uses: one copy of its code.
     previous: HashSet<u128>,
     read: u64,
-    last: HashMap<u128, Option<SystemTime>>,
 }
 
-impl Reader {
-    fn new(cutoff: SystemTime) -> Reader {
-        Reader {
-            cutoff,
+impl Pages {
+    pub(super) fn new() -> Pages {
+        Pages {
             next_start: 0,
             ended: false,
-            covered: false,
-            oldest: None,
             previous: HashSet::new(),
             read: 0,
-            last: HashMap::new(),
         }
     }
 
-    fn next_start(&self) -> Option<usize> {
+    pub(super) fn next_start(&self) -> Option<usize> {
         (!self.ended).then_some(self.next_start)
     }
 
-    fn take(&mut self, page: &[Value]) -> Result<(), Broken> {
+    pub(super) fn stop(&mut self) {
+        self.ended = true;
+    }
+
+    /// Gives `each` every event of the page not read before, with its date.
+    pub(super) fn take(
+        &mut self,
+        page: &[Value],
+        each: &mut dyn FnMut(&Value, Option<SystemTime>),
+    ) -> Result<(), Broken> {
         let mut ids = HashSet::new();
         let mut fresh = false;
         let mut before = None;
@@ -303,7 +319,7 @@ impl Reader {
                 fresh = true;
             }
             self.read += 1;
-            self.note(event, at);
+            each(event, at);
         }
         self.previous = ids;
         let full = page.len() >= PAGE_SIZE;
@@ -316,35 +332,54 @@ impl Reader {
             return Err(Broken::TooMany);
         }
         self.next_start += page.len();
-        self.ended = !full || self.covered;
+        self.ended = !full;
         Ok(())
     }
+}
 
-    fn note(&mut self, event: &Value, at: Option<SystemTime>) {
-        if let Some(at) = at {
-            self.oldest = Some(self.oldest.map_or(at, |oldest| oldest.min(at)));
-            self.covered |= at < self.cutoff;
+/// The login history's pages, read until they pass the cutoff or end.
+struct Reader {
+    pages: Pages,
+    cutoff: SystemTime,
+    /// A page reached past the cutoff: the history covers the whole window.
+    covered: bool,
+    oldest: Option<SystemTime>,
+    last: HashMap<u128, Option<SystemTime>>,
+}
+
+impl Reader {
+    fn new(cutoff: SystemTime) -> Reader {
+        Reader {
+            pages: Pages::new(),
+            cutoff,
+            covered: false,
+            oldest: None,
+            last: HashMap::new(),
         }
-        let sign_in = event["actionId"]
-            .as_i64()
-            .is_some_and(|action| SIGN_INS.contains(&action));
-        let Some(user) = event["userId"].as_str().and_then(guid_number) else {
-            return;
-        };
-        if !sign_in {
-            return;
-        }
-        match at {
-            Some(at) if at >= self.cutoff => {
-                let last = self.last.entry(user).or_insert(Some(at));
-                *last = Some(last.map_or(at, |last| last.max(at)));
+    }
+
+    fn next_start(&self) -> Option<usize> {
+        self.pages.next_start()
+    }
+
+    fn take(&mut self, page: &[Value]) -> Result<(), Broken> {
+        let (cutoff, covered, oldest, last) = (
+            self.cutoff,
+            &mut self.covered,
+            &mut self.oldest,
+            &mut self.last,
+        );
+        self.pages.take(page, &mut |event, at| {
+            if let Some(at) = at {
+                *oldest = Some(oldest.map_or(at, |oldest| oldest.min(at)));
+                *covered |= at < cutoff;
             }
-            Some(_) => {}
-            // When it was cannot be read: unknown, unless a readable one is in the window.
-            None => {
-                self.last.entry(user).or_insert(None);
-            }
+            note(last, cutoff, event, at);
+        })?;
+        if self.covered {
+            self.pages.stop();
         }
+        Ok(())
     }
 
     fn finish(self, days: u32, now: SystemTime) -> SignIns {
@@ -358,6 +393,35 @@ impl Reader {
             cutoff: self.cutoff,
             reach,
             last: self.last,
+        }
+    }
+}
+
+/// A sign-in in the window counts; one whose date cannot be read makes its user
+/// unknown, unless a readable one is in the window.
+fn note(
+    last: &mut HashMap<u128, Option<SystemTime>>,
+    cutoff: SystemTime,
+    event: &Value,
+    at: Option<SystemTime>,
+) {
+    let sign_in = event["actionId"]
+        .as_i64()
+        .is_some_and(|action| SIGN_INS.contains(&action));
+    let Some(user) = event["userId"].as_str().and_then(guid_number) else {
+        return;
+    };
+    if !sign_in {
+        return;
+    }
+    match at {
+        Some(at) if at >= cutoff => {
+            let last = last.entry(user).or_insert(Some(at));
+            *last = Some(last.map_or(at, |last| last.max(at)));
+        }
+        Some(_) => {}
+        None => {
+            last.entry(user).or_insert(None);
         }
     }
 }
@@ -420,7 +484,7 @@ mod tests {
         reader.take(&others(0..100, 1)).unwrap();
         // Ten new sign-ins pushed 90..100 onto the next page.
         reader.take(&others(90..190, 1)).unwrap();
-        assert_eq!(reader.read, 190);
+        assert_eq!(reader.pages.read, 190);
         assert_eq!(reader.take(&others(90..190, 1)), Err(Broken::Paging));
         assert_eq!(reader.next_start(), None);
     }

@@ -3,6 +3,7 @@
 //! the refusals, in words that say what to do next.
 
 pub mod answers;
+pub mod audit;
 pub mod link;
 pub mod logins;
 pub mod people;
@@ -242,6 +243,20 @@ impl Portal {
             "/security/audit/login/filter",
             &[("count", count.as_str()), ("startIndex", start.as_str())],
         )
+    }
+    /// GET /api/2.0/security/audit/events/filter: one page of the audit trail's events
+    /// that match `filters`, newest first; the server filters before it pages
+    /// (docs/docspace.md §16).
+    pub fn audit_events(
+        &self,
+        filters: &[(&str, &str)],
+        start: usize,
+        count: usize,
+    ) -> Result<Reply, Error> {
+        let (start, count) = (start.to_string(), count.to_string());
+        let mut query = filters.to_vec();
+        query.extend([("count", count.as_str()), ("startIndex", start.as_str())]);
+        self.read("/security/audit/events/filter", &query)
     }
     /// GET /api/2.0/portal/quota: the plan's features (`audit`: a login history).
     pub fn portal_quota(&self) -> Result<Reply, Error> {

@@ -38,6 +38,8 @@ pub struct User {
     pub registered: String,
     /// `createdBy`: who invited the user, when its id is a GUID.
     pub inviter: Option<Inviter>,
+    /// `terminated`: set by a disable through `PUT people/{id}` only.
+    pub terminated: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +102,7 @@ impl User {
             status: user["status"].as_i64(),
             activation: user["activationStatus"].as_i64(),
             registered: text("registrationDate"),
+            terminated: user["terminated"].as_str().map(str::to_string),
             inviter: created_by["id"]
                 .as_str()
                 .and_then(input::guid)

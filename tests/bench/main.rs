@@ -5,7 +5,7 @@
 //!
 //! Usage: bench TOOL EXAMPLE_MD   (the Node example is taken from EXAMPLE_MD)
 //!
-//! BENCH_ONLY=https runs only the HTTPS flow. BENCH_HOLD=1 (with it) keeps that portal
+//! BENCH_ONLY=https runs only the HTTPS flow; BENCH_ONLY=disabled-for only that case. BENCH_HOLD=1 (with it) keeps that portal
 //! up after its table until standard input closes, and writes a shell script whose
 //! functions `defaults`, `file` and `dir` run the flow with the three kinds of trust
 //! (`dir TOOL`), for hyperfine or valgrind against another build of the tool.
@@ -35,12 +35,18 @@ fn main() {
 
     let mut report = String::new();
     writeln!(report, "# docspace-guest benchmark\n\n{}\n", machine(&tool)).unwrap();
-    let only_https = std::env::var("BENCH_ONLY").is_ok_and(|only| only == "https");
-    if std::env::var("BENCH_ONLY").is_ok_and(|only| only == "certify") {
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    if only == "disabled-for" {
+        disabled_for(&tool, &work, &mut report);
+        print!("{report}");
+        return;
+    }
+    if only == "certify" {
         certify(&tool, &work, &mut report);
         print!("{report}");
         return;
     }
+    let only_https = only == "https";
     if !only_https {
         flow(&tool, Path::new(&example), &work, &mut report);
     }
@@ -49,6 +55,7 @@ fn main() {
         startup(&tool, &mut report);
         scale(&tool, &work, &mut report);
         inactive(&tool, &work, &mut report);
+        disabled_for(&tool, &work, &mut report);
         rooms(&tool, &work, &mut report);
         certify(&tool, &work, &mut report);
     }
@@ -761,6 +768,85 @@ fn inactive(tool: &Path, work: &Path, report: &mut String) {
         history == EVENTS / 100 + 1 && connections.len() == 1,
     );
     target(report, "half the guests selected", selected == SCALE / 2);
+}
+
+/// `review --disabled-for 7` over 10,000 disabled guests and 100,000 status events: the
+/// audit trail is read once, 100 events a request, with memory flat beside
+/// `review --disabled` on the same portal.
+fn disabled_for(tool: &Path, work: &Path, report: &mut String) {
+    const EVENTS: usize = 100_000;
+    let portal = FakePortal::start();
+    let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
+    let key_file = write(
+        work,
+        "disabled-key",
+        &portal.add_api_key(&admin, &["*:read"]),
+    );
+    let guests = invite_many(&portal, &admin);
+    for guest in &guests {
+        portal.set_status(guest, 2);
+    }
+    // Each guest is named ten times; their newest events fall in the last 14 days, so
+    // about half were disabled more than 7 days ago.
+    portal.many_status_events(&guests, EVENTS, Duration::from_secs(140 * 86_400));
+    let plain = measure(&mut tool_command(
+        tool,
+        &portal,
+        &key_file,
+        &["review", "--disabled"],
+    ));
+    let before = portal.requests().len();
+    let used = measure(&mut tool_command(
+        tool,
+        &portal,
+        &key_file,
+        &["review", "--disabled-for", "7"],
+    ));
+    let sent = &portal.requests()[before..];
+    let trail = sent
+        .iter()
+        .filter(|r| r.path == "/api/2.0/security/audit/events/filter")
+        .count();
+    let connections: BTreeSet<usize> = sent.iter().map(|r| r.connection).collect();
+    let selected = run(&mut tool_command(
+        tool,
+        &portal,
+        &key_file,
+        &["review", "--disabled-for", "7", "-q"],
+    ))
+    .lines()
+    .filter(|line| line.len() == 36)
+    .count();
+    writeln!(report, "\n## Disabled for N days\n").unwrap();
+    writeln!(
+        report,
+        "`review --disabled-for 7`, {SCALE} disabled guests, {EVENTS} status events: {} wall, \
+         {} tool CPU, {} requests ({trail} of the audit trail), {} TCP connection(s), peak \
+         RSS {} KiB (`review --disabled`: {} wall, {} KiB); {selected} guests selected.",
+        ms(used.wall),
+        ms(used.cpu),
+        sent.len(),
+        connections.len(),
+        used.rss_kib,
+        ms(plain.wall),
+        plain.rss_kib
+    )
+    .unwrap();
+    target(
+        report,
+        "the trail read once: 100,000 events in 1,001 pages and a probe, over 1 connection",
+        trail == EVENTS / 100 + 2 && connections.len() == 1,
+    );
+    target(
+        report,
+        "at most 3 MiB of RSS above review --disabled",
+        used.rss_kib <= plain.rss_kib + 3 * 1024,
+    );
+    target(
+        report,
+        "some but not all guests selected",
+        selected > 0 && selected < SCALE,
+    );
 }
 
 /// `SCALE` guests invited by `admin`.

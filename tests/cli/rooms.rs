@@ -884,3 +884,60 @@ fn a_put_refused_by_the_portal_is_worded_by_its_cause_and_a_key_refusal_stops_th
     ));
     assert_eq!(estate.puts().len(), 2);
 }
+
+/// A private room (the server's `develop` branch) refuses a guest without encryption
+/// keys with 403 after applying the entries before it: each guest is read back and
+/// reported as it now stands, the one removed recorded, in both directions.
+#[test]
+fn a_private_rooms_refusal_reports_each_guest_as_it_now_stands() {
+    let estate = estate(3);
+    let room = estate.room("Vault", RoomType::Custom, &[0, 1, 2], READ);
+    estate.portal.make_private(room);
+    estate.portal.without_encryption_key(&estate.guests[1]);
+    let record = write_temp("private.jsonl", "");
+    let record_arg = record.to_str().unwrap();
+    let [a, b, c] = [0, 1, 2].map(|i| estate.guests[i].as_str());
+    let out = estate
+        .tool(&[
+            "revoke",
+            a,
+            b,
+            c,
+            "--room",
+            &room.to_string(),
+            "--record",
+            record_arg,
+        ])
+        .run();
+    out.assert_exit(5);
+    out.assert_stdout_has(&format!(
+        "Guest {a} <g0@example.com> removed from room {room}"
+    ));
+    for guest in [b, c] {
+        out.assert_stdout_has(&format!(
+            "Guest {guest} <g{}@example.com> not removed from room {room} \"Vault\": the \
+             portal refused it (403 The user does not have an encryption key)",
+            if guest == b { 1 } else { 2 }
+        ));
+    }
+    out.assert_stdout_ends_with("1 removed, 2 not removed\n");
+    assert_eq!(estate.members(room), [b.to_string(), c.to_string()]);
+    let lines = json_lines(&std::fs::read_to_string(&record).unwrap());
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["guest"], a);
+
+    // Back: the record names a and b; b is refused after a was put back.
+    let line = |guest: &str| json!({ "guest": guest, "room": room, "role": READ }).to_string();
+    let back = write_temp("private-back.jsonl", format!("{}\n{}\n", line(a), line(b)));
+    estate.portal.remove_member(room, b);
+    let out = estate
+        .tool(&["restore", "--from", back.to_str().unwrap()])
+        .run();
+    out.assert_exit(5);
+    out.assert_stdout_has(&format!(
+        "Guest {a} restored to room {room} \"Vault\" as Read."
+    ));
+    out.assert_stdout_has("not restored to room");
+    out.assert_stdout_has("The user does not have an encryption key");
+    assert_eq!(estate.members(room), [c.to_string(), a.to_string()]);
+}

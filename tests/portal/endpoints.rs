@@ -92,6 +92,9 @@ impl State {
                 self.audit_lifetime(&reply, &caller)
             }
             ("GET", ["security", "audit", "login", "filter"]) => self.login_events(&reply, &caller),
+            ("GET", ["security", "audit", "events", "filter"]) => {
+                self.audit_events(&reply, &caller)
+            }
             (method, ["files", "rooms", rest @ ..]) => self.rooms(&reply, &caller, method, rest),
             _ => empty(404),
         }
@@ -413,10 +416,13 @@ impl State {
         let activation = request
             .param("activationStatus")
             .and_then(|s| s.parse::<u8>().ok());
+        // Below a DocSpace admin, disabled users are left out of every listing.
+        let admin = self.is_docspace_admin(caller);
         let matching: Vec<&User> = self
             .users
             .iter()
             .filter(|u| (u.role == Role::Guest) == guests && self.may_see(caller, u))
+            .filter(|u| admin || u.status != 2)
             .filter(|u| {
                 text.is_empty()
                     || format!("{} {} {}", u.first_name, u.last_name, u.email)
@@ -453,15 +459,21 @@ impl State {
         if !matches!(self.find(caller).unwrap().role, Role::Owner | Role::Admin) {
             return error(403, "Access denied");
         }
-        let mut updated = Vec::new();
-        for user in self
+        // The owner or yourself refuses the whole call: nothing changes, no event.
+        if self
             .users
-            .iter_mut()
-            .filter(|u| ids.contains(&u.id) && u.role != Role::Owner && u.id != caller)
+            .iter()
+            .any(|u| ids.contains(&u.id) && (u.role == Role::Owner || u.id == caller))
         {
+            return error(403, "Access denied");
+        }
+        let mut updated = Vec::new();
+        for user in self.users.iter_mut().filter(|u| ids.contains(&u.id)) {
             user.status = status;
             updated.push(user_json(user));
         }
+        // One event per call, naming every id asked for, whatever changed.
+        self.trail.status_changed(&ids);
         let count = updated.len();
         reply.ok(json!(updated), count)
     }
@@ -641,7 +653,7 @@ fn valid_email(text: &str) -> bool {
 
 pub(super) fn user_json(user: &User) -> Value {
     let admin = matches!(user.role, Role::Owner | Role::Admin);
-    let value = json!({
+    let mut value = json!({
         "id": user.id,
         "displayName": html_encode(&format!("{} {}", user.first_name, user.last_name)),
         "email": user.email,
@@ -656,6 +668,9 @@ pub(super) fn user_json(user: &User) -> Value {
         "isCollaborator": user.role == Role::User,
         "registrationDate": user.registered,
     });
+    if let Some(date) = &user.terminated {
+        value["terminated"] = json!(date);
+    }
     value
 }
 

@@ -12,6 +12,7 @@
 //! `endpoints` answers each request by the server's rules; `http` is the server;
 //! `certs` makes throwaway certificates; `seed` is the demo portal.
 
+mod audit;
 mod certs;
 mod endpoints;
 pub mod http;
@@ -24,6 +25,7 @@ use std::time::Duration;
 
 pub use rooms::{EDITING, READ, ROOM_MANAGER, RoomType};
 
+pub use audit::{AuditEvent, STATUS_CHANGED, USER_UPDATED};
 pub use certs::{EC_KEY, make_ca, openssl};
 pub use endpoints::invalid;
 pub use http::{Answer, Request, Response};
@@ -105,6 +107,8 @@ pub struct User {
     pub activation: u8,
     pub created_by: Option<String>,
     pub registered: String,
+    /// Set by a disable through `PUT people/{id}` only (not by `PUT people/status`).
+    pub terminated: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +166,8 @@ struct State {
     version_configured: bool,
     paging: Paging,
     logins: logins::Logins,
+    /// The audit trail's events (tests/portal/audit.rs).
+    trail: audit::Trail,
     /// Rooms, their members and what the room endpoints were asked (tests/portal/rooms.rs).
     rooms: rooms::Rooms,
     /// Quotes each request's `Authorization` back (`echo_authorization`).
@@ -455,6 +461,7 @@ impl State {
             activation: if role == Role::Guest { 2 } else { 1 },
             created_by: by.map(str::to_string),
             registered: format!("2026-03-{day:02}T09:30:00.0000000+00:00"),
+            terminated: None,
         });
         id
     }

@@ -153,7 +153,7 @@ impl FakePortal {
 }
 
 impl State {
-    fn is_docspace_admin(&self, caller: &str) -> bool {
+    pub(super) fn is_docspace_admin(&self, caller: &str) -> bool {
         matches!(
             self.find(caller).map(|c| c.role),
             Some(Role::Owner | Role::Admin)
@@ -279,7 +279,7 @@ impl State {
 
 /// An ApiDateTime in the tenant's time zone: "2025-03-04T13:20:30.0000000+03:00", or
 /// with `Z` when the offset is 0.
-fn tenant_time(at: u64, offset_minutes: i32) -> String {
+pub(super) fn tenant_time(at: u64, offset_minutes: i32) -> String {
     let local = (at as i64 + i64::from(offset_minutes) * 60) as u64;
     let text = docspace_guest::date::format_utc(UNIX_EPOCH + Duration::from_secs(local));
     let zone = match offset_minutes {

@@ -62,6 +62,8 @@ struct Room {
     shares: Vec<Share>,
     /// Users with a form role (VDR).
     form_roles: Vec<String>,
+    /// End-to-end encrypted (`develop`): members need encryption keys.
+    private: bool,
 }
 
 #[derive(Default)]
@@ -71,6 +73,8 @@ pub(super) struct Rooms {
     invitations: Vec<(u64, String)>,
     /// A valid `sortBy` is saved as the caller's default order.
     saved_sort: Option<String>,
+    /// Users who have no encryption keys (for private rooms).
+    keyless: Vec<String>,
 }
 
 impl FakePortal {
@@ -86,6 +90,7 @@ impl FakePortal {
             shared_external: false,
             shares: Vec::new(),
             form_roles: Vec::new(),
+            private: false,
         });
         id
     }
@@ -112,6 +117,22 @@ impl FakePortal {
 
     pub fn share_externally(&self, room: u64) {
         self.with_room(room, |room| room.shared_external = true);
+    }
+
+    /// A private room (the server's `develop` branch): adding, changing or removing a
+    /// member without encryption keys is refused with 403 after the entries before it
+    /// were applied.
+    pub fn make_private(&self, room: u64) {
+        self.with_room(room, |room| room.private = true);
+    }
+
+    pub fn without_encryption_key(&self, user: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .rooms
+            .keyless
+            .push(user.to_string());
     }
 
     pub fn add_form_role(&self, room: u64, user: &str) {
@@ -226,7 +247,8 @@ impl State {
             },
             "access": State::row(room, caller).map_or(0, |s| s.access),
             "inRoom": room.owner == caller || State::row(room, caller).is_some(),
-            "security": { "Read": true, "EditAccess": edit, "EditRoom": edit, "ChangeOwner": false },
+            "security": { "Read": true, "EditAccess": edit, "EditRoom": edit, "ChangeOwner": false, "CanUseAi": room.private },
+            "private": room.private,
             "canShare": edit && !matches!(room.kind, RoomType::Editing | RoomType::VirtualDataRoom),
             "shared": false,
             "sharedExternal": room.shared_external,
@@ -424,6 +446,10 @@ impl State {
             return error(403, "Access denied");
         }
         for (user, access) in &entries {
+            // Entries before this one stay applied.
+            if self.rooms.rooms[index].private && self.rooms.keyless.contains(user) {
+                return error(403, "The user does not have an encryption key");
+            }
             let target = self.find(user).cloned();
             let room = &mut self.rooms.rooms[index];
             let row = room.shares.iter().position(|s| s.user == *user);

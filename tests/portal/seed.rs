@@ -144,12 +144,11 @@ impl FakePortal {
             portal.registered_days_ago(&guest, *days);
             portal.set_activation(&guest, if *signed_up { 1 } else { 2 });
         }
-        // The audit trail's 4020 event of each call (issue 24) is one line here: the
-        // table holds when and by whom.
-        for (_, _, whose, status) in STATUS_CHANGES {
-            for email in whose.iter() {
-                portal.set_status(&id(email), *status);
-            }
+        // Each call: the statuses set, and its one 4020 event in the audit trail.
+        for (days, _, whose, status) in STATUS_CHANGES {
+            let ids: Vec<String> = whose.iter().map(|email| id(email)).collect();
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            portal.status_call_days_ago(&ids, *status, *days);
         }
         for (email, days) in SIGN_INS {
             for day in days.iter() {
