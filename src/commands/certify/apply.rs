@@ -8,8 +8,9 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
+use super::object;
 use super::round::{Given, Round};
 use super::status::{self, Decision};
 use crate::commands::Context;
@@ -156,14 +157,10 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
     }
 
     // The memberships to remove, read again room by room.
-    // Grouped in the one map type of rows (guest "": the room itself).
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut group_of = status::Index::new();
     for (i, row) in rows.iter().enumerate().filter(|(_, r)| r.remove) {
-        let at = *group_of
-            .entry((row.given.room, String::new()))
-            .or_insert(groups.len());
-        match groups.get_mut(at) {
+        let room = row.given.room;
+        match groups.iter_mut().find(|g| rows[g[0]].given.room == room) {
             Some(group) => group.push(i),
             None => groups.push(vec![i]),
         }
@@ -260,7 +257,7 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
         portal: round.portal.clone(),
         caller: me.email.clone(),
         key: None,
-        index: status::index(rows.iter().map(|r| (r.given.room, r.given.guest.clone()))),
+        index: status::index(rows.iter().map(|r| r.given)),
         tracks: vec![Track::default(); rows.len()],
         failed: None,
     };
@@ -370,7 +367,7 @@ impl Recorder {
         for run in record::read(record.path(), key)?.runs {
             for entry in run.changes {
                 if let Change::RoomRemove { room, guest, .. } = &entry.change
-                    && let Some(&i) = self.index.get(&(*room, guest.clone()))
+                    && let Some(&i) = self.index.get(&status::key(*room, guest))
                 {
                     self.tracks[i].state = Some(entry.state());
                 }
@@ -380,7 +377,7 @@ impl Recorder {
     }
 
     fn track(&mut self, room: &Room, item: &Item) -> Option<usize> {
-        self.index.get(&(room.id, item.guest.id.clone())).copied()
+        self.index.get(&status::key(room.id, &item.guest.id)).copied()
     }
 }
 
@@ -467,20 +464,37 @@ fn evidence(
     let failed = |err: std::io::Error| Error::Local(format!("cannot write the evidence: {err}"));
     let mut csv = create(format!("applied-{time}.csv"))?;
     let mut lines = create(format!("applied-{time}.jsonl"))?;
-    let sheets: Vec<Value> = chosen
-        .iter()
-        .zip(checked)
-        .map(|(&i, c)| {
-            let sheet = &round.sheets[i];
-            json!({ "file": sheet.file, "reviewer": sheet.reviewer, "written": sheet.sha256,
-                    "returned": c.returned.as_ref().map(|r| r.sha256.clone()),
-                    "decided": c.returned.as_ref().map_or(0, |r| r.decisions.len()),
-                    "rows": sheet.rows.len() })
-        })
-        .collect();
-    let head = json!({ "kind": "round", "round": round.id, "portal": round.portal, "startedBy": round.caller,
-        "started": round.started, "roundSha256": round.sha256, "sheets": sheets,
-        "record": record.map(|p| p.display().to_string()) });
+    let text = |s: &str| Value::from(s);
+    let mut sheets = Vec::new();
+    let mut per_reviewer = Vec::new();
+    for (&i, c) in chosen.iter().zip(checked) {
+        let sheet = &round.sheets[i];
+        let decided = c.returned.as_ref().map_or(0, |r| r.decisions.len());
+        let returned = c.returned.as_ref().map(|r| text(&r.sha256));
+        sheets.push(object(vec![
+            ("file", text(&sheet.file)),
+            ("reviewer", text(&sheet.reviewer)),
+            ("written", text(&sheet.sha256)),
+            ("returned", returned.unwrap_or_default()),
+            ("decided", decided.into()),
+            ("rows", sheet.rows.len().into()),
+        ]));
+        per_reviewer.push(object(vec![
+            ("reviewer", text(&sheet.reviewer)),
+            ("decided", decided.into()),
+            ("rows", sheet.rows.len().into()),
+        ]));
+    }
+    let head = object(vec![
+        ("kind", text("round")),
+        ("round", text(&round.id)),
+        ("portal", text(&round.portal)),
+        ("startedBy", text(&round.caller)),
+        ("started", text(&round.started)),
+        ("roundSha256", text(&round.sha256)),
+        ("sheets", sheets.into()),
+        ("record", record.map(|p| p.display().to_string()).into()),
+    ]);
     writeln!(lines, "{head}").map_err(failed)?;
     let header = [
         "reviewer",
@@ -537,29 +551,37 @@ fn evidence(
         .collect();
     let not_applicable = rows.iter().filter(|r| !r.given.applicable).count();
     // Guests whose every membership in the round is gone now: the rows of each guest
-    // counted in the one map type of rows (room 0: the guest itself).
+    // counted in the one map type of rows (keyed by the guest alone).
     let mut kept = status::Index::new();
     for row in rows {
         let gone = matches!(row.outcome, "removed" | "already gone");
-        *kept.entry((0, row.given.guest.clone())).or_default() += usize::from(!gone);
+        *kept.entry(row.given.guest.clone()).or_default() += usize::from(!gone);
     }
     let mut in_no_room: Vec<(&str, &str)> = Vec::new();
     for row in rows {
-        if kept.remove(&(0, row.given.guest.clone())) == Some(0) {
+        if kept.remove(&row.given.guest) == Some(0) {
             in_no_room.push((&row.given.guest, &row.given.email));
         }
     }
-    let per_reviewer: Vec<Value> = sheets
+    let guests: Vec<Value> = in_no_room
         .iter()
-        .map(|s| json!({ "reviewer": s["reviewer"], "decided": s["decided"], "rows": s["rows"] }))
+        .map(|(id, email)| object(vec![("id", text(id)), ("email", text(email))]))
         .collect();
     let tail = [
-        json!({ "kind": "reviewers", "reviewers": per_reviewer }),
-        json!({ "kind": "notCovered", "roomsWithExternalLinks": external,
-            "sharesInPersonalDocuments": "not listed: DocSpace cannot list them per guest",
-            "rowsTheCallerCouldNotApply": not_applicable }),
-        json!({ "kind": "inNoRoom", "guests": in_no_room.iter()
-            .map(|(id, email)| json!({ "id": id, "email": email })).collect::<Vec<_>>() }),
+        object(vec![
+            ("kind", text("reviewers")),
+            ("reviewers", per_reviewer.into()),
+        ]),
+        object(vec![
+            ("kind", text("notCovered")),
+            ("roomsWithExternalLinks", external.clone().into()),
+            (
+                "sharesInPersonalDocuments",
+                text("not listed: DocSpace cannot list them per guest"),
+            ),
+            ("rowsTheCallerCouldNotApply", not_applicable.into()),
+        ]),
+        object(vec![("kind", text("inNoRoom")), ("guests", guests.into())]),
     ];
     for line in &tail {
         writeln!(lines, "{line}").map_err(failed)?;

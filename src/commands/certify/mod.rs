@@ -12,6 +12,8 @@ mod status;
 
 use std::path::PathBuf;
 
+use serde_json::Value;
+
 use crate::config::Options;
 use crate::error::Error;
 
@@ -31,4 +33,15 @@ pub fn certify(options: &Options, args: CertifyArgs) -> Result<(), Error> {
         CertifyArgs::Status { dir } => status::status(options, &dir),
         CertifyArgs::Apply(args) => apply::apply(options, args),
     }
+}
+
+/// A JSON object of these fields, in this order: one function for every object
+/// certify writes (`json!` expands a serializer at each use, and the binary is small).
+/// (Inserted one by one: collecting a map would sort, and bring a sort of its own.)
+fn object(fields: Vec<(&str, Value)>) -> Value {
+    let mut object = serde_json::Map::new();
+    for (name, value) in fields {
+        object.insert(name.to_string(), value);
+    }
+    Value::Object(object)
 }

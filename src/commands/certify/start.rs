@@ -7,9 +7,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::{round, sheet};
+use super::{object, round, sheet};
 use crate::commands::Context;
 use crate::config::Options;
 use crate::date;
@@ -174,14 +174,14 @@ impl Round<'_> {
                 String::new(),
                 String::new(),
             ];
-            let row = json!([
-                sheet,
-                room.id,
-                guest.id,
-                role,
-                guest.email,
-                recommendation,
-                applicable == "yes"
+            let row = Value::Array(vec![
+                sheet.into(),
+                room.id.into(),
+                guest.id.as_str().into(),
+                role.into(),
+                guest.email.as_str().into(),
+                recommendation.into(),
+                (applicable == "yes").into(),
             ]);
             let comma = if self.total > 0 { "," } else { "" };
             writeln!(self.rows, "{comma}{row}").map_err(|err| {
@@ -204,8 +204,11 @@ impl Round<'_> {
             sheet.rooms += 1;
             sheet.not_applicable += if applicable == "yes" { 0 } else { list.len() };
         }
-        self.rooms.push(json!({ "id": room.id, "title": room.title,
-                                "externalLinks": room.shared_external }));
+        self.rooms.push(object(vec![
+            ("id", room.id.into()),
+            ("title", room.title.into()),
+            ("externalLinks", room.shared_external.into()),
+        ]));
         Ok(())
     }
 
@@ -299,15 +302,20 @@ impl Round<'_> {
         let mut sheets = Vec::new();
         for sheet in &self.sheets {
             let digest = sheet::sha256_of(&dir.join(&sheet.file))?;
-            sheets
-                .push(json!({ "file": sheet.file, "reviewer": sheet.reviewer, "sha256": digest }));
-            out.result(
-                "sheet",
-                true,
-                None,
-                json!({ "reviewer": sheet.reviewer, "file": sheet.file, "rows": sheet.rows,
-                        "rooms": sheet.rooms, "notApplicable": sheet.not_applicable }),
-            )?;
+            let (file, reviewer) = (sheet.file.as_str(), sheet.reviewer.as_str());
+            sheets.push(object(vec![
+                ("file", file.into()),
+                ("reviewer", reviewer.into()),
+                ("sha256", digest.into()),
+            ]));
+            let summary = object(vec![
+                ("reviewer", reviewer.into()),
+                ("file", file.into()),
+                ("rows", sheet.rows.into()),
+                ("rooms", sheet.rooms.into()),
+                ("notApplicable", sheet.not_applicable.into()),
+            ]);
+            out.result("sheet", true, None, summary)?;
             out.say(&format!(
                 "{}: {} row(s) in {} room(s), {} you cannot apply: {}",
                 sheet.reviewer,
@@ -318,24 +326,31 @@ impl Round<'_> {
             ))?;
         }
         let rooms = self.rooms.len();
-        let head = json!({
-            "v": 1, "round": header.run, "portal": self.portal.origin(), "caller": self.me.email,
-            "started": header.time, "due": self.args.due, "rooms": std::mem::take(&mut self.rooms),
-        });
+        let due = || Value::from(self.args.due.clone());
+        let head = object(vec![
+            ("v", 1.into()),
+            ("round", header.run.as_str().into()),
+            ("portal", self.portal.origin().into()),
+            ("caller", self.me.email.as_str().into()),
+            ("started", header.time.as_str().into()),
+            ("due", due()),
+            ("rooms", std::mem::take(&mut self.rooms).into()),
+        ]);
         round::write(dir, head, sheets, &self.rows_path)?;
+        let summary = object(vec![
+            ("round", header.run.as_str().into()),
+            ("dir", dir.display().to_string().into()),
+            ("sheets", self.sheets.len().into()),
+            ("rows", self.total.into()),
+            ("rooms", rooms.into()),
+            ("due", due()),
+        ]);
+        out.result("round", true, None, summary)?;
         let due = self
             .args
             .due
             .as_ref()
             .map_or(String::new(), |due| format!(", due {due}"));
-        out.result(
-            "round",
-            true,
-            None,
-            json!({ "round": header.run, "dir": dir.display().to_string(),
-                    "sheets": self.sheets.len(), "rows": self.total, "rooms": rooms,
-                    "due": self.args.due }),
-        )?;
         out.say(&format!(
             "Round {}: {} sheet(s), {} guest membership(s) in {rooms} room(s){due}. Send each \
              reviewer their sheet; then docspace-guest certify status {}.",

@@ -4,10 +4,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use serde_json::json;
-
-use super::round::{Round, SheetEntry};
-use super::sheet;
+use super::round::{Given, Round, SheetEntry};
+use super::{object, sheet};
 use crate::config::Options;
 use crate::error::Error;
 use crate::output::{Printer, terminal};
@@ -31,11 +29,20 @@ pub struct Returned {
     pub decisions: Vec<Option<Decision>>,
 }
 
-/// (room, guest) → the index of its row: the one map type of the round's rows.
-pub type Index = HashMap<(u64, String), usize>;
+/// "room/guest" (see `key`) → the index of its row: the one map type of the round's
+/// rows (a String key: the binary already holds this map for `access`).
+pub type Index = HashMap<String, usize>;
 
-pub fn index(rows: impl Iterator<Item = (u64, String)>) -> Index {
-    rows.enumerate().map(|(i, key)| (key, i)).collect()
+pub fn key(room: u64, guest: &str) -> String {
+    format!("{room}/{guest}")
+}
+
+pub fn index<'a>(rows: impl IntoIterator<Item = &'a Given>) -> Index {
+    let mut index = Index::new();
+    for (i, row) in rows.into_iter().enumerate() {
+        index.insert(key(row.room, &row.guest), i);
+    }
+    index
 }
 
 /// Checks `sheet` of the round in DIR; `entries` are the folder's file names.
@@ -79,13 +86,13 @@ pub fn check(dir: &Path, sheet: &SheetEntry, entries: &[String]) -> Checked {
         };
     }
     let name = path.display();
-    let index = index(sheet.rows.iter().map(|r| (r.room, r.guest.clone())));
+    let index = index(&sheet.rows);
     // Per row given: the line it came back on and its decision.
     let mut seen: Vec<Option<(usize, Option<Decision>)>> = vec![None; sheet.rows.len()];
     for row in &read.rows {
         let line = row.line;
         let at = row.room.parse::<u64>().ok();
-        let Some(at) = at.and_then(|room| index.get(&(room, row.guest.clone())).copied()) else {
+        let Some(at) = at.and_then(|room| index.get(&key(room, &row.guest)).copied()) else {
             problems.push(format!(
                 "{name}:{line}: room {:?}, guest {:?} is not a row this sheet was given (a \
                  reviewer decides only about the rows sent to them): delete the row",
@@ -187,14 +194,17 @@ pub fn status(options: &Options, dir: &Path) -> Result<(), Error> {
                 )
             }
         };
-        out.result(
-            "sheet",
-            checked.problems.is_empty(),
-            None,
-            json!({ "file": sheet.file, "reviewer": sheet.reviewer, "state": state, "rows": rows,
-                    "keep": keep, "remove": remove, "undecided": undecided,
-                    "problems": checked.problems }),
-        )?;
+        let line = object(vec![
+            ("file", sheet.file.as_str().into()),
+            ("reviewer", sheet.reviewer.as_str().into()),
+            ("state", state.into()),
+            ("rows", rows.into()),
+            ("keep", keep.into()),
+            ("remove", remove.into()),
+            ("undecided", undecided.into()),
+            ("problems", checked.problems.clone().into()),
+        ]);
+        out.result("sheet", checked.problems.is_empty(), None, line)?;
         out.say(&match state {
             "no response" => format!(
                 "{} ({}): {rows} row(s), no response{due}",
