@@ -4,7 +4,8 @@
 //! and the exact rows each sheet was given, `[sheet, room, guest, role, email,
 //! recommendation, applicable]` (compact: a round may hold 10,000 rows).
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use serde_json::Value;
@@ -53,32 +54,30 @@ pub struct Given {
     pub applicable: bool,
 }
 
-/// round.json as `start` writes it: the round's fields, the sheets, then the rows
-/// (`[sheet, room, guest, role, email, recommendation, applicable]`), which `start`
-/// wrote to `rows` as it read the rooms: the head on the first line, then a row a
-/// line (each after the first starting with a comma), then `]}`.
-pub fn write(dir: &Path, head: Value, sheets: Vec<Value>, rows: &Path) -> Result<(), Error> {
+/// round.json as `start` writes it: `head` (the round's fields and the sheets), then
+/// the rows (`[sheet, room, guest, role, email, recommendation, applicable]`), which
+/// `start` wrote to `rows` as it read the rooms: the head on the first line, then a
+/// row a line (each after the first starting with a comma), then `]}`.
+pub fn write(dir: &Path, head: &Value, rows: &Path) -> Result<(), Error> {
     let path = dir.join(FILE);
-    let failed =
-        |err: std::io::Error| Error::Local(format!("cannot write {}: {err}", path.display()));
-    let file = std::fs::File::options()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(failed)?;
-    let mut out = std::io::BufWriter::new(file);
-    let mut head = head;
-    head["sheets"] = Value::Array(sheets);
     let head = head.to_string();
-    // The object without its closing brace, then the rows.
-    writeln!(out, "{},\"rows\":[", &head[..head.len() - 1]).map_err(failed)?;
-    std::io::copy(&mut std::fs::File::open(rows).map_err(failed)?, &mut out).map_err(failed)?;
-    writeln!(out, "]}}").map_err(failed)?;
-    out.into_inner()
-        .map_err(|err| failed(err.into_error()))?
-        .sync_all()
-        .map_err(failed)?;
-    std::fs::remove_file(rows).map_err(failed)
+    let write = || -> std::io::Result<()> {
+        let mut out = File::options().write(true).create_new(true).open(&path)?;
+        // The object without its closing brace, then the rows, a block at a time.
+        out.write_all(format!("{},\"rows\":[\n", &head[..head.len() - 1]).as_bytes())?;
+        let mut from = File::open(rows)?;
+        let mut block = [0; 16 * 1024];
+        loop {
+            match from.read(&mut block)? {
+                0 => break,
+                n => out.write_all(&block[..n])?,
+            }
+        }
+        out.write_all(b"]}\n")?;
+        out.sync_all()?;
+        std::fs::remove_file(rows)
+    };
+    write().map_err(|err| Error::Local(format!("cannot write {}: {err}", path.display())))
 }
 
 impl Round {
@@ -93,8 +92,7 @@ impl Round {
             ))
         };
         let mut bytes = Vec::new();
-        use std::io::Read;
-        std::fs::File::open(&path)
+        File::open(&path)
             .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
             .map_err(|err| bad(&format!("cannot be read ({err})")))?;
         // As `write` lays it out: the head up to `"rows":[`, then a row a line, so the

@@ -335,8 +335,9 @@ impl Round<'_> {
             ("started", header.time.as_str().into()),
             ("due", due()),
             ("rooms", std::mem::take(&mut self.rooms).into()),
+            ("sheets", sheets.into()),
         ]);
-        round::write(dir, head, sheets, &self.rows_path)?;
+        round::write(dir, &head, &self.rows_path)?;
         let summary = object(vec![
             ("round", header.run.as_str().into()),
             ("dir", dir.display().to_string().into()),
