@@ -63,10 +63,10 @@ struct Round<'a> {
     fallback: String,
     sheets: Vec<Sheet>,
     names: Vec<String>,
-    /// A reviewer's id → their email, `None` where they cannot review.
-    emails: HashMap<String, Option<String>>,
-    /// `--reviewer inviter`: each guest's id → their inviter's, from the guest list.
-    inviters: HashMap<String, Option<String>>,
+    /// A reviewer's id → their sheet (the fallback's where they cannot review).
+    reviewers: HashMap<String, usize>,
+    /// `--reviewer inviter`: the guest list's inviters, each id once.
+    inviters: Inviters,
     /// round.json's rows, written as they come (to DIR/.rows, moved in at the end).
     rows: std::io::BufWriter<std::fs::File>,
     rows_path: PathBuf,
@@ -98,7 +98,7 @@ pub fn start(options: &Options, args: StartArgs) -> Result<(), Error> {
         ))
     };
     let inviters = match args.reviewer {
-        ReviewerBy::Owner => HashMap::new(),
+        ReviewerBy::Owner => Inviters::default(),
         ReviewerBy::Inviter => inviters(portal, &me)?,
     };
     let rows_path = args.out.join(".rows");
@@ -115,7 +115,7 @@ pub fn start(options: &Options, args: StartArgs) -> Result<(), Error> {
         history,
         sheets: Vec::new(),
         names: Vec::new(),
-        emails: HashMap::new(),
+        reviewers: HashMap::new(),
         inviters,
         rows: std::io::BufWriter::new(rows),
         rows_path,
@@ -154,7 +154,8 @@ impl Round<'_> {
         for (guest, role) in members {
             let person = match self.args.reviewer {
                 ReviewerBy::Owner => Some(room.owner.id.clone()),
-                ReviewerBy::Inviter => (self.inviters.get(&guest.id).cloned().flatten())
+                ReviewerBy::Inviter => (self.inviters.of.get(&guest.id))
+                    .map(|&at| self.inviters.ids[at].clone())
                     .or_else(|| guest.inviter.as_ref().map(|i| i.id.clone())),
             };
             let sheet = self.sheet_of(person)?;
@@ -215,33 +216,36 @@ impl Round<'_> {
     /// The sheet of the reviewer `person` (a user id), created at its first row; the
     /// fallback's where they are the caller, deleted, disabled or unknown.
     fn sheet_of(&mut self, person: Option<String>) -> Result<usize, Error> {
-        let email = match person {
-            Some(id) if id != self.me.id && id != LOST_USER => match self.emails.get(&id) {
-                Some(email) => email.clone(),
-                None => {
-                    let email = reviewer_email(self.portal, &id)?;
-                    self.emails.insert(id, email.clone());
-                    email
-                }
-            },
-            _ => None,
+        let person = person.filter(|id| *id != self.me.id && id != LOST_USER);
+        if let Some(&at) = person.as_ref().and_then(|id| self.reviewers.get(id)) {
+            return Ok(at);
+        }
+        let email = match &person {
+            Some(id) => reviewer_email(self.portal, id)?,
+            None => None,
         };
         let reviewer = email
             .unwrap_or_else(|| self.fallback.clone())
             .to_lowercase();
-        if let Some(at) = self.sheets.iter().position(|s| s.reviewer == reviewer) {
-            return Ok(at);
+        let at = match self.sheets.iter().position(|s| s.reviewer == reviewer) {
+            Some(at) => at,
+            None => {
+                let file = sheet::file_name(&reviewer, &mut self.names);
+                sheet::Writer::create(&self.args.out.join(&file))?.finish()?;
+                self.sheets.push(Sheet {
+                    file,
+                    reviewer,
+                    rows: 0,
+                    rooms: 0,
+                    not_applicable: 0,
+                });
+                self.sheets.len() - 1
+            }
+        };
+        if let Some(id) = person {
+            self.reviewers.insert(id, at);
         }
-        let file = sheet::file_name(&reviewer, &mut self.names);
-        sheet::Writer::create(&self.args.out.join(&file))?.finish()?;
-        self.sheets.push(Sheet {
-            file,
-            reviewer,
-            rows: 0,
-            rooms: 0,
-            not_applicable: 0,
-        });
-        Ok(self.sheets.len() - 1)
+        Ok(at)
     }
 
     /// The last sign-in, the recommendation and why, by the rules of `--inactive`.
@@ -387,10 +391,18 @@ fn make_folder(dir: &Path) -> Result<(), Error> {
     }
 }
 
+/// The guest list's inviters: each id once (a few people invite thousands), and each
+/// guest's id → theirs.
+#[derive(Default)]
+struct Inviters {
+    ids: Vec<String>,
+    of: HashMap<String, usize>,
+}
+
 /// Each guest's inviter, from the guest list (only DocSpace admins see `createdBy`),
 /// read once; for anyone else every sheet goes to the fallback reviewer.
-fn inviters(portal: &Portal, me: &User) -> Result<HashMap<String, Option<String>>, Error> {
-    let mut inviters = HashMap::new();
+fn inviters(portal: &Portal, me: &User) -> Result<Inviters, Error> {
+    let mut inviters = Inviters::default();
     if !me.kind.is_docspace_admin() {
         terminal::warn(
             "--reviewer inviter: the portal tells who invited a guest only to DocSpace admins; \
@@ -401,8 +413,15 @@ fn inviters(portal: &Portal, me: &User) -> Result<HashMap<String, Option<String>
     people::each_page(portal, &[], |page| {
         for person in page {
             let person = User::read(person);
-            if let Some(id) = input::guid(&person.id) {
-                inviters.insert(id, person.inviter.map(|i| i.id));
+            if let (Some(id), Some(inviter)) = (input::guid(&person.id), person.inviter) {
+                let at = match inviters.ids.iter().position(|i| *i == inviter.id) {
+                    Some(at) => at,
+                    None => {
+                        inviters.ids.push(inviter.id);
+                        inviters.ids.len() - 1
+                    }
+                };
+                inviters.of.insert(id, at);
             }
         }
         Ok(())
