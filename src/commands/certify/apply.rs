@@ -60,7 +60,7 @@ struct Row<'a> {
     reviewer: &'a str,
     given: &'a Given,
     /// "keep", "remove", "no response → keep", ...
-    decision: String,
+    decision: &'static str,
     remove: bool,
     outcome: &'static str,
     status: Option<u16>,
@@ -126,23 +126,16 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
         let sheet = &round.sheets[i];
         for (j, given) in sheet.rows.iter().enumerate() {
             let decided = checked.returned.as_ref().and_then(|r| r.decisions[j]);
-            let (decision, remove) = match decided {
-                Some(Decision::Keep) => ("keep".to_string(), false),
-                Some(Decision::Remove) => ("remove".to_string(), true),
-                None => {
-                    let remove = match args.no_response {
-                        NoResponse::Keep => false,
-                        NoResponse::Remove => true,
-                        // Empty (the portal could not tell) means keep.
-                        NoResponse::Recommendation => given.recommendation == "remove",
-                    };
-                    let word = if remove { "remove" } else { "keep" };
-                    let how = match args.no_response {
-                        NoResponse::Recommendation => format!("recommendation: {word}"),
-                        _ => word.to_string(),
-                    };
-                    (format!("no response → {how}"), remove)
+            let (decision, remove) = match (decided, args.no_response) {
+                (Some(Decision::Keep), _) => ("keep", false),
+                (Some(Decision::Remove), _) => ("remove", true),
+                (None, NoResponse::Keep) => ("no response → keep", false),
+                (None, NoResponse::Remove) => ("no response → remove", true),
+                // Empty (the portal could not tell) means keep.
+                (None, NoResponse::Recommendation) if given.recommendation == "remove" => {
+                    ("no response → recommendation: remove", true)
                 }
+                (None, NoResponse::Recommendation) => ("no response → recommendation: keep", false),
             };
             rows.push(Row {
                 reviewer: &sheet.reviewer,
@@ -526,7 +519,7 @@ fn evidence(
             g.guest.clone(),
             g.email.clone(),
             rooms::role_name(g.role),
-            row.decision.clone(),
+            row.decision.to_string(),
             row.outcome.to_string(),
             status,
             row.reason.clone(),
