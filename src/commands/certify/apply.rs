@@ -370,7 +370,9 @@ impl Recorder {
     }
 
     fn track(&mut self, room: &Room, item: &Item) -> Option<usize> {
-        self.index.get(&status::key(room.id, &item.guest.id)).copied()
+        self.index
+            .get(&status::key(room.id, &item.guest.id))
+            .copied()
     }
 }
 
