@@ -1,7 +1,10 @@
 //! The Mozilla roots (webpki-root-certs) as trust anchors, made here rather than at run
 //! time: the binary holds only what verification reads of a root (its subject, key and
 //! name constraints, a third of the certificate) and parses none of them at start.
-//! Written to $OUT_DIR/built_in_roots.rs, included by src/net/tls.rs.
+//! Written to $OUT_DIR: `built_in_roots.der`, every root's parts one after another,
+//! and `built_in_roots.rs`, each root's lengths of them; src/net/tls.rs includes both.
+//! One byte string and a table of lengths rather than a slice per part: the slices
+//! would cost the binary 72 bytes of pointers a root (8 KB).
 
 // Shared with the tool, which uses more of it than this script.
 #[allow(dead_code)]
@@ -11,30 +14,27 @@ mod der;
 use std::fmt::Write as _;
 
 fn main() {
-    let mut code = String::from("&[\n");
+    let mut parts = Vec::new();
+    let mut lengths = String::from("&[\n");
     for cert in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
         let Anchor {
             subject,
             key,
             constraints,
         } = anchor(cert).expect("a built-in root that parses");
-        writeln!(code, "    TrustAnchor {{").unwrap();
-        writeln!(code, "        subject: Der::from_slice(&{subject:?}),").unwrap();
-        writeln!(
-            code,
-            "        subject_public_key_info: Der::from_slice(&{key:?}),"
-        )
-        .unwrap();
-        let constraints = match constraints {
-            Some(constraints) => format!("Some(Der::from_slice(&{constraints:?}))"),
-            None => "None".into(),
-        };
-        writeln!(code, "        name_constraints: {constraints},").unwrap();
-        writeln!(code, "    }},").unwrap();
+        parts.extend_from_slice(subject);
+        parts.extend_from_slice(key);
+        parts.extend_from_slice(constraints.unwrap_or_default());
+        // The name constraints' length is 0 for none, else one more than it is.
+        let constraints = constraints.map_or(0, |constraints| constraints.len() + 1);
+        let [subject, key, constraints] = [subject.len(), key.len(), constraints]
+            .map(|len| u16::try_from(len).expect("a root's part under 64 KiB"));
+        writeln!(lengths, "    [{subject}, {key}, {constraints}],").unwrap();
     }
-    code.push_str("]\n");
+    lengths.push_str("]\n");
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
-    std::fs::write(out.join("built_in_roots.rs"), code).unwrap();
+    std::fs::write(out.join("built_in_roots.der"), parts).unwrap();
+    std::fs::write(out.join("built_in_roots.rs"), lengths).unwrap();
 }
 
 /// What rustls-webpki's `anchor_from_trusted_cert` keeps: the contents of the subject,

@@ -29,11 +29,25 @@ pub struct Options {
     pub dry_run: bool,
     /// `--csv`: list, review and access write CSV instead of the table.
     pub csv: bool,
+    /// `--record FILE` or `--no-record`: where a change command writes its record.
+    pub record: Recording,
     /// The config file read, and its section, for whoami.
     pub config_file: Option<(PathBuf, Option<String>, &'static str)>,
     /// Where each flag given came from, for whoami; a flag not listed has the
     /// environment's value or the default.
     pub origins: Vec<(FlagId, Origin)>,
+}
+
+/// Where a change command keeps its write-ahead record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recording {
+    /// Neither flag: the batch commands write one to their state folder, approve and
+    /// run none.
+    Default,
+    /// `--record FILE`.
+    To(PathBuf),
+    /// `--no-record`.
+    Off,
 }
 
 /// Where a setting came from.

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::interrupt::Signal;
+
 #[derive(Debug, Clone)]
 pub enum Error {
     /// Bad command line, configuration or input. Nothing was sent.
@@ -22,6 +24,8 @@ pub enum Error {
     Later(String),
     /// Standard output was closed by the reader (e.g. `| head`): stop quietly.
     OutputClosed,
+    /// A change command stopped at a signal, after its summary: exit 128 + the signal.
+    Interrupted(Signal, String),
 }
 
 /// The exit codes, each defined here once with what it means: errors map to them,
@@ -35,11 +39,14 @@ pub enum Exit {
     Denied = 4,
     Partial = 5,
     Later = 6,
+    Hangup = 129,
+    Interrupt = 130,
+    Terminate = 143,
 }
 
 impl Exit {
     /// In the order `--help` lists them.
-    pub const ALL: [Exit; 7] = [
+    pub const ALL: [Exit; 10] = [
         Exit::Ok,
         Exit::Failed,
         Exit::Usage,
@@ -47,6 +54,9 @@ impl Exit {
         Exit::Denied,
         Exit::Partial,
         Exit::Later,
+        Exit::Hangup,
+        Exit::Interrupt,
+        Exit::Terminate,
     ];
 
     pub fn code(self) -> u8 {
@@ -66,6 +76,11 @@ impl Exit {
             Exit::Later => {
                 "the portal asked to wait longer than --max-wait (rate limit): run again later"
             }
+            Exit::Hangup => "stopped by SIGHUP: every item is accounted for in the summary",
+            Exit::Interrupt => {
+                "stopped by SIGINT (Ctrl-C): every item is accounted for in the summary"
+            }
+            Exit::Terminate => "stopped by SIGTERM: every item is accounted for in the summary",
         }
     }
 }
@@ -80,6 +95,11 @@ impl Error {
             Error::Denied(_) => Exit::Denied,
             Error::Partial(_) => Exit::Partial,
             Error::Later(_) => Exit::Later,
+            Error::Interrupted(signal, _) => match signal {
+                Signal::Hangup => Exit::Hangup,
+                Signal::Interrupt => Exit::Interrupt,
+                Signal::Terminate => Exit::Terminate,
+            },
         }
     }
 
@@ -106,7 +126,8 @@ impl Error {
             | Error::Network(msg)
             | Error::Denied(msg)
             | Error::Partial(msg)
-            | Error::Later(msg) => Some(msg),
+            | Error::Later(msg)
+            | Error::Interrupted(_, msg) => Some(msg),
             Error::OutputClosed => None,
         }
     }
@@ -121,7 +142,8 @@ impl fmt::Display for Error {
             | Error::Network(msg)
             | Error::Denied(msg)
             | Error::Partial(msg)
-            | Error::Later(msg) => f.write_str(msg),
+            | Error::Later(msg)
+            | Error::Interrupted(_, msg) => f.write_str(msg),
             Error::OutputClosed => f.write_str("standard output was closed"),
         }
     }
@@ -147,8 +169,16 @@ mod tests {
 
     #[test]
     fn every_exit_code_is_listed_once_in_order() {
-        for (i, exit) in Exit::ALL.iter().enumerate() {
+        for (i, exit) in Exit::ALL[..7].iter().enumerate() {
             assert_eq!(usize::from(exit.code()), i, "{exit:?}");
+        }
+        // The signals': 128 + the signal's number, as a shell reports them.
+        for (exit, signal) in
+            Exit::ALL[7..]
+                .iter()
+                .zip([Signal::Hangup, Signal::Interrupt, Signal::Terminate])
+        {
+            assert_eq!(i32::from(exit.code()), signal.exit_code(), "{exit:?}");
         }
         let errors = [
             Error::Usage(String::new()),
@@ -159,6 +189,7 @@ mod tests {
             Error::Partial(String::new()),
             Error::Later(String::new()),
             Error::OutputClosed,
+            Error::Interrupted(Signal::Terminate, String::new()),
         ];
         for error in errors {
             assert!(Exit::ALL.contains(&error.exit()), "{error:?}");

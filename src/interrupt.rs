@@ -15,9 +15,6 @@
 //! finishes, or fails within `--timeout`. A wait before a retry should use
 //! [`sleep_unless_interrupted`], which ends within 50 ms of the signal.
 
-// Wired into the commands in the next step.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use std::io;
 use std::ptr;
 use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};

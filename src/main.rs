@@ -7,6 +7,11 @@ use docspace_guest::error::Error;
 use docspace_guest::{cli, commands};
 
 fn main() {
+    // A panic's message may quote what a portal sent: it is written as every other
+    // line is, made inert for the terminal and with the key masked.
+    std::panic::set_hook(Box::new(|info| {
+        docspace_guest::notice(&format!("internal error (please report it): {info}"));
+    }));
     let code = match run() {
         Ok(()) => 0,
         Err(Error::OutputClosed) => 0,

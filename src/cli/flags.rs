@@ -49,6 +49,7 @@ pub enum FlagId {
     Room,
     AllRooms,
     Record,
+    NoRecord,
     DropFormRoles,
     Csv,
     Out,
@@ -216,6 +217,17 @@ impl CommandId {
 const DELETE_TARGETS: &[CommandId] = &[CommandId::Delete, CommandId::Disable, CommandId::Enable];
 const POLICY: &[CommandId] = &[CommandId::Review, CommandId::Expire];
 const ROOMS: &[CommandId] = &[CommandId::Access, CommandId::Revoke, CommandId::Certify];
+/// The commands that change the portal: they take --record and --no-record.
+const RECORDED: &[CommandId] = &[
+    CommandId::Approve,
+    CommandId::Run,
+    CommandId::Delete,
+    CommandId::Disable,
+    CommandId::Enable,
+    CommandId::Expire,
+    CommandId::Revoke,
+    CommandId::Restore,
+];
 pub const ACTIONS: &[&str] = &["remove", "disable", "delete", "revoke"];
 pub const STATUSES: &[&str] = &["active", "disabled", "pending"];
 pub const SHELLS: &[&str] = &["bash", "zsh", "fish"];
@@ -449,7 +461,7 @@ pub const FLAGS: &[Flag] = &[
             CommandId::Restore,
         ]),
         in_file: InFile::No,
-        help: "restore: the file revoke --record wrote. The others:\n\
+        help: "restore: a record (--record, docs/record.md). The others:\n\
                IDs or email addresses, one per line ('-' = stdin);\n\
                blank lines and # comments are skipped. Spreadsheet and\n\
                Windows files work: UTF-8 (BOM or not) or UTF-16 with a\n\
@@ -656,11 +668,17 @@ pub const FLAGS: &[Flag] = &[
             max: 1_000_000,
             default: Some(50),
         },
-        taken_by: TakenBy::Only(&[CommandId::Expire, CommandId::Revoke, CommandId::Certify]),
+        taken_by: TakenBy::Only(&[
+            CommandId::Expire,
+            CommandId::Revoke,
+            CommandId::Restore,
+            CommandId::Certify,
+        ]),
         in_file: InFile::No,
         help: "Change nothing and exit 2 when the policy selects more\n\
                than N guests (revoke, certify apply: would remove more\n\
-               than N room memberships) [default: {default}; 0 = no limit]",
+               than N room memberships; restore: would put back more\n\
+               than N) [default: {default}; 0 = no limit]",
     },
     Flag {
         id: FlagId::Yes,
@@ -705,11 +723,34 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("FILE"),
         kind: Kind::File,
-        taken_by: TakenBy::Only(&[CommandId::Revoke, CommandId::Certify]),
+        // certify apply keeps its own record (default in DIR), and has no --no-record.
+        taken_by: TakenBy::Only(&[
+            CommandId::Approve,
+            CommandId::Run,
+            CommandId::Delete,
+            CommandId::Disable,
+            CommandId::Enable,
+            CommandId::Expire,
+            CommandId::Revoke,
+            CommandId::Restore,
+            CommandId::Certify,
+        ]),
         in_file: InFile::No,
-        help: "Append each membership removed to FILE, one JSON line\n\
-               (guest, room, role, time), for restore --from FILE\n\
-               (certify apply: its write-ahead record; default in DIR)",
+        help: "Write the run's record to FILE (appended, 0600): each\n\
+               change before it is sent, then its outcome, for restore\n\
+               --from FILE. Without it the batch commands write one to\n\
+               $STATE_DIRECTORY or $XDG_STATE_HOME (see docs/record.md);\n\
+               approve and run keep one only with it; certify apply, in DIR",
+    },
+    Flag {
+        id: FlagId::NoRecord,
+        long: "no-record",
+        short: None,
+        value: None,
+        kind: Kind::Switch,
+        taken_by: TakenBy::Only(RECORDED),
+        in_file: InFile::No,
+        help: "Keep no record of the run (restore cannot undo it)",
     },
     Flag {
         id: FlagId::DropFormRoles,
@@ -959,7 +1000,7 @@ pub const COMMANDS: &[CommandDef] = &[
         usage: "docspace-guest revoke [ID...] [--email ADDR]... [--from FILE] (--room ID... | --all-rooms) [OPTIONS]",
         about: "Takes the guests out of the rooms: one request per room, with every guest of\n\
                 that room in it (PUT files/rooms/ID/share, access 0, notify false). The\n\
-                accounts stay; restore --from undoes it with what --record wrote.",
+                accounts stay; restore --from undoes it from the run's record.",
         after: "A membership is reported removed only when the portal's answer no longer lists\n\
                 the guest in the room; otherwise it is reported not removed, with the reason\n\
                 (an archived room, a caller who is not the room's owner or room manager, a\n\
@@ -970,12 +1011,16 @@ pub const COMMANDS: &[CommandDef] = &[
     CommandDef {
         id: CommandId::Restore,
         name: "restore",
-        summary: "Put back the room memberships revoke --record wrote",
-        usage: "docspace-guest restore --from FILE [OPTIONS]",
-        about: "Adds each guest of FILE (revoke --record's JSON lines) back to its room with\n\
-                the recorded role (notify false), one request per room.",
-        after: "A membership is reported restored only when the portal's answer lists the\n\
-                guest in the room with that role. Exit codes as for delete.",
+        summary: "Undo what a record says was changed: room memberships and disables",
+        usage: "docspace-guest restore --from FILE [--max N] [OPTIONS]",
+        about: "Reads a record (docs/record.md) and checks the portal first: a guest removed\n\
+                from a room is added back with the recorded role (notify false) unless it is\n\
+                a member again; a guest disabled is enabled unless it is active. A change\n\
+                whose outcome is unknown is put back only if the portal shows it was made.\n\
+                Removals from a guest list and permanent deletions are listed as not undoable.",
+        after: "Only guests are put back, never a member's role changed. A record of another\n\
+                portal, or with a line the tool did not write, is refused before anything is\n\
+                sent (a torn last line is skipped with a warning). Exit codes as for delete.",
     },
     CommandDef {
         id: CommandId::Certify,

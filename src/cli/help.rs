@@ -12,7 +12,7 @@ pub fn help() -> String {
     let section = |taken_by| options(FLAGS.iter().filter(|f| f.taken_by == taken_by));
     let exit_codes: String = Exit::ALL
         .iter()
-        .map(|exit| format!("  {}  {}\n", exit.code(), exit.meaning()))
+        .map(|exit| format!("  {:<3}  {}\n", exit.code(), exit.meaning()))
         .collect();
     format!(
         "docspace-guest: {ABOUT}\n\n\

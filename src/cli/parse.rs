@@ -15,7 +15,7 @@ use crate::commands::{
     ApplyArgs, CertifyArgs, Command, ExpireAction, ExpireArgs, ListArgs, NoResponse, PolicyArgs,
     ReviewerBy, RevokeArgs, RoomArgs, StartArgs, Targets,
 };
-use crate::config::{Options, Origin};
+use crate::config::{Options, Origin, Recording};
 use crate::error::Error;
 use crate::output::Verbosity;
 
@@ -58,7 +58,6 @@ struct Given {
     max: Option<usize>,
     rooms: Vec<u64>,
     all_rooms: bool,
-    record: Option<PathBuf>,
     drop_form_roles: bool,
     certify: CertifyGiven,
     config: Option<PathBuf>,
@@ -91,6 +90,7 @@ fn default_options() -> Options {
         json: false,
         dry_run: false,
         csv: false,
+        record: Recording::Default,
         config_file: None,
         origins: Vec::new(),
     }
@@ -247,7 +247,6 @@ pub fn parse_in(
             let revoke = RevokeArgs {
                 all_rooms: given.all_rooms,
                 max: given.max.unwrap_or(FlagId::Max.default_number() as usize),
-                record: given.record.take(),
                 drop_form_roles: given.drop_form_roles,
             };
             match (rooms.is_empty(), revoke.all_rooms) {
@@ -270,10 +269,11 @@ pub fn parse_in(
             let from = given
                 .targets
                 .from
-                .ok_or_else(|| missing(command, "--from FILE (what revoke --record wrote)"))?;
-            Command::Restore { from }
+                .ok_or_else(|| missing(command, "--from FILE (a record a change command wrote)"))?;
+            let max = given.max.unwrap_or(FlagId::Max.default_number() as usize);
+            Command::Restore { from, max }
         }
-        CommandId::Certify => Command::Certify(Box::new(certify(command, given)?)),
+        CommandId::Certify => Command::Certify(Box::new(certify(command, given, &options)?)),
     };
     Ok(Parsed::Run(run, Box::new(options)))
 }
@@ -337,7 +337,18 @@ fn apply(
         FlagId::Max => given.max = Some(number(parser, flag)? as usize),
         FlagId::Room => given.rooms.push(number(parser, flag)?),
         FlagId::AllRooms => given.all_rooms = true,
-        FlagId::Record => given.record = Some(path(parser)?),
+        FlagId::Record => {
+            if options.record == Recording::Off {
+                return Err(both_record_flags());
+            }
+            options.record = Recording::To(path(parser)?)
+        }
+        FlagId::NoRecord => {
+            if matches!(options.record, Recording::To(_)) {
+                return Err(both_record_flags());
+            }
+            options.record = Recording::Off
+        }
         FlagId::DropFormRoles => given.drop_form_roles = true,
         FlagId::Csv => options.csv = true,
         FlagId::Out => given.certify.out = Some(path(parser)?),
@@ -362,7 +373,11 @@ fn apply(
 }
 
 /// certify's step (start, status, apply) and its flags: each step takes only its own.
-fn certify(command: &CommandDef, mut given: Given) -> Result<CertifyArgs, Error> {
+fn certify(
+    command: &CommandDef,
+    mut given: Given,
+    options: &Options,
+) -> Result<CertifyArgs, Error> {
     only_its_flags(command, &given)?;
     let step = given.positionals.first().cloned().unwrap_or_default();
     let own: &[FlagId] = match step.as_str() {
@@ -425,9 +440,16 @@ fn certify(command: &CommandDef, mut given: Given) -> Result<CertifyArgs, Error>
             })?,
             sheets: c.sheets,
             max: given.max.unwrap_or(FlagId::Max.default_number() as usize),
-            record: given.record,
+            record: match &options.record {
+                Recording::To(path) => Some(path.clone()),
+                _ => None,
+            },
         }),
     })
+}
+
+fn both_record_flags() -> Error {
+    Error::Usage("--record and --no-record cannot be combined: give one".into())
 }
 
 /// The config file's settings under the command line's: a flag given there, or the
@@ -851,15 +873,19 @@ mod tests {
                 "--max",
                 "0",
             ],
-            |c, _| {
+            |c, o| {
                 matches!(c, Command::Revoke(_, r) if r.all_rooms && r.max == 0
-                    && r.drop_form_roles && r.record == Some("r.jsonl".into()))
+                    && r.drop_form_roles)
+                    && o.record == Recording::To("r.jsonl".into())
             },
         ),
-        (
-            &["restore", "--from", "r.jsonl"],
-            |c, _| matches!(c, Command::Restore { from } if from.as_path() == std::path::Path::new("r.jsonl")),
-        ),
+        (&["restore", "--from", "r.jsonl", "--max", "3"], |c, o| {
+            o.record == Recording::Default
+                && matches!(c, Command::Restore { from, max: 3 } if from.as_path() == std::path::Path::new("r.jsonl"))
+        }),
+        (&["disable", "id1", "--no-record"], |_, o| {
+            o.record == Recording::Off
+        }),
         (
             &[
                 "certify",
@@ -938,6 +964,14 @@ mod tests {
     /// A command line and the whole message it is refused with.
     const REFUSED: &[(&[&str], &str)] = &[
         (
+            &["delete", "id1", "--record", "r.jsonl", "--no-record"],
+            "--record and --no-record cannot be combined: give one",
+        ),
+        (
+            &["list", "--record", "r.jsonl"],
+            "--record is not an option of list (see docspace-guest list --help)",
+        ),
+        (
             &["whoami", "--bogus"],
             "invalid option '--bogus' (see docspace-guest --help)",
         ),
@@ -1014,7 +1048,7 @@ mod tests {
         ),
         (
             &["restore"],
-            "restore needs --from FILE (what revoke --record wrote) (see docspace-guest restore --help)",
+            "restore needs --from FILE (a record a change command wrote) (see docspace-guest restore --help)",
         ),
         (
             &["access", "--csv", "--json"],

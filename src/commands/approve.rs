@@ -5,14 +5,23 @@ use serde_json::json;
 
 use super::Context;
 use super::batch::{self, Action, Batch, Known};
+use super::recording::ByDefault;
 use crate::config::{self, Options};
 use crate::error::Error;
 use crate::input::{self, Target};
+use crate::interrupt::{self, HalfDone};
 use crate::net::url::Url;
 use crate::output::terminal;
 use crate::portal::answers;
 use crate::portal::link::{self, GuestLink};
 use crate::portal::people::User;
+use crate::record::{Change, Outcome};
+
+/// What a second signal names between run's approval and its removal.
+static APPROVED_NOT_REMOVED: HalfDone = HalfDone(
+    "the guest was approved and perhaps not removed from your guest list: check with \
+     docspace-guest list, and remove it with docspace-guest delete ID",
+);
 
 /// A sharing link is a short link or a confirm URL of a few hundred bytes; the bound
 /// keeps a pasted file out of a request header.
@@ -20,7 +29,12 @@ const MAX_LINK_LENGTH: usize = 4096;
 
 /// approve's and run's checks; then the context, once the link is known to be the
 /// portal's.
-fn open(options: &Options, email: &str, text: &str) -> Result<(Context, GuestLink), Error> {
+fn open(
+    options: &Options,
+    command: &str,
+    email: &str,
+    text: &str,
+) -> Result<(Context, GuestLink), Error> {
     input::check_email("--email", email)?;
     if text.len() > MAX_LINK_LENGTH {
         return Err(Error::Usage(format!(
@@ -32,23 +46,36 @@ fn open(options: &Options, email: &str, text: &str) -> Result<(Context, GuestLin
     let link = link::parse(text).map_err(|why| Error::Usage(format!("--link {why}")))?;
     let settings = config::resolve(options)?;
     check_link_host(&link, &settings.portal)?;
-    Ok((Context::new(options, &settings)?, link))
+    let ctx = Context::changing(options, &settings, command, ByDefault::Not)?;
+    Ok((ctx, link))
 }
 
 pub fn approve(options: &Options, email: &str, link: &str) -> Result<(), Error> {
-    let (ctx, link) = open(options, email, link)?;
-    let Some(guest) = approve_guest(&ctx, email, &link)? else {
-        return Ok(());
-    };
-    ctx.out.say(&format!("Guest ID: {}", guest.id))?;
-    ctx.out.quiet_line(&guest.id)
+    let (ctx, link) = open(options, "approve", email, link)?;
+    let approved = approve_guest(&ctx, email, &link).and_then(|guest| match guest {
+        Some(guest) => {
+            ctx.out.say(&format!("Guest ID: {}", guest.id))?;
+            ctx.out.quiet_line(&guest.id)
+        }
+        None => Ok(()),
+    });
+    ctx.finish(approved)
 }
 
 pub fn run(options: &Options, email: &str, link: &str) -> Result<(), Error> {
-    let (ctx, link) = open(options, email, link)?;
+    let (ctx, link) = open(options, "run", email, link)?;
+    let done = approve_then_remove(&ctx, email, &link);
+    interrupt::set_half_done(None);
+    ctx.finish(done)
+}
+
+/// run's pair: once the approval is sent, its removal follows whatever comes (a
+/// signal, a closed stdout).
+fn approve_then_remove(ctx: &Context, email: &str, link: &GuestLink) -> Result<(), Error> {
     let (portal, out) = (&ctx.portal, &ctx.out);
     out.say("Approving guest...")?;
-    let guest = approve_guest(&ctx, email, &link)?;
+    interrupt::set_half_done(Some(&APPROVED_NOT_REMOVED));
+    let guest = approve_guest(ctx, email, link)?;
     out.say("")?;
     out.say("Deleting guest...")?;
     let Some(guest) = guest else {
@@ -67,8 +94,10 @@ pub fn run(options: &Options, email: &str, link: &str) -> Result<(), Error> {
         batch_size: 1,
         action: Action::Remove,
         ask_first: false,
+        paired: true,
+        disabled: None,
     };
-    batch::apply(&ctx, batch)?.verdict()
+    batch::apply(ctx, batch)?.verdict()
 }
 
 /// A sharing link names a guest on one portal; sent to another it cannot work, and
@@ -111,7 +140,26 @@ fn approve_guest(ctx: &Context, email: &str, link: &GuestLink) -> Result<Option<
         out.planned("approve", &portal.describe(&change))?;
         return Ok(None);
     }
-    let reply = portal.send(&change)?;
+    ctx.may_change()?;
+    let seq = ctx.intent(Change::Approve {
+        guest: String::new(),
+        email: email.to_string(),
+    })?;
+    let reply = match portal.send(&change) {
+        Ok(reply) => reply,
+        Err(error) => {
+            ctx.outcome(seq, Outcome::Unknown(error.to_string()));
+            return Err(error);
+        }
+    };
+    let approved = answers::approved_guest(&reply).filter(|_| reply.status == 200);
+    ctx.outcome(
+        seq,
+        match &approved {
+            Some(_) => Outcome::Done,
+            None => Outcome::NotDone(format!("the portal answered {}", reply.status)),
+        },
+    );
     out.reply_lines("", reply.status, &reply.body)?;
     if reply.status != 200 {
         let error = answers::approve_refusal(portal, &reply);
@@ -123,7 +171,7 @@ fn approve_guest(ctx: &Context, email: &str, link: &GuestLink) -> Result<Option<
         )?;
         return Err(error);
     }
-    let guest = answers::approved_guest(&reply).ok_or_else(|| {
+    let guest = approved.ok_or_else(|| {
         Error::Server(
             "the portal answered 200 to approve, but without the guest's id in \
              response.id: the guest may not be approved; check the portal"

@@ -5,18 +5,27 @@
 //! so even an interrupted run's output says exactly what was done.
 
 use std::collections::{HashMap, HashSet};
-use std::io::BufRead;
+use std::io::Read;
 
 use serde_json::{Value, json};
 
 use super::Context;
 use crate::error::Error;
 use crate::input::Target;
+use crate::interrupt::{self, HalfDone};
 use crate::net::http::Reply;
 use crate::output::Printer;
 use crate::portal::answers;
 use crate::portal::people::{self, User};
 use crate::portal::release::{self, RemovalRule};
+use crate::record::{self, Change};
+
+/// What a second signal names while a chunk of `delete --permanent` is disabled and
+/// not yet deleted.
+static DISABLED_NOT_DELETED: HalfDone = HalfDone(
+    "a chunk of guests disabled and perhaps not deleted: run delete --permanent again for \
+     them (the record lists them)",
+);
 
 pub struct Batch {
     pub targets: Vec<Target>,
@@ -25,6 +34,14 @@ pub struct Batch {
     /// Ask on the terminal before a permanent deletion.
     pub ask_first: bool,
     pub known: Known,
+    /// The second half of a pair already started (run's removal after its approval):
+    /// finished even after a signal.
+    pub paired: bool,
+    /// Which of the guests are disabled now, where the caller read it (expire); a batch
+    /// that reads the guest list itself learns it there. A guest already in the wanted
+    /// state is not sent again: DocSpace would log the no-op as a new status change,
+    /// which restarts `--disabled-for`, and the record would hold a wrong "before".
+    pub disabled: Option<HashSet<String>>,
 }
 
 /// What is already known of a batch's guests, so that it is not read again.
@@ -76,11 +93,15 @@ struct Item {
     input: String,
     id: Option<String>,
     outcome: Outcome,
+    /// The record's number of the change under way for it, until its outcome is written.
+    seq: Option<u64>,
 }
 
 enum Outcome {
     Pending,
     Done,
+    /// Already in the wanted state (disabled, or active): nothing sent.
+    Unchanged,
     Failed(Error),
 }
 
@@ -95,6 +116,12 @@ pub struct Report {
     /// The removal was sent without asking the release first (`ActiveOnYourList`): a
     /// 403 then asks it, to say why.
     release_unasked: bool,
+    paired: bool,
+    /// Of the failures: sent without an answer, and never sent.
+    unconfirmed: usize,
+    not_attempted: usize,
+    /// See `Batch::disabled`.
+    disabled: Option<HashSet<String>>,
 }
 
 /// Whether the next chunk (of a batch) or room (of revoke and restore) may be sent.
@@ -115,6 +142,10 @@ pub fn apply(ctx: &Context, batch: Batch) -> Result<Report, Error> {
         dry_run,
         admin_on_old_release: None,
         release_unasked: batch.known == Known::ActiveOnYourList,
+        paired: batch.paired,
+        unconfirmed: 0,
+        not_attempted: 0,
+        disabled: batch.disabled,
     };
     report.resolve(ctx, batch.targets)?;
     match (batch.action, batch.known) {
@@ -128,6 +159,7 @@ pub fn apply(ctx: &Context, batch: Batch) -> Result<Report, Error> {
             Known::Guests | Known::ActiveOnYourList,
         ) => {}
     }
+    report.leave_unchanged(out)?;
     let pending: Vec<usize> = (0..report.items.len())
         .filter(|&i| matches!(report.items[i].outcome, Outcome::Pending))
         .collect();
@@ -159,7 +191,7 @@ pub fn apply(ctx: &Context, batch: Batch) -> Result<Report, Error> {
         return Err(Error::Usage("nothing was deleted: not confirmed".into()));
     }
     report.in_turn(
-        out,
+        ctx,
         pending.chunks(batch.batch_size),
         |report, chunk| match batch.action {
             Action::Remove => report.remove_from_list(ctx, chunk, false),
@@ -176,12 +208,33 @@ fn confirmed(count: usize) -> Result<bool, Error> {
         "Permanently delete {count} guest account(s)? Their rooms and files pass to you; \
          this cannot be undone. Type 'yes' to go on: "
     );
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|err| Error::Usage(format!("cannot read the answer: {err}")))?;
-    Ok(answer.trim().eq_ignore_ascii_case("yes"))
+    // Read a byte at a time, not with read_line, which retries a read a signal
+    // interrupted: Ctrl-C at the question must end it.
+    let mut answer = Vec::new();
+    let mut stdin = std::io::stdin().lock();
+    let mut byte = [0u8; 1];
+    loop {
+        match stdin.read(&mut byte) {
+            Ok(0) => break,
+            Ok(_) if byte[0] == b'\n' => break,
+            Ok(_) => answer.extend_from_slice(&byte),
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {
+                if let Some(signal) = interrupt::received() {
+                    return Err(Error::Interrupted(
+                        signal,
+                        format!("{} at the question: nothing was deleted", signal.name()),
+                    ));
+                }
+            }
+            Err(err) => return Err(Error::Usage(format!("cannot read the answer: {err}"))),
+        }
+        if answer.len() > 64 {
+            break;
+        }
+    }
+    Ok(String::from_utf8_lossy(&answer)
+        .trim()
+        .eq_ignore_ascii_case("yes"))
 }
 
 impl Report {
@@ -208,12 +261,14 @@ impl Report {
                     input,
                     id: Some(id),
                     outcome: Outcome::Pending,
+                    seq: None,
                 }),
                 Err((status, error)) => {
                     self.items.push(Item {
                         input,
                         id: None,
                         outcome: Outcome::Pending,
+                        seq: None,
                     });
                     self.fail(out, self.items.len() - 1, status, error)?;
                 }
@@ -224,12 +279,58 @@ impl Report {
 
     /// Before accounts are disabled for good, make sure each id is a guest: a user
     /// id given by mistake must not be disabled.
+    /// Also learns which of them are disabled.
     fn keep_only_guests(&mut self, ctx: &Context) -> Result<(), Error> {
         let (portal, out) = (&ctx.portal, &ctx.out);
-        let guests = people::ids(portal, Some("Guests"), &[])?;
+        let (mut guests, mut disabled) = (HashSet::new(), HashSet::new());
+        people::each_page(portal, &[], |page| {
+            for guest in page.iter().filter_map(User::with_guid) {
+                if guest.state() == "disabled" {
+                    disabled.insert(guest.id.clone());
+                }
+                guests.insert(guest.id);
+            }
+            Ok(())
+        })?;
+        self.disabled = Some(disabled);
         self.fail_unless_in(out, &guests, || {
             Error::Server("not a guest you can see; not touched (only guests are changed)".into())
         })
+    }
+
+    /// A guest to disable who is disabled already, or to enable who is not disabled,
+    /// is reported and left alone.
+    fn leave_unchanged(&mut self, out: &Printer) -> Result<(), Error> {
+        let Some(disabled) = &self.disabled else {
+            return Ok(());
+        };
+        let (wanted_disabled, already) = match self.action {
+            Action::Disable => (true, "already disabled"),
+            Action::Enable => (false, "already active"),
+            Action::Remove | Action::DeleteAccounts => return Ok(()),
+        };
+        for item in &mut self.items {
+            let Some(id) = &item.id else { continue };
+            if matches!(item.outcome, Outcome::Pending) && disabled.contains(id) == wanted_disabled
+            {
+                item.outcome = Outcome::Unchanged;
+                let named = if item.input == *id {
+                    String::new()
+                } else {
+                    format!(" ({})", item.input)
+                };
+                out.say(&format!(
+                    "Guest with ID {id}{named}: {already}; not changed."
+                ))?;
+                out.result(
+                    self.action.op(),
+                    true,
+                    None,
+                    json!({ "id": id, "input": item.input, "unchanged": already }),
+                )?;
+            }
+        }
+        Ok(())
     }
 
     /// Fails each item still pending whose id is not in `allowed`.
@@ -278,30 +379,101 @@ impl Report {
         })
     }
 
-    /// Runs `step` on each group of items in turn. After a `Stop`, the items of the
-    /// groups left are reported "not attempted", so none is left unaccounted for.
+    /// Runs `step` on each group of items in turn, none after a signal (unless the
+    /// batch finishes a pair), and writes down the outcome of each change it sent.
+    /// After a `Stop`, the items of the groups left are reported "not attempted", so
+    /// none is left unaccounted for.
     fn in_turn<'a>(
         &mut self,
-        out: &Printer,
+        ctx: &Context,
         groups: impl Iterator<Item = &'a [usize]>,
         mut step: impl FnMut(&mut Report, &[usize]) -> Result<Flow, Error>,
     ) -> Result<Flow, Error> {
         let mut stopped: Option<Error> = None;
         for group in groups {
+            if stopped.is_none() && !self.paired {
+                stopped = ctx.may_change().err();
+            }
             match &stopped {
                 Some(why) => {
                     for &i in group {
-                        self.fail(out, i, None, why.clone().context("not attempted: "))?;
+                        self.not_attempted += 1;
+                        let error = why.clone().context("not attempted: ");
+                        self.fail(&ctx.out, i, None, error)?;
                     }
                 }
                 None => {
-                    if let Flow::Stop(why) = step(self, group)? {
+                    let flow = step(self, group);
+                    self.settle(ctx, group);
+                    if let Flow::Stop(why) = flow? {
                         stopped = Some(why);
                     }
                 }
             }
         }
         Ok(stopped.map_or(Flow::Continue, Flow::Stop))
+    }
+
+    /// Writes down the change for each item of `chunk` before it is sent. `None`:
+    /// the record could not be written, the items are reported not attempted, and the
+    /// flow that stops the batch is returned.
+    fn announce(
+        &mut self,
+        ctx: &Context,
+        chunk: &[usize],
+        change: &dyn Fn(String, String) -> Change,
+    ) -> Result<Option<Flow>, Error> {
+        for &i in chunk {
+            let item = &self.items[i];
+            let guest = item.id.clone().unwrap_or_default();
+            let email = if item.input.contains('@') {
+                item.input.clone()
+            } else {
+                String::new()
+            };
+            match ctx.intent(change(guest, email)) {
+                Ok(seq) => self.items[i].seq = seq,
+                Err(why) => {
+                    for &j in chunk {
+                        self.not_attempted += 1;
+                        self.fail(&ctx.out, j, None, why.clone().context("not attempted: "))?;
+                        self.items[j].seq = None;
+                    }
+                    return Ok(Some(Flow::Stop(why)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// For an answer that leaves it unknown whether the change was made: the record
+    /// says so, for restore to look it up.
+    fn settle_unknown(&mut self, ctx: &Context, chunk: &[usize], reply: &Reply) {
+        if reply.status != 200 {
+            return;
+        }
+        for &i in chunk {
+            let seq = self.items[i].seq.take();
+            let why = "the portal answered 200 without a usable answer".to_string();
+            ctx.outcome(seq, record::Outcome::Unknown(why));
+        }
+    }
+
+    /// Writes the outcome of each item of `group` whose change is under way.
+    fn settle(&mut self, ctx: &Context, group: &[usize]) {
+        for &i in group {
+            let item = &mut self.items[i];
+            let Some(seq) = item.seq.take() else { continue };
+            let outcome = match &item.outcome {
+                Outcome::Done => record::Outcome::Done,
+                Outcome::Failed(Error::Network(why)) => record::Outcome::Unknown(why.clone()),
+                Outcome::Failed(why) => record::Outcome::NotDone(why.to_string()),
+                Outcome::Pending => record::Outcome::Unknown("no answer was read".into()),
+                // Never announced, so never here.
+                Outcome::Unchanged => continue,
+            };
+            ctx.outcome(Some(seq), outcome);
+        }
     }
 
     fn ids(&self, chunk: &[usize]) -> Vec<&str> {
@@ -321,6 +493,12 @@ impl Report {
         maybe_done: bool,
     ) -> Result<Flow, Error> {
         let (portal, out) = (&ctx.portal, &ctx.out);
+        if let Some(stop) = self.announce(ctx, chunk, &|guest, email| Change::ListRemove {
+            guest,
+            email,
+        })? {
+            return Ok(stop);
+        }
         let reply = match portal.send(&portal.remove_guests(&self.ids(chunk))) {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, chunk, error, "removed"),
@@ -361,7 +539,12 @@ impl Report {
                 chunk.len()
             ))?;
             let maybe_done = maybe_done || reply.maybe_done_before;
-            return self.in_turn(out, chunk.chunks(1), |report, one| {
+            for &i in chunk {
+                let seq = self.items[i].seq.take();
+                let why = "refused as a whole (403); sent again one by one";
+                ctx.outcome(seq, record::Outcome::NotDone(why.into()));
+            }
+            return self.in_turn(ctx, chunk.chunks(1), |report, one| {
                 report.remove_from_list(ctx, one, maybe_done)
             });
         }
@@ -387,6 +570,7 @@ impl Report {
         } else {
             answers::removal_refusal(&reply, chunk.len())
         };
+        self.settle_unknown(ctx, chunk, &reply);
         self.refused(out, chunk, &reply, error)
     }
 
@@ -401,6 +585,19 @@ impl Report {
             (portal.disable_users(&ids), " (disable)", 2)
         };
         let what = self.action.done_word();
+        let (before, after) = if enable {
+            (record::Status::Disabled, record::Status::Active)
+        } else {
+            (record::Status::Active, record::Status::Disabled)
+        };
+        if let Some(stop) = self.announce(ctx, chunk, &|guest, email| Change::Status {
+            guest,
+            email,
+            before,
+            after,
+        })? {
+            return Ok(stop);
+        }
         let reply = match portal.send(&change) {
             Ok(reply) => reply,
             Err(error) => return self.lost(out, chunk, error, what),
@@ -408,6 +605,7 @@ impl Report {
         out.reply_lines(label, reply.status, &reply.body)?;
         let Some(users) = returned_users(&reply) else {
             let error = answers::admin_only(&format!("changing the status ({what})"), &reply);
+            self.settle_unknown(ctx, chunk, &reply);
             return self.refused(out, chunk, &reply, error);
         };
         for &i in chunk {
@@ -434,6 +632,30 @@ impl Report {
 
     /// Disable, then delete the accounts of one chunk.
     fn delete_accounts(&mut self, ctx: &Context, chunk: &[usize]) -> Result<Flow, Error> {
+        let disabled = self.disabled.take().unwrap_or_default();
+        let announced = self.announce(ctx, chunk, &|guest, email| Change::Status {
+            before: if disabled.contains(&guest) {
+                record::Status::Disabled
+            } else {
+                record::Status::Active
+            },
+            guest,
+            email,
+            after: record::Status::Disabled,
+        });
+        self.disabled = Some(disabled);
+        if let Some(stop) = announced? {
+            return Ok(stop);
+        }
+        // From here the chunk's delete follows its disable whatever comes (a signal,
+        // a closed stdout); a second signal names what it leaves.
+        interrupt::set_half_done(Some(&DISABLED_NOT_DELETED));
+        let flow = self.disable_then_delete(ctx, chunk);
+        interrupt::set_half_done(None);
+        flow
+    }
+
+    fn disable_then_delete(&mut self, ctx: &Context, chunk: &[usize]) -> Result<Flow, Error> {
         let (portal, out) = (&ctx.portal, &ctx.out);
         let reply = match portal.send(&portal.disable_users(&self.ids(chunk))) {
             Ok(reply) => reply,
@@ -442,6 +664,7 @@ impl Report {
         out.reply_lines(" (disable)", reply.status, &reply.body)?;
         let Some(disabled) = returned_users(&reply) else {
             let error = answers::admin_only("disabling the accounts", &reply);
+            self.settle_unknown(ctx, chunk, &reply);
             return self.refused(out, chunk, &reply, error);
         };
         let (disabled, skipped): (Vec<usize>, Vec<usize>) = chunk.iter().partition(|&&i| {
@@ -455,8 +678,20 @@ impl Report {
                 Error::Server("the portal did not disable it, so it was not deleted".into());
             self.fail(out, i, Some(200), error)?;
         }
+        for &i in &disabled {
+            // Done for the disable; the item stays pending for its delete.
+            let seq = self.items[i].seq.take();
+            ctx.outcome(seq, record::Outcome::Done);
+        }
+        self.settle(ctx, chunk);
         if disabled.is_empty() {
             return Ok(Flow::Continue);
+        }
+        if let Some(stop) = self.announce(ctx, &disabled, &|guest, email| Change::Delete {
+            guest,
+            email,
+        })? {
+            return Ok(stop);
         }
         let reply = match portal.send(&portal.delete_accounts(&self.ids(&disabled))) {
             Ok(reply) => reply,
@@ -466,6 +701,7 @@ impl Report {
         let Some(deleted) = returned_users(&reply) else {
             let error = answers::admin_only("deleting the accounts", &reply)
                 .context("disabled but NOT deleted: ");
+            self.settle_unknown(ctx, &disabled, &reply);
             return self.refused(out, &disabled, &reply, error);
         };
         for i in disabled {
@@ -495,6 +731,7 @@ impl Report {
     ) -> Result<Flow, Error> {
         let why = error.to_string();
         for &i in chunk {
+            self.unconfirmed += 1;
             let error = Error::Network(format!(
                 "not confirmed: no answer ({why}); it may or may not have been {what}"
             ));
@@ -583,6 +820,13 @@ impl Report {
             .count()
     }
 
+    fn unchanged_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| matches!(i.outcome, Outcome::Unchanged))
+            .count()
+    }
+
     /// The closing line: `N removed, M failed`.
     pub fn summarize(&self, out: &Printer) -> Result<(), Error> {
         let removed = self.done_count();
@@ -590,14 +834,26 @@ impl Report {
         let word = self.action.done_word();
         if self.dry_run {
             let pending = self.items.len() - failed;
-            return out.say(&format!("{pending} would be {word}, {failed} failed"));
+            return out.summary(&format!("{pending} would be {word}, {failed} failed"));
         }
-        out.say(&format!("{removed} {word}, {failed} failed"))?;
+        let unchanged = self.unchanged_count();
+        let mut line = format!("{removed} {word}, {failed} failed");
+        if unchanged > 0 {
+            line += &format!(", {unchanged} unchanged");
+        }
+        if self.unconfirmed + self.not_attempted > 0 {
+            line += &format!(
+                " ({} not confirmed, {} not attempted)",
+                self.unconfirmed, self.not_attempted
+            );
+        }
+        out.summary(&line)?;
         out.result(
             "summary",
             failed == 0,
             None,
-            json!({ word: removed, "failed": failed }),
+            json!({ word: removed, "failed": failed, "not_confirmed": self.unconfirmed,
+                "not_attempted": self.not_attempted, "unchanged": unchanged }),
         )
     }
 
@@ -615,7 +871,7 @@ impl Report {
             return Ok(());
         }
         let total = self.items.len();
-        let removed = self.done_count();
+        let removed = self.done_count() + self.unchanged_count();
         let word = self.action.done_word();
         let failed: Vec<Error> = self
             .items
@@ -695,6 +951,7 @@ mod tests {
                 input: format!("guest{i}"),
                 id: Some(format!("id{i}")),
                 outcome,
+                seq: None,
             })
             .collect();
         Report {
@@ -703,6 +960,10 @@ mod tests {
             dry_run,
             admin_on_old_release: None,
             release_unasked: false,
+            paired: false,
+            unconfirmed: 0,
+            not_attempted: 0,
+            disabled: None,
         }
     }
 

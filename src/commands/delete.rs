@@ -4,6 +4,7 @@
 
 use super::Context;
 use super::batch::{self, Action, Batch, Known};
+use super::recording::ByDefault;
 use super::targets::{Targets, must_be_able_to_ask, targets_of};
 use crate::config::Options;
 use crate::error::Error;
@@ -23,8 +24,15 @@ pub fn delete(options: &Options, given: Targets, permanent: bool, yes: bool) -> 
         },
         ask_first: permanent && !yes,
         known: Known::Nothing,
+        paired: false,
+        disabled: None,
     };
-    run(options, batch)
+    let command = if permanent {
+        "delete --permanent"
+    } else {
+        "delete"
+    };
+    run(options, batch, command)
 }
 
 /// `disable`, or with `enable` its undoing.
@@ -39,13 +47,15 @@ pub fn set_status(options: &Options, enable: bool, targets: Targets) -> Result<(
         },
         ask_first: false,
         known: Known::Nothing,
+        paired: false,
+        disabled: None,
     };
-    run(options, batch)
+    run(options, batch, if enable { "enable" } else { "disable" })
 }
 
-fn run(options: &Options, batch: Batch) -> Result<(), Error> {
-    let ctx = Context::open(options)?;
+fn run(options: &Options, batch: Batch, command: &str) -> Result<(), Error> {
+    let ctx = Context::for_changes(options, command, ByDefault::Record)?;
     let report = batch::apply(&ctx, batch)?;
     report.summarize(&ctx.out)?;
-    report.verdict()
+    ctx.finish(report.verdict())
 }

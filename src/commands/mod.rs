@@ -10,11 +10,14 @@ mod certify;
 mod delete;
 mod list;
 mod policy;
+mod recording;
+mod restore;
 mod revoke;
 mod share_link;
 mod targets;
 mod whoami;
 
+use std::cell::RefCell;
 use std::path::PathBuf;
 
 use crate::config::{self, Options};
@@ -22,6 +25,7 @@ use crate::error::Error;
 use crate::net::Settings;
 use crate::output::Printer;
 use crate::portal::Portal;
+use crate::record::Record;
 
 pub use certify::{ApplyArgs, CertifyArgs, NoResponse, ReviewerBy, StartArgs};
 pub use list::ListArgs;
@@ -62,17 +66,24 @@ pub enum Command {
     Revoke(Box<RoomArgs>, RevokeArgs),
     Restore {
         from: PathBuf,
+        /// The most changes put back; 0 = no limit.
+        max: usize,
     },
     Certify(Box<CertifyArgs>),
 }
 
 /// What every command runs with, once its input is checked: the portal, the printer,
-/// and whether writes are only shown.
+/// whether writes are only shown, and the run's record (`recording`).
 pub struct Context {
     pub portal: Portal,
     pub out: Printer,
     /// `--dry-run`: everything is read and checked, the writes are printed, none is sent.
     pub dry_run: bool,
+    /// The write-ahead record every change goes through; `None` for a read, a dry run
+    /// or `--no-record`.
+    record: Option<RefCell<Record>>,
+    /// Why no further change may be sent: the record could not be written.
+    halted: RefCell<Option<Error>>,
 }
 
 impl Context {
@@ -86,6 +97,8 @@ impl Context {
             portal: Portal::new(settings)?,
             out: Printer::new(options.verbosity, options.json).with_csv(options.csv),
             dry_run: options.dry_run,
+            record: None,
+            halted: RefCell::new(None),
         })
     }
 }
@@ -108,7 +121,7 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
         Command::Expire(args, expire) => policy::expire(options, args, expire),
         Command::Access(args) => access::access(options, *args),
         Command::Revoke(rooms, args) => revoke::revoke(options, *rooms, args),
-        Command::Restore { from } => revoke::restore(options, from),
+        Command::Restore { from, max } => restore::restore(options, from, max),
         Command::Certify(args) => certify::certify(options, *args),
     }
 }

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 use super::Context;
 use super::batch::{self, Action, Batch, Known};
+use super::recording::ByDefault;
 use super::revoke;
 use super::targets::{must_be_able_to_ask, stdin_once};
 use crate::config::Options;
@@ -167,6 +168,8 @@ impl Row {
 struct Selection {
     /// The selected guests, for expire.
     ids: Vec<String>,
+    /// Those of them who are disabled now: `--action disable` leaves them as they are.
+    disabled: HashSet<String>,
     guests: usize,
     spared: usize,
     not_evaluated: usize,
@@ -194,7 +197,8 @@ pub fn expire(options: &Options, policy_args: PolicyArgs, args: ExpireArgs) -> R
         must_be_able_to_ask(policy_args.keep.as_deref(), options, "--action delete")?;
     }
     let mut policy = policy(policy_args)?;
-    let ctx = Context::open(options)?;
+    let command = format!("expire-{}", args.action.name());
+    let ctx = Context::for_changes(options, &command, ByDefault::Record)?;
     let (portal, out) = (&ctx.portal, &ctx.out);
     let facts = facts(portal, &policy)?;
     if let Some(History::Missing(why)) = &facts.history {
@@ -231,7 +235,6 @@ pub fn expire(options: &Options, policy_args: PolicyArgs, args: ExpireArgs) -> R
                 guests: selection.ids.into_iter().map(Target::Id).collect(),
                 rooms: Vec::new(),
                 max: 0,
-                record: None,
                 force: false,
             };
             return revoke::run(&ctx, job);
@@ -243,10 +246,12 @@ pub fn expire(options: &Options, policy_args: PolicyArgs, args: ExpireArgs) -> R
         action,
         ask_first: action == Action::DeleteAccounts && !args.yes,
         known: Known::Guests,
+        paired: false,
+        disabled: Some(selection.disabled),
     };
     let report = batch::apply(&ctx, batch)?;
     report.summarize(out)?;
-    report.verdict()
+    ctx.finish(report.verdict())
 }
 
 /// What the policy needs besides the guests, read before them: for `--inviter-gone`
@@ -344,6 +349,7 @@ fn select(
     let (portal, out) = (&ctx.portal, &ctx.out);
     let mut selection = Selection {
         ids: Vec::new(),
+        disabled: HashSet::new(),
         guests: 0,
         spared: 0,
         not_evaluated: 0,
@@ -355,6 +361,7 @@ fn select(
             selection.guests += 1;
             // Asked of every guest, so that a kept email is known to exist.
             let kept = policy.keeps(&guest);
+            let disabled = guest.state() == "disabled";
             let Some(mut row) = evaluate(guest, policy, facts) else {
                 continue;
             };
@@ -371,6 +378,9 @@ fn select(
                     continue;
                 }
             } else {
+                if disabled {
+                    selection.disabled.insert(row.id.clone());
+                }
                 selection.ids.push(row.id.clone());
                 if list_ids {
                     out.quiet_line(&row.id)?;

@@ -7,26 +7,23 @@
 //! exactly which rooms were done.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
 use super::Context;
 use super::batch::{self, Flow};
-use super::targets::{RoomArgs, stdin_once, targets_of};
+use super::recording::ByDefault;
+use super::targets::{RoomArgs, targets_of};
 use crate::config::Options;
-use crate::date;
 use crate::error::Error;
-use crate::input::{self, Target};
+use crate::input::Target;
 use crate::net::http::Reply;
-use crate::output::{Printer, terminal};
+use crate::output::Printer;
 use crate::portal::Portal;
 use crate::portal::answers;
 use crate::portal::people::{Kind, User};
 use crate::portal::rooms::{self, Room};
+use crate::record::{Change, Outcome};
 
 const ARCHIVED: &str = "archived rooms cannot be changed: restore the room, or have the person \
                         who added the guest remove them from their list";
@@ -43,8 +40,6 @@ const OWNER: &str = "the room owner cannot be removed";
 const NOT_MEMBER: &str = "not a member of this room: nothing to remove";
 /// A private room's refusal of a member without encryption keys (docs/docspace.md §12).
 const NO_KEY: &str = "The user does not have an encryption key";
-/// `restore --from` reads a file `revoke --record` wrote; this bounds a wrong one.
-const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug)]
 pub struct RevokeArgs {
@@ -52,7 +47,6 @@ pub struct RevokeArgs {
     pub all_rooms: bool,
     /// The most memberships removed; 0 = no limit.
     pub max: usize,
-    pub record: Option<PathBuf>,
     /// `force: true`: a form role in a virtual data room does not keep the guest in.
     pub drop_form_roles: bool,
 }
@@ -64,26 +58,11 @@ pub struct Revocation {
     pub rooms: Vec<u64>,
     /// The most memberships removed; 0 = no limit.
     pub max: usize,
-    pub record: Option<PathBuf>,
     pub force: bool,
 }
 
-/// Opens `--record` for appending before anything is sent.
-fn open_record(path: &Path) -> Result<File, Error> {
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|err| {
-            Error::Usage(format!(
-                "--record {}: cannot open it to append: {err}",
-                path.display()
-            ))
-        })
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub(super) enum Mode {
     Revoke,
     Restore,
 }
@@ -130,43 +109,42 @@ pub(super) trait Observer {
     ) -> Result<(), Error>;
 }
 
-struct Run<'a> {
+pub(super) struct Run<'a> {
+    ctx: &'a Context,
     portal: &'a Portal,
     out: &'a Printer,
     mode: Mode,
     me: User,
     force: bool,
     dry_run: bool,
-    record: Option<File>,
     done: usize,
     planned: usize,
     failed: Vec<Error>,
+    /// Of the failures: sent without an answer, and never sent.
+    unconfirmed: usize,
+    not_attempted: usize,
+    /// The record's numbers of the changes sent and not yet settled, by guest.
+    under_way: Vec<(String, u64)>,
     observer: Option<&'a mut dyn Observer>,
 }
 
 pub fn revoke(options: &Options, room_args: RoomArgs, args: RevokeArgs) -> Result<(), Error> {
     let RoomArgs { targets, rooms } = room_args;
-    if let Some(record) = &args.record {
-        // Checked now, so that a removal is never made without its record.
-        open_record(record)?;
-    }
     let job = Revocation {
         guests: targets_of(&targets, options)?,
         rooms,
         max: args.max,
-        record: args.record,
         force: args.drop_form_roles,
     };
-    run(&Context::open(options)?, job)
+    let ctx = Context::for_changes(options, "revoke", ByDefault::Record)?;
+    ctx.finish(run(&ctx, job))
 }
 
 /// Revokes what `job` names; expire's `--action revoke` comes here too.
 pub fn run(ctx: &Context, job: Revocation) -> Result<(), Error> {
-    let record = job.record.as_deref().map(open_record).transpose()?;
     let guests = rooms::guest_ids(&ctx.portal, job.guests)?;
     let mut run = Run {
         force: job.force,
-        record,
         ..Run::new(ctx, Mode::Revoke)?
     };
     let plans = if job.rooms.is_empty() {
@@ -199,105 +177,27 @@ pub(super) fn remove(
     run.apply(plans)
 }
 
-/// `restore --from FILE`: the memberships `revoke --record` wrote, back in.
-pub fn restore(options: &Options, from: PathBuf) -> Result<(), Error> {
-    stdin_once(Some(&from), "--from", options)?;
-    let ctx = Context::open(options)?;
-    let portal = &ctx.portal;
-    let records = read_records(&from)?;
-    let mut run = Run::new(&ctx, Mode::Restore)?;
-    let mut plans = Vec::new();
-    for (room_id, items) in records {
-        match rooms::room(portal, room_id) {
-            Ok(room) => plans.push(Plan { room, items }),
-            Err(error) => {
-                let room = Room {
-                    id: room_id,
-                    title: String::new(),
-                    archived: false,
-                    owner: User::default(),
-                    edit_access: false,
-                    shared_external: false,
-                };
-                for item in &items {
-                    run.fail(&room, item, None, error.clone())?;
-                }
-            }
-        }
-    }
-    run.apply(plans)
-}
-
-/// The lines of a `--record` file, by room (in the order of their first line); each
-/// guest once per room.
-fn read_records(path: &Path) -> Result<Vec<(u64, Vec<Item>)>, Error> {
-    let name = path.display();
-    let text = input::read_text(path, MAX_RECORD_BYTES)
-        .map_err(|why| Error::Usage(format!("--from {name}{why}")))?;
-    let mut rooms: Vec<(u64, Vec<Item>)> = Vec::new();
-    let mut seen = HashSet::new();
-    for (number, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let bad = |why: &str| Error::Usage(format!("--from {name}:{}: {why}", number + 1));
-        let value: Value =
-            serde_json::from_str(line).map_err(|_| bad("not a JSON line of revoke --record"))?;
-        let guest = value["guest"]
-            .as_str()
-            .and_then(input::guid)
-            .ok_or_else(|| bad("\"guest\" is not a user ID"))?;
-        let room = value["room"]
-            .as_u64()
-            .filter(|&id| id > 0)
-            .ok_or_else(|| bad("\"room\" is not a room ID"))?;
-        // A number only: the server takes an unknown name for None, a removal.
-        let role = value["role"]
-            .as_u64()
-            .and_then(|n| u8::try_from(n).ok())
-            .filter(|n| (1..=11).contains(n))
-            .ok_or_else(|| bad("\"role\" is not a role number from 1 to 11"))?;
-        if !seen.insert(format!("{guest} {room}")) {
-            continue;
-        }
-        let email = value["email"].as_str().unwrap_or_default().to_string();
-        let at = match rooms.iter().position(|(id, _)| *id == room) {
-            Some(at) => at,
-            None => {
-                rooms.push((room, Vec::new()));
-                rooms.len() - 1
-            }
-        };
-        rooms[at].1.push(Item {
-            guest: User {
-                id: guest,
-                email,
-                ..User::default()
-            },
-            role,
-        });
-    }
-    Ok(rooms)
-}
-
 impl<'a> Run<'a> {
     /// Asks who the caller is (and tells a room admin the answer covers their rooms).
-    fn new(ctx: &'a Context, mode: Mode) -> Result<Run<'a>, Error> {
+    pub(super) fn new(ctx: &'a Context, mode: Mode) -> Result<Run<'a>, Error> {
         Ok(Run::with(ctx, mode, rooms::caller(&ctx.portal)?))
     }
 
     fn with(ctx: &'a Context, mode: Mode, me: User) -> Run<'a> {
         Run {
+            ctx,
             portal: &ctx.portal,
             out: &ctx.out,
             mode,
             me,
             force: false,
             dry_run: ctx.dry_run,
-            record: None,
             done: 0,
             planned: 0,
             failed: Vec::new(),
+            unconfirmed: 0,
+            not_attempted: 0,
+            under_way: Vec::new(),
             observer: None,
         }
     }
@@ -408,13 +308,18 @@ impl<'a> Run<'a> {
         Ok(Plan { room, items })
     }
 
-    /// Each room in turn; after a `Stop`, the rooms left are reported not attempted.
-    fn apply(mut self, plans: Vec<Plan>) -> Result<(), Error> {
+    /// Each room in turn, none after a signal; after a `Stop`, the rooms left are
+    /// reported not attempted.
+    pub(super) fn apply(mut self, plans: Vec<Plan>) -> Result<(), Error> {
         let mut stopped: Option<Error> = None;
         for plan in &plans {
             let all: Vec<usize> = (0..plan.items.len()).collect();
+            if stopped.is_none() {
+                stopped = self.ctx.may_change().err();
+            }
             match &stopped {
                 Some(why) => {
+                    self.not_attempted += all.len();
                     let why = why.clone().context("not attempted: ");
                     self.fail_all(plan, &all, None, &why)?;
                 }
@@ -468,16 +373,65 @@ impl<'a> Run<'a> {
         self.portal.set_room_roles(plan.room.id, &roles, force)
     }
 
+    /// Writes down the change of each of `items` before it is sent. `Err`: the
+    /// record could not be written; they are reported not attempted.
+    fn announce(&mut self, plan: &Plan, items: &[usize]) -> Result<Result<(), Error>, Error> {
+        let room = &plan.room;
+        for &i in items {
+            let item = &plan.items[i];
+            let (guest, email, role) = (item.guest.id.clone(), item.guest.email.clone(), item.role);
+            let (id, title) = (room.id, room.title.clone());
+            let change = match self.mode {
+                Mode::Revoke => Change::RoomRemove {
+                    room: id,
+                    title,
+                    guest,
+                    email,
+                    role,
+                },
+                Mode::Restore => Change::RoomAdd {
+                    room: id,
+                    title,
+                    guest,
+                    email,
+                    role,
+                },
+            };
+            match self.ctx.intent(change) {
+                Ok(Some(seq)) => self.under_way.push((item.guest.id.clone(), seq)),
+                Ok(None) => {}
+                Err(why) => {
+                    self.not_attempted += items.len();
+                    self.fail_all(plan, items, None, &why.clone().context("not attempted: "))?;
+                    return Ok(Err(why));
+                }
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// Writes `outcome` for the guest's change under way, if there is one.
+    fn settle(&mut self, guest: &str, outcome: Outcome) {
+        if let Some(at) = self.under_way.iter().position(|(id, _)| id == guest) {
+            let (_, seq) = self.under_way.swap_remove(at);
+            self.ctx.outcome(Some(seq), outcome);
+        }
+    }
+
     /// One PUT for `items` of the room, judged guest by guest from the answer.
     fn send(&mut self, plan: &Plan, items: &[usize]) -> Result<Flow, Error> {
-        let change = self.change(plan, items, self.force && self.mode == Mode::Revoke);
         if let Some(observer) = &mut self.observer {
             let sent: Vec<&Item> = items.iter().map(|&i| &plan.items[i]).collect();
             observer.sending(&plan.room, &sent)?;
         }
+        if let Err(why) = self.announce(plan, items)? {
+            return Ok(Flow::Stop(why));
+        }
+        let change = self.change(plan, items, self.force && self.mode == Mode::Revoke);
         let reply = match self.portal.send(&change) {
             Ok(reply) => reply,
             Err(error) => {
+                self.unconfirmed += items.len();
                 let why = error.to_string();
                 let lost = Error::Network(format!(
                     "not confirmed: no answer ({why}); it may or may not have been {}",
@@ -498,7 +452,7 @@ impl<'a> Run<'a> {
                  unknown whether it was changed; check with docspace-guest access"
                     .into(),
             );
-            self.fail_all(plan, items, Some(200), &error)?;
+            self.unknown_all(plan, items, Some(200), &error)?;
             return Ok(Flow::Continue);
         };
         // 3.1+: a form role in a VDR aborted the whole request, without saying whose.
@@ -510,11 +464,28 @@ impl<'a> Run<'a> {
                     plan.room.named()
                 ))?;
                 for &i in items {
-                    if let Flow::Stop(why) = self.send(plan, &[i])? {
-                        return Ok(Flow::Stop(why));
+                    let why = "a form role aborted the whole request; sent again one by one";
+                    self.settle(&plan.items[i].guest.id, Outcome::NotDone(why.into()));
+                }
+                let mut stop: Option<Error> = None;
+                for &i in items {
+                    if stop.is_none() {
+                        stop = self.ctx.may_change().err();
+                    }
+                    match &stop {
+                        Some(why) => {
+                            self.not_attempted += 1;
+                            let why = why.clone().context("not attempted: ");
+                            self.fail(&plan.room, &plan.items[i], None, why)?;
+                        }
+                        None => {
+                            if let Flow::Stop(why) = self.send(plan, &[i])? {
+                                stop = Some(why);
+                            }
+                        }
                     }
                 }
-                return Ok(Flow::Continue);
+                return Ok(stop.map_or(Flow::Continue, Flow::Stop));
             }
             self.fail_all(plan, items, Some(200), &Error::Server(FORM_ROLE.into()))?;
             return Ok(Flow::Continue);
@@ -525,7 +496,7 @@ impl<'a> Run<'a> {
                  it was changed; check with docspace-guest access"
                     .into(),
             );
-            self.fail_all(plan, items, Some(200), &error)?;
+            self.unknown_all(plan, items, Some(200), &error)?;
             return Ok(Flow::Continue);
         };
         let roles: HashMap<String, Option<i64>> = members
@@ -647,7 +618,7 @@ impl<'a> Run<'a> {
                  it was {} is unknown: check with docspace-guest access",
                 self.mode.done()
             ));
-            self.fail_all(plan, items, Some(403), &unknown)?;
+            self.unknown_all(plan, items, Some(403), &unknown)?;
             return Ok(Flow::Continue);
         }
         for &i in items {
@@ -668,6 +639,7 @@ impl<'a> Run<'a> {
 
     fn confirm(&mut self, plan: &Plan, item: &Item) -> Result<(), Error> {
         self.done += 1;
+        self.settle(&item.guest.id, Outcome::Done);
         let room = &plan.room;
         let role = rooms::role_name(item.role);
         let guest = who(&item.guest);
@@ -687,19 +659,35 @@ impl<'a> Run<'a> {
         if let Some(observer) = &mut self.observer {
             observer.outcome(room, item, Some(200), None)?;
         }
-        if let Some(file) = &mut self.record {
-            // ISO 8601 in UTC: "2026-11-27T16:40:07Z".
-            let utc = date::format_utc(SystemTime::now());
-            let time = format!("{}T{}Z", &utc[..10], &utc[11..19]);
-            let line = json!({
-                "guest": item.guest.id, "email": item.guest.email, "room": room.id,
-                "title": room.title, "role": item.role, "roleName": role,
-                "time": time,
-            });
-            writeln!(file, "{}", terminal::json_line(&line))
-                .map_err(|err| Error::Local(format!("cannot write to --record: {err}")))?;
-        }
         Ok(())
+    }
+
+    /// restore: a change the record holds that the portal shows is not to be put back
+    /// (the guest is in the room again); reported, not counted as a failure.
+    pub(super) fn unchanged(&mut self, room: &Room, item: &Item, why: &str) -> Result<(), Error> {
+        self.out.say(&format!(
+            "Guest {} in room {}: {why}; not changed.",
+            who(&item.guest),
+            room.named()
+        ))?;
+        let mut data = rooms::pair_json(room, &item.guest, item.role);
+        data["unchanged"] = why.into();
+        self.out.result(self.mode.op(), true, None, data)
+    }
+
+    /// As `fail_all`, for an answer that leaves it unknown whether the change was
+    /// made: the record says so, for restore to look it up.
+    fn unknown_all(
+        &mut self,
+        plan: &Plan,
+        items: &[usize],
+        status: Option<u16>,
+        error: &Error,
+    ) -> Result<(), Error> {
+        for &i in items {
+            self.settle(&plan.items[i].guest.id, Outcome::Unknown(error.to_string()));
+        }
+        self.fail_all(plan, items, status, error)
     }
 
     fn fail_all(
@@ -715,13 +703,18 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    fn fail(
+    pub(super) fn fail(
         &mut self,
         room: &Room,
         item: &Item,
         status: Option<u16>,
         error: Error,
     ) -> Result<(), Error> {
+        let outcome = match &error {
+            Error::Network(why) => Outcome::Unknown(why.clone()),
+            other => Outcome::NotDone(other.to_string()),
+        };
+        self.settle(&item.guest.id, outcome);
         let not = match self.mode {
             Mode::Revoke => "not removed from",
             Mode::Restore => "not restored to",
@@ -747,15 +740,22 @@ impl<'a> Run<'a> {
         if self.dry_run {
             return self
                 .out
-                .say(&format!("{} would be {word}, {failed} not", self.planned));
+                .summary(&format!("{} would be {word}, {failed} not", self.planned));
         }
-        self.out
-            .say(&format!("{} {word}, {failed} not {word}", self.done))?;
+        let mut line = format!("{} {word}, {failed} not {word}", self.done);
+        if self.unconfirmed + self.not_attempted > 0 {
+            line += &format!(
+                " ({} not confirmed, {} not attempted)",
+                self.unconfirmed, self.not_attempted
+            );
+        }
+        self.out.summary(&line)?;
         self.out.result(
             "summary",
             failed == 0,
             None,
-            json!({ word: self.done, "failed": failed }),
+            json!({ word: self.done, "failed": failed, "not_confirmed": self.unconfirmed,
+                "not_attempted": self.not_attempted }),
         )?;
         let total = self.done + failed;
         batch::verdict_of(total, self.done, self.failed, "room memberships", word)

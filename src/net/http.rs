@@ -18,6 +18,7 @@ use ureq::unversioned::transport::NextTimeout;
 
 use super::Settings;
 use crate::error::Error;
+use crate::interrupt;
 use crate::net::proxy::proxy_for;
 use crate::net::tls::{self, BufferSizes};
 use crate::net::url::Url;
@@ -192,7 +193,11 @@ impl Client {
                 "retrying in {} ({why}), attempt {attempt} of {attempts}",
                 retry::describe(wait)
             ));
-            std::thread::sleep(wait);
+            if !interrupt::sleep_unless_interrupted(wait) {
+                return Err(Error::Network(format!(
+                    "interrupted while waiting to retry ({why})"
+                )));
+            }
         }
     }
     fn attempt(&self, call: &Call) -> Result<Reply, Failure> {

@@ -114,11 +114,12 @@ fn parse_http_date(text: &str) -> Option<SystemTime> {
     ))
 }
 
-/// "0.5 s", "3 s", "60 s".
+/// "0.5 s", "3 s", "60 s". In whole tenths, not with `{:.1}`: formatting a float
+/// would bring about 9 KB of code into the binary for this one line.
 pub fn describe(wait: Duration) -> String {
-    let seconds = wait.as_secs_f64();
-    if seconds < 10.0 && wait.subsec_millis() != 0 {
-        format!("{seconds:.1} s")
+    if wait < Duration::from_secs(10) && wait.subsec_millis() != 0 {
+        let tenths = (wait.as_millis() + 50) / 100;
+        format!("{}.{} s", tenths / 10, tenths % 10)
     } else {
         format!("{} s", wait.as_secs())
     }
@@ -218,5 +219,8 @@ mod tests {
         assert_eq!(describe(Duration::from_millis(500)), "0.5 s");
         assert_eq!(describe(Duration::from_secs(3)), "3 s");
         assert_eq!(describe(Duration::from_millis(12_400)), "12 s");
+        assert_eq!(describe(Duration::from_millis(1_001)), "1.0 s");
+        assert_eq!(describe(Duration::from_millis(1_250)), "1.3 s");
+        assert_eq!(describe(Duration::from_millis(9_960)), "10.0 s");
     }
 }

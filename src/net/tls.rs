@@ -36,8 +36,29 @@ use crate::error::Error;
 use crate::net::der;
 use crate::net::roots::SystemRoots;
 
-/// The Mozilla roots (webpki-root-certs), made trust anchors by build.rs.
-static BUILT_IN: &[TrustAnchor<'static>] = include!(concat!(env!("OUT_DIR"), "/built_in_roots.rs"));
+/// The Mozilla roots (webpki-root-certs), made trust anchors by build.rs: their parts
+/// one after another, and each root's lengths of its subject, key and name
+/// constraints (0 for none, else one more than the length).
+static BUILT_IN_PARTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/built_in_roots.der"));
+static BUILT_IN_LENGTHS: &[[u16; 3]] = include!(concat!(env!("OUT_DIR"), "/built_in_roots.rs"));
+
+/// The built-in roots as rustls's trust anchors.
+fn built_in() -> Vec<TrustAnchor<'static>> {
+    let mut rest = BUILT_IN_PARTS;
+    let mut take = |len: u16| {
+        let (part, after) = rest.split_at(len.into());
+        rest = after;
+        Der::from_slice(part)
+    };
+    BUILT_IN_LENGTHS
+        .iter()
+        .map(|&[subject, key, constraints]| TrustAnchor {
+            subject: take(subject),
+            subject_public_key_info: take(key),
+            name_constraints: constraints.checked_sub(1).map(&mut take),
+        })
+        .collect()
+}
 
 /// The sizes of a connection's buffers, in bytes.
 #[derive(Debug, Clone, Copy)]
@@ -210,9 +231,7 @@ fn verifier(
     extra: &[CertificateDer<'static>],
     system: Vec<Vec<u8>>,
 ) -> Result<Arc<WebPkiServerVerifier>, rustls::Error> {
-    let mut store = RootCertStore {
-        roots: BUILT_IN.to_vec(),
-    };
+    let mut store = RootCertStore { roots: built_in() };
     store.add_parsable_certificates(extra.iter().cloned());
     store.add_parsable_certificates(system.into_iter().map(CertificateDer::from));
     WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
@@ -571,6 +590,6 @@ mod tests {
             (roots.len(), 0)
         );
         assert!(roots.len() > 100);
-        assert_eq!(store.roots, BUILT_IN);
+        assert_eq!(store.roots, built_in());
     }
 }

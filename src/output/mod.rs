@@ -8,6 +8,7 @@
 //! JSON and raw answers, `json_safe`), not only when the output is a terminal, since
 //! cron logs are read on one later.
 
+use std::cell::RefCell;
 use std::io::Write;
 
 use serde_json::{Value, json};
@@ -33,6 +34,11 @@ pub struct Printer {
     verbosity: Verbosity,
     json: bool,
     csv: bool,
+    /// A change command's: a stdout that fails does not stop the run (it is a report
+    /// of changes already under way), it is only noted in `lost`.
+    keep_going: bool,
+    /// Why stdout failed, once it has: nothing more is written to it.
+    lost: RefCell<Option<String>>,
 }
 
 impl Printer {
@@ -41,6 +47,47 @@ impl Printer {
             verbosity,
             json,
             csv: false,
+            keep_going: false,
+            lost: RefCell::new(None),
+        }
+    }
+
+    /// For a change command: a closed or failing stdout is noted, not an error, so
+    /// that the batch it was asked for is finished (see `lost`).
+    pub fn keep_going(self) -> Printer {
+        Printer {
+            keep_going: true,
+            ..self
+        }
+    }
+
+    /// Why stdout was lost, if it was: the run's summary then goes to stderr.
+    pub fn lost(&self) -> Option<String> {
+        self.lost.borrow().clone()
+    }
+
+    /// A run's closing line: on stdout, or on stderr once stdout is lost.
+    pub fn summary(&self, line: &str) -> Result<(), Error> {
+        match self.lost() {
+            Some(_) => {
+                terminal::notice(line);
+                Ok(())
+            }
+            None => self.say(line),
+        }
+    }
+
+    /// Writes a line that is already safe, unless stdout is lost.
+    fn emit(&self, line: &str) -> Result<(), Error> {
+        if self.lost.borrow().is_some() {
+            return Ok(());
+        }
+        match write_raw_line(line) {
+            Err(err) if self.keep_going => {
+                *self.lost.borrow_mut() = Some(err.to_string());
+                Ok(())
+            }
+            other => other,
         }
     }
 
@@ -68,7 +115,7 @@ impl Printer {
         if !self.is_human() {
             return Ok(());
         }
-        write_line(line)
+        self.emit(&terminal_safe(line))
     }
 
     /// What a script wants from --quiet (the default output says it in words).
@@ -76,7 +123,7 @@ impl Printer {
         if !self.is_quiet() {
             return Ok(());
         }
-        write_line(line)
+        self.emit(&terminal_safe(line))
     }
 
     /// --quiet, and no other form (--json, --csv) asked instead.
@@ -89,7 +136,7 @@ impl Printer {
     pub fn reply_lines(&self, label: &str, status: u16, body: &str) -> Result<(), Error> {
         self.say(&format!("Status Code{label}: {status}"))?;
         if self.is_human() {
-            write_raw_line(&format!("Raw Response{label}: {}", json_safe(body)))?;
+            self.emit(&format!("Raw Response{label}: {}", json_safe(body)))?;
         }
         Ok(())
     }
@@ -115,7 +162,7 @@ impl Printer {
         }
         self.say(&format!("  {}", request["body"]))?;
         if self.is_quiet() {
-            write_raw_line(&json_line(request))?;
+            self.emit(&json_line(request))?;
         }
         Ok(())
     }
@@ -136,12 +183,8 @@ impl Printer {
         if let (Some(line), Value::Object(data)) = (line.as_object_mut(), data) {
             line.extend(data);
         }
-        write_raw_line(&json_line(&line))
+        self.emit(&json_line(&line))
     }
-}
-
-pub(super) fn write_line(line: &str) -> Result<(), Error> {
-    write_raw_line(&terminal_safe(line))
 }
 
 /// For lines already made safe (JSON from `json_line`, bodies through `json_safe`).

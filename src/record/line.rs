@@ -12,7 +12,8 @@
 //! Outcomes: `"done"`, `"not_done"` and `"unknown"`, the last two with a `"reason"`.
 //! Changes: `room_remove` and `room_add` (room, title, guest, email, role: the role
 //! before the removal, the role to add), `status` (guest, email, before, after:
-//! `"active"` or `"disabled"`), `list_remove` and `delete` (guest, email).
+//! `"active"` or `"disabled"`), `list_remove`, `delete` and `approve` (guest, email;
+//! an approval's guest is empty: the portal names it only in its answer).
 
 use std::time::SystemTime;
 
@@ -71,6 +72,9 @@ pub enum Change {
     ListRemove { guest: String, email: String },
     /// A guest's account deleted for good: not undoable.
     Delete { guest: String, email: String },
+    /// A guest shared through a sharing link approved onto the caller's list; `guest`
+    /// is empty (the portal names it in its answer). Undone by a removal, not restore.
+    Approve { guest: String, email: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,6 +294,9 @@ fn change_value(change: &Change) -> Value {
         Change::Delete { guest, email } => {
             json!({"change": "delete", "guest": guest, "email": email})
         }
+        Change::Approve { guest, email } => {
+            json!({"change": "approve", "guest": guest, "email": email})
+        }
     }
 }
 
@@ -327,6 +334,7 @@ fn change_from(fields: &Fields) -> Result<Change, String> {
         }),
         "list_remove" => Ok(Change::ListRemove { guest, email }),
         "delete" => Ok(Change::Delete { guest, email }),
+        "approve" => Ok(Change::Approve { guest, email }),
         other => Err(format!("unknown change {other:?}")),
     }
 }

@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use crate::util::{api_requests, tool, tool_as, write_temp};
-use fake_portal::{Answer, FakePortal, ROOM_MANAGER, Response, Role, RoomType};
+use fake_portal::{Answer, FakePortal, READ, Response, Role, RoomType};
 
 #[test]
 fn a_list_entry_whose_id_is_not_a_guid_stops_the_command_naming_it() {
@@ -59,9 +59,10 @@ fn a_403_about_the_role_says_so_not_who_may_change_the_room() {
     let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
     let key = portal.add_api_key(&admin, &["rooms:read", "rooms:write", "accounts:read"]);
     let guest = portal.invite_guest(&admin, "Gus", "Guest", "gus@example.com");
-    // A guest who got the room manager's role before DocSpace refused it to guests.
-    let room = portal.add_room(&admin, "Plans", RoomType::Custom);
-    portal.add_member(room, &guest, ROOM_MANAGER, &admin);
+    // A guest seeded with Read in a form-filling room, whose roles do not include
+    // Read (restore refuses a RoomManager line itself, before anything is sent).
+    let room = portal.add_room(&admin, "Plans", RoomType::FillingForms);
+    portal.add_member(room, &guest, READ, &admin);
     let record = write_temp("role-not-available.jsonl", "");
     let record_arg = record.to_str().unwrap();
     tool_as(

@@ -365,7 +365,7 @@ fn a_round_applied_per_sheet_with_the_owners_key_then_again() {
 }
 
 #[test]
-#[ignore = "restore on main reads only revoke --record's old lines; the wal branch's restore reads the write-ahead record"]
+#[ignore = "restore now reads certify's record, but refuses a guest the restoring room admin cannot look up (\"not a guest you can see\"): restore's check, not certify's; see the report"]
 fn restore_from_the_record_puts_the_removals_back() {
     let r = round("restore");
     r.start();

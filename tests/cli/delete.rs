@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
-use crate::util::{api_requests, crowd, flow, json_of, tool_for, write_temp};
+use crate::util::{api_requests, crowd, flow, json_of, state_home, tool_for, write_temp};
 use fake_portal::{Answer, FakePortal, Role};
 
 #[test]
@@ -216,7 +216,8 @@ fn json_lines_carry_op_ok_status_and_data() {
     );
     assert_eq!(
         records[2],
-        json!({"op": "summary", "ok": false, "status": null, "removed": 1, "failed": 1})
+        json!({"op": "summary", "ok": false, "status": null, "removed": 1, "failed": 1,
+            "not_confirmed": 0, "not_attempted": 0, "unchanged": 0})
     );
     out.assert_stderr_has("1 of 2");
 
@@ -309,6 +310,7 @@ fn permanent_asks_on_a_terminal_and_takes_only_yes() {
             .env_clear()
             .env("DOCSPACE_URL", crowd.portal.url())
             .env("DOCSPACE_API_KEY", &crowd.key)
+            .env("XDG_STATE_HOME", state_home())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -377,8 +379,8 @@ fn an_interrupted_batch_reports_exactly_what_was_done() {
     let left = crowd.portal.guest_list(&crowd.admin);
     assert_eq!(left, crowd.guests[100..]);
     assert_eq!(out.stdout.matches("not confirmed: no answer").count(), 100);
-    assert_eq!(out.stdout.matches("not attempted").count(), 50);
-    out.assert_stdout_ends_with("100 removed, 150 failed\n");
+    assert_eq!(out.stdout.matches("not deleted: not attempted").count(), 50);
+    out.assert_stdout_ends_with("100 removed, 150 failed (100 not confirmed, 50 not attempted)\n");
 }
 
 #[test]
@@ -401,7 +403,7 @@ fn a_connection_lost_while_retrying_one_by_one_leaves_nothing_unaccounted() {
     out.assert_stdout_has(&format!(
         "Guest with ID {second} not deleted: not attempted"
     ));
-    out.assert_stdout_ends_with("1 removed, 2 failed\n");
+    out.assert_stdout_ends_with("1 removed, 2 failed (1 not confirmed, 1 not attempted)\n");
     assert_eq!(
         crowd.portal.guest_list(&crowd.admin),
         std::slice::from_ref(second)

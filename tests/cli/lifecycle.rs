@@ -325,6 +325,49 @@ fn expire_disables_then_deletes_what_stayed_disabled() {
     assert!(e.portal.user(&e.fresh).is_some());
 }
 
+/// A disable of a guest who is disabled already would be logged by DocSpace as a new
+/// status change (restarting `--disabled-for`), and its record would say "before:
+/// active": it is not sent. Nor is an enable of a guest who is not disabled.
+#[test]
+fn a_guest_already_in_the_wanted_state_is_left_alone_and_said_so() {
+    let e = estate();
+    let out = e
+        .tool(&["expire", "--older-than", "8", "--action", "disable"])
+        .run();
+    out.assert_exit(0);
+    out.assert_stdout_has(&format!(
+        "Guest with ID {}: already disabled; not changed.",
+        e.off
+    ));
+    out.assert_stdout_has(&format!("Guest with ID {} disabled.", e.old));
+    let sent: Vec<Value> = e
+        .writes()
+        .iter()
+        .flat_map(|r| {
+            json_of(&r.body)["userIds"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(!sent.contains(&json!(e.off)), "{sent:?}");
+    assert!(sent.contains(&json!(e.old)), "{sent:?}");
+    assert!(
+        out.stdout.contains(", 1 unchanged\n"),
+        "the summary counts it: {}",
+        out.stdout
+    );
+
+    let before = e.writes().len();
+    let out = e.tool(&["disable", &e.off]).run();
+    out.assert_exit(0);
+    out.assert_stdout_has("already disabled; not changed.");
+    let out = e.tool(&["enable", &e.fresh, "--json"]).run();
+    out.assert_exit(0);
+    out.assert_stdout_has("\"unchanged\":\"already active\"");
+    assert_eq!(e.writes().len(), before, "nothing sent for either");
+}
+
 #[test]
 fn expire_remove_takes_guests_off_the_list_and_max_guards_the_rest() {
     let e = estate();

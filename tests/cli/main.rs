@@ -21,6 +21,7 @@ mod list; // paging, the table, JSON lines, filters
 mod networks; // 429s and Retry-After, timeouts, hang-ups, bad answers, redirects, ctrl-c
 mod proxies; // HTTP(S)_PROXY, ALL_PROXY, NO_PROXY
 mod readme; // every console example of README.md and docs/ runs on the demo portal
+mod record; // the write-ahead record, restore, and runs cut short (signals, stdout, disk)
 mod refusals; // the server's refusals: 401, 403, 400, 404
 mod releases; // every DocSpace release from 3.0 to 3.7.2
 mod rooms; // access, revoke, restore: rooms and their guests

@@ -423,7 +423,8 @@ fn revoke_all_rooms_takes_a_guest_out_of_active_and_archived_rooms_and_skips_oth
     assert_eq!(lines[0]["reason"], Value::Null);
     assert_eq!(
         lines[2],
-        json!({ "op": "summary", "ok": true, "status": null, "removed": 2, "failed": 0 })
+        json!({ "op": "summary", "ok": true, "status": null, "removed": 2, "failed": 0,
+            "not_confirmed": 0, "not_attempted": 0 })
     );
     assert_eq!(estate.members(a), [estate.guests[1].clone()]);
     assert_eq!(estate.members(c), [estate.guests[1].clone()]);
@@ -680,7 +681,7 @@ fn a_connection_lost_mid_revoke_says_exactly_which_rooms_were_done() {
         "not removed from room {} \"R2\": not attempted: an earlier request got no answer",
         rooms[2]
     ));
-    out.assert_stdout_ends_with("1 removed, 2 not removed\n");
+    out.assert_stdout_ends_with("1 removed, 2 not removed (1 not confirmed, 1 not attempted)\n");
     assert_eq!(estate.puts().len(), 2);
     assert_eq!(estate.members(rooms[2]), [estate.guests[0].clone()]);
 }
@@ -704,11 +705,24 @@ fn record_then_restore_puts_the_memberships_back_with_their_roles() {
         .run();
     out.assert_exit(0);
     let lines = json_lines(&std::fs::read_to_string(&record).unwrap());
-    assert_eq!(lines.len(), 3);
-    assert_eq!(lines[0]["guest"], estate.guests[0]);
-    assert_eq!(lines[0]["room"], a);
-    assert_eq!(lines[0]["role"], READ);
-    assert!(lines[0]["time"].as_str().unwrap().ends_with('Z'));
+    // The run's header, then each removal's intent and, after the answer, its outcome.
+    assert_eq!(lines.len(), 7);
+    assert_eq!(lines[0]["kind"], "run");
+    assert_eq!(lines[0]["command"], "revoke");
+    assert_eq!(lines[0]["portal"], estate.portal.url());
+    let kinds: Vec<&str> = lines.iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "run", "intent", "intent", "outcome", "outcome", "intent", "outcome"
+        ]
+    );
+    assert_eq!(lines[1]["change"], "room_remove");
+    assert_eq!(lines[1]["guest"], estate.guests[0]);
+    assert_eq!(lines[1]["room"], a);
+    assert_eq!(lines[1]["role"], READ);
+    assert!(lines[1]["time"].as_str().unwrap().ends_with('Z'));
+    assert!(lines[3..5].iter().all(|l| l["outcome"] == "done"));
     assert!(estate.members(a).is_empty() && estate.members(b).is_empty());
 
     let out = estate.tool(&["restore", "--from", record_arg]).run();
@@ -738,33 +752,30 @@ fn record_then_restore_puts_the_memberships_back_with_their_roles() {
 #[test]
 fn restore_refuses_a_bad_record_line_before_sending_and_reports_a_disabled_guest() {
     let estate = estate(1);
-    let room = estate.room("Alpha", RoomType::Custom, &[], READ);
+    let room = estate.room("Alpha", RoomType::Custom, &[0], READ);
+    // The old format's line, as a person could write it: not the tool's.
     let bad = write_temp(
         "bad.jsonl",
         format!(
-            "{{\"guest\":\"{}\",\"room\":{room},\"role\":\"Read\"}}\n",
+            "{{\"guest\":\"{}\",\"room\":{room},\"role\":2}}\n",
             estate.guests[0]
         ),
     );
     let out = estate
         .tool(&["restore", "--from", bad.to_str().unwrap()])
         .run();
-    out.assert_usage_error(&format!(
-        "--from {}:1: \"role\" is not a role number from 1 to 11",
-        bad.display()
-    ));
+    out.assert_usage_error(&format!("{}:1: not a line of a record", bad.display()));
     assert!(estate.portal.requests().is_empty());
     let out = estate.tool(&["restore", "--from", "/dev/zero"]).run();
-    out.assert_usage_error("--from /dev/zero: is larger than 64 MiB");
+    out.assert_usage_error("/dev/zero is a character device, not a regular file");
 
+    let good = write_temp("good.jsonl", "");
+    let room_arg = room.to_string();
+    let revoke = ["revoke", &estate.guests[0], "--room", &room_arg, "--record"];
+    let mut args = revoke.to_vec();
+    args.push(good.to_str().unwrap());
+    estate.tool(&args).run().assert_exit(0);
     estate.portal.set_status(&estate.guests[0], 2);
-    let good = write_temp(
-        "good.jsonl",
-        format!(
-            "{{\"guest\":\"{}\",\"room\":{room},\"role\":2}}\n",
-            estate.guests[0]
-        ),
-    );
     let out = estate
         .tool(&["restore", "--from", good.to_str().unwrap()])
         .run();
@@ -922,20 +933,41 @@ fn a_private_rooms_refusal_reports_each_guest_as_it_now_stands() {
     }
     out.assert_stdout_ends_with("1 removed, 2 not removed\n");
     assert_eq!(estate.members(room), [b.to_string(), c.to_string()]);
+    // Each removal announced; a's done, b's and c's refused.
     let lines = json_lines(&std::fs::read_to_string(&record).unwrap());
-    assert_eq!(lines.len(), 1, "{lines:?}");
-    assert_eq!(lines[0]["guest"], a);
+    let outcome_of = |guest: &str| {
+        let intent = lines
+            .iter()
+            .find(|l| l["kind"] == "intent" && l["guest"] == guest)
+            .unwrap()["seq"]
+            .clone();
+        lines
+            .iter()
+            .find(|l| l["kind"] == "outcome" && l["intent"] == intent)
+            .unwrap()["outcome"]
+            .clone()
+    };
+    assert_eq!(
+        [a, b, c].map(outcome_of),
+        [json!("done"), json!("not_done"), json!("not_done")]
+    );
 
-    // Back: the record names a and b; b is refused after a was put back.
-    let line = |guest: &str| json!({ "guest": guest, "room": room, "role": READ }).to_string();
-    let back = write_temp("private-back.jsonl", format!("{}\n{}\n", line(a), line(b)));
-    estate.portal.remove_member(room, b);
-    let out = estate
-        .tool(&["restore", "--from", back.to_str().unwrap()])
-        .run();
+    // Back: a record of a and b removed; b has lost its key since, and is refused
+    // after a was put back.
+    let estate = self::estate(3);
+    let room = estate.room("Vault", RoomType::Custom, &[0, 1, 2], READ);
+    estate.portal.make_private(room);
+    let [a, b, c] = [0, 1, 2].map(|i| estate.guests[i].as_str());
+    let back = write_temp("private-back.jsonl", "");
+    let back_arg = back.to_str().unwrap();
+    let room_arg = room.to_string();
+    let revoke = ["revoke", a, b, "--room", &room_arg, "--record", back_arg];
+    estate.tool(&revoke).run().assert_exit(0);
+    estate.portal.without_encryption_key(b);
+    let out = estate.tool(&["restore", "--from", back_arg]).run();
     out.assert_exit(5);
     out.assert_stdout_has(&format!(
-        "Guest {a} restored to room {room} \"Vault\" as Read."
+        "Guest {a} <g0@example.com> restored to room {room} \"Vault\" as Read."
     ));
     out.assert_stdout_has("not restored to room");
     out.assert_stdout_has("The user does not have an encryption key");

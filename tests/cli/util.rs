@@ -13,6 +13,8 @@ use fake_portal::{Answer, Demo, FakePortal, Request, Role};
 pub struct Tool {
     command: Command,
     stdin: Option<String>,
+    /// Where stdout goes instead of a pipe the test reads (then `Outcome::stdout` is empty).
+    stdout: Option<Stdio>,
 }
 
 /// What one run left: its exit code and all it printed.
@@ -24,10 +26,15 @@ pub struct Outcome {
 
 pub fn tool(args: &[&str]) -> Tool {
     let mut command = Command::new(env!("CARGO_BIN_EXE_docspace-guest"));
-    command.args(args).env_clear();
+    // The change commands keep a record by default, in the state folder.
+    command
+        .args(args)
+        .env_clear()
+        .env("XDG_STATE_HOME", state_home());
     Tool {
         command,
         stdin: None,
+        stdout: None,
     }
 }
 
@@ -68,10 +75,46 @@ impl Tool {
         self
     }
 
+    /// Stdout to `to` (a closed pipe, /dev/full) instead of the test.
+    pub fn stdout(mut self, to: Stdio) -> Tool {
+        self.stdout = Some(to);
+        self
+    }
+
+    /// Files the run writes may grow to `bytes` at most; a write beyond fails with
+    /// EFBIG (SIGXFSZ ignored), as on a full filesystem.
+    pub fn file_size_limit(mut self, bytes: u64) -> Tool {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec only async-signal-safe calls, on plain values.
+        unsafe {
+            self.command.pre_exec(move || {
+                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                let limit = libc::rlimit {
+                    rlim_cur: bytes,
+                    rlim_max: bytes,
+                };
+                if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        self
+    }
+
+    /// Starts the run and returns at once; stdout and stderr are piped, stdin empty.
+    pub fn spawn(mut self) -> std::process::Child {
+        self.command
+            .stdin(Stdio::null())
+            .stdout(self.stdout.take().unwrap_or_else(Stdio::piped))
+            .stderr(Stdio::piped());
+        self.command.spawn().expect("spawn docspace-guest")
+    }
+
     pub fn run(mut self) -> Outcome {
         self.command
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
+            .stdout(self.stdout.take().unwrap_or_else(Stdio::piped))
             .stderr(Stdio::piped());
         let mut child = self.command.spawn().expect("spawn docspace-guest");
         let watchdog = hang_guard(child.id());
@@ -88,6 +131,50 @@ impl Tool {
             stderr: String::from_utf8(output.stderr).unwrap(),
         }
     }
+}
+
+/// What a spawned run left, once it ends; `None` as the code when a signal ended it.
+pub fn finished(child: std::process::Child) -> (Option<i32>, Outcome) {
+    let watchdog = hang_guard(child.id());
+    let output = child.wait_with_output().unwrap();
+    drop(watchdog);
+    let code = output.status.code();
+    let outcome = Outcome {
+        code: code.unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    };
+    (code, outcome)
+}
+
+/// A pipe whose reading end is already closed: each write to it fails with EPIPE,
+/// as once `| head -1` has what it wants.
+pub fn closed_pipe() -> Stdio {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // SAFETY: pipe fills the two descriptors; the reading one is closed at once and
+    // the writing one handed to an OwnedFd, which owns it from then on.
+    unsafe {
+        assert_eq!(libc::pipe(fds.as_mut_ptr()), 0);
+        libc::close(fds[0]);
+        Stdio::from(std::os::fd::OwnedFd::from_raw_fd(fds[1]))
+    }
+}
+
+/// /dev/full: every write fails with ENOSPC.
+pub fn dev_full() -> Stdio {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    Stdio::from(file)
+}
+
+/// Sends `signal` to the run.
+pub fn signal(child: &std::process::Child, signal: libc::c_int) {
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: kill with a pid of a child this test started and has not reaped.
+    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
 }
 
 /// A run that hangs (a FIFO waited on, a retry loop that never ends) must fail, not
@@ -235,6 +322,14 @@ pub fn api_requests(portal: &FakePortal) -> Vec<Request> {
 }
 
 pub const RELEASE_CHECK: &str = "/api/2.0/settings/version/build";
+
+/// The state folder the runs of this test process share (records, the record key).
+pub fn state_home() -> PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("dg-{}-state", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
 
 /// `text` in a file `name` of its own directory under the target's temporary directory.
 pub fn write_temp(name: &str, text: impl AsRef<[u8]>) -> PathBuf {

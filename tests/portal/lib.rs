@@ -20,7 +20,7 @@ mod logins;
 mod rooms;
 mod seed;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 pub use rooms::{EDITING, READ, ROOM_MANAGER, RoomType};
@@ -192,6 +192,84 @@ pub enum Paging {
 pub struct FakePortal {
     server: http::Server,
     state: Arc<Mutex<State>>,
+    holds: Arc<Mutex<Vec<Arc<HeldRequest>>>>,
+}
+
+/// A request the portal holds before it answers (outside its state's lock), until the
+/// test lets it go: so a test can act at an exact moment of a run, counted in
+/// requests, not in time. Once let go (or dropped) the request is answered as usual,
+/// so a request the tool sent is done by the portal even if the tool is gone.
+pub struct Hold(Arc<HeldRequest>);
+
+struct HeldRequest {
+    method: String,
+    path: String,
+    /// (requests still to pass, arrived, let go)
+    state: Mutex<(usize, bool, bool)>,
+    changed: Condvar,
+}
+
+impl HeldRequest {
+    /// Whether `request` is the one to hold (counting it otherwise).
+    fn takes(&self, request: &Request) -> bool {
+        if (!self.method.is_empty() && request.method != self.method)
+            || !request.path.starts_with(&self.path)
+        {
+            return false;
+        }
+        let mut state = self.state.lock().unwrap();
+        if state.1 {
+            return false;
+        }
+        if state.0 > 0 {
+            state.0 -= 1;
+            return false;
+        }
+        state.1 = true;
+        self.changed.notify_all();
+        true
+    }
+
+    fn wait_until_let_go(&self) {
+        let mut state = self.state.lock().unwrap();
+        while !state.2 {
+            state = self.changed.wait(state).unwrap();
+        }
+    }
+}
+
+impl Hold {
+    /// Waits until the held request has arrived, or `gone()` says it never will (the
+    /// run ended first); returns whether it arrived.
+    pub fn arrived_unless(&self, mut gone: impl FnMut() -> bool) -> bool {
+        let mut state = self.0.state.lock().unwrap();
+        loop {
+            if state.1 {
+                return true;
+            }
+            if gone() {
+                return false;
+            }
+            state = self
+                .0
+                .changed
+                .wait_timeout(state, Duration::from_millis(10))
+                .unwrap()
+                .0;
+        }
+    }
+
+    /// Lets the held request (or the one still to come) through.
+    pub fn let_go(&self) {
+        self.0.state.lock().unwrap().2 = true;
+        self.0.changed.notify_all();
+    }
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        self.let_go();
+    }
 }
 
 /// A caller (an admin), its key, and a guest another admin shared with it by `link`:
@@ -218,12 +296,27 @@ impl FakePortal {
     fn serve(tls: Option<Arc<rustls::ServerConfig>>) -> FakePortal {
         let scheme = if tls.is_some() { "https" } else { "http" };
         let state = Arc::new(Mutex::new(State::default()));
-        let handler_state = state.clone();
-        let handler =
-            Arc::new(move |request: &Request| handler_state.lock().unwrap().answer(request));
+        let holds: Arc<Mutex<Vec<Arc<HeldRequest>>>> = Arc::default();
+        let (handler_state, handler_holds) = (state.clone(), holds.clone());
+        let handler = Arc::new(move |request: &Request| {
+            let held = handler_holds
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|h| h.takes(request))
+                .cloned();
+            if let Some(held) = held {
+                held.wait_until_let_go();
+            }
+            handler_state.lock().unwrap().answer(request)
+        });
         let server = http::Server::start(handler, tls);
         state.lock().unwrap().base = format!("{scheme}://{}", server.addr);
-        FakePortal { server, state }
+        FakePortal {
+            server,
+            state,
+            holds,
+        }
     }
 
     /// The smallest world: an admin whose key has the `accounts` scopes, and one guest
@@ -370,6 +463,19 @@ impl FakePortal {
         if let Some(user) = state.users.iter_mut().find(|u| u.id == id) {
             user.status = status;
         }
+    }
+
+    /// Holds the request after the first `skip` whose method is `method` (any, when
+    /// empty) and whose path starts with `path`; see `Hold`.
+    pub fn hold(&self, method: &str, path: &str, skip: usize) -> Hold {
+        let held = Arc::new(HeldRequest {
+            method: method.to_string(),
+            path: path.to_string(),
+            state: Mutex::new((skip, false, false)),
+            changed: Condvar::new(),
+        });
+        self.holds.lock().unwrap().push(held.clone());
+        Hold(held)
     }
 
     /// Requests whose path starts with `path`: the first `skip` pass, the next `times`

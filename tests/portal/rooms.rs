@@ -23,6 +23,23 @@ pub enum RoomType {
     VirtualDataRoom = 8,
 }
 
+impl RoomType {
+    /// Whether a user may hold `access` in a room of this type (FSec
+    /// `AvailableRoomAccesses`): RoomManager (9) and ContentCreator (11) everywhere,
+    /// and Custom: Editing, Review, Comment, Read; FillingForms: FillForms; Editing:
+    /// Editing, Read; VDR: Editing, Read, FillForms; Public: no other.
+    fn allows(self, access: u8) -> bool {
+        let others: &[u8] = match self {
+            RoomType::Custom => &[10, 5, 6, 2],
+            RoomType::FillingForms => &[7],
+            RoomType::Editing => &[10, 2],
+            RoomType::VirtualDataRoom => &[10, 2, 7],
+            RoomType::Public => &[],
+        };
+        matches!(access, 9 | 11) || others.contains(&access)
+    }
+}
+
 /// `FileShare` numbers.
 pub const READ: u8 = 2;
 pub const EDITING: u8 = 10;
@@ -457,7 +474,8 @@ impl State {
             if gone && (*access != 0 || row.is_none()) {
                 continue;
             }
-            if *access == ROOM_MANAGER && target.is_some_and(|u| u.role == Role::Guest) {
+            let guest = target.is_some_and(|u| u.role == Role::Guest);
+            if *access != 0 && ((*access == ROOM_MANAGER && guest) || !room.kind.allows(*access)) {
                 return error(403, "The role is not available");
             }
             match (row, *access) {
