@@ -52,6 +52,13 @@ pub enum FlagId {
     NoRecord,
     DropFormRoles,
     Csv,
+    Out,
+    Reviewer,
+    FallbackReviewer,
+    RecommendInactive,
+    Due,
+    NoResponse,
+    Sheet,
 }
 
 /// Every command, one variant each; `COMMANDS` holds its row.
@@ -70,6 +77,7 @@ pub enum CommandId {
     Access,
     Revoke,
     Restore,
+    Certify,
     Help,
     Completions,
     Man,
@@ -208,7 +216,7 @@ impl CommandId {
 
 const DELETE_TARGETS: &[CommandId] = &[CommandId::Delete, CommandId::Disable, CommandId::Enable];
 const POLICY: &[CommandId] = &[CommandId::Review, CommandId::Expire];
-const ROOMS: &[CommandId] = &[CommandId::Access, CommandId::Revoke];
+const ROOMS: &[CommandId] = &[CommandId::Access, CommandId::Revoke, CommandId::Certify];
 /// The commands that change the portal: they take --record and --no-record.
 const RECORDED: &[CommandId] = &[
     CommandId::Approve,
@@ -223,6 +231,9 @@ const RECORDED: &[CommandId] = &[
 pub const ACTIONS: &[&str] = &["remove", "disable", "delete", "revoke"];
 pub const STATUSES: &[&str] = &["active", "disabled", "pending"];
 pub const SHELLS: &[&str] = &["bash", "zsh", "fish"];
+pub const REVIEWERS: &[&str] = &["owner", "inviter"];
+pub const NO_RESPONSES: &[&str] = &["keep", "remove", "recommendation"];
+const CERTIFY: &[CommandId] = &[CommandId::Certify];
 
 pub const FLAGS: &[Flag] = &[
     Flag {
@@ -657,12 +668,17 @@ pub const FLAGS: &[Flag] = &[
             max: 1_000_000,
             default: Some(50),
         },
-        taken_by: TakenBy::Only(&[CommandId::Expire, CommandId::Revoke, CommandId::Restore]),
+        taken_by: TakenBy::Only(&[
+            CommandId::Expire,
+            CommandId::Revoke,
+            CommandId::Restore,
+            CommandId::Certify,
+        ]),
         in_file: InFile::No,
         help: "Change nothing and exit 2 when the policy selects more\n\
-               than N guests (revoke: would remove more than N room\n\
-               memberships; restore: would put back more than N)\n\
-               [default: {default}; 0 = no limit]",
+               than N guests (revoke, certify apply: would remove more\n\
+               than N room memberships; restore: would put back more\n\
+               than N) [default: {default}; 0 = no limit]",
     },
     Flag {
         id: FlagId::Yes,
@@ -688,7 +704,7 @@ pub const FLAGS: &[Flag] = &[
         taken_by: TakenBy::Only(ROOMS),
         in_file: InFile::No,
         help: "A room by its ID (repeatable): access lists its guests,\n\
-               revoke takes the guests out of it",
+               revoke takes the guests out of it, certify start reviews it",
     },
     Flag {
         id: FlagId::AllRooms,
@@ -707,13 +723,24 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("FILE"),
         kind: Kind::File,
-        taken_by: TakenBy::Only(RECORDED),
+        // certify apply keeps its own record (default in DIR), and has no --no-record.
+        taken_by: TakenBy::Only(&[
+            CommandId::Approve,
+            CommandId::Run,
+            CommandId::Delete,
+            CommandId::Disable,
+            CommandId::Enable,
+            CommandId::Expire,
+            CommandId::Revoke,
+            CommandId::Restore,
+            CommandId::Certify,
+        ]),
         in_file: InFile::No,
         help: "Write the run's record to FILE (appended, 0600): each\n\
                change before it is sent, then its outcome, for restore\n\
                --from FILE. Without it the batch commands write one to\n\
                $STATE_DIRECTORY or $XDG_STATE_HOME (see docs/record.md);\n\
-               approve and run keep one only with it",
+               approve and run keep one only with it; certify apply, in DIR",
     },
     Flag {
         id: FlagId::NoRecord,
@@ -747,6 +774,88 @@ pub const FLAGS: &[Flag] = &[
         help: "CSV (RFC 4180) with a header row, for a spreadsheet; a\n\
                cell starting with = + - @, a tab or a CR gets a leading '\n\
                so that it shows as text (--json stays exact)",
+    },
+    Flag {
+        id: FlagId::Out,
+        long: "out",
+        short: None,
+        value: Some("DIR"),
+        kind: Kind::File,
+        taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
+        help: "certify start: the round's folder (created; refused if\n\
+               it holds anything): a sheet per reviewer, round.json",
+    },
+    Flag {
+        id: FlagId::Reviewer,
+        long: "reviewer",
+        short: None,
+        value: Some("WHO"),
+        kind: Kind::Choice(REVIEWERS),
+        taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
+        help: "certify start: who reviews a membership: the room's\n\
+               owner, or the guest's inviter [default: owner]",
+    },
+    Flag {
+        id: FlagId::FallbackReviewer,
+        long: "fallback-reviewer",
+        short: None,
+        value: Some("EMAIL"),
+        kind: Kind::Text,
+        taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
+        help: "certify start: the reviewer where that person is you,\n\
+               deleted, disabled or unknown [default: you]",
+    },
+    Flag {
+        id: FlagId::RecommendInactive,
+        long: "recommend-inactive",
+        short: None,
+        value: Some("DAYS"),
+        kind: Kind::Number {
+            min: 1,
+            max: 180,
+            default: Some(30),
+        },
+        taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
+        help: "certify start: recommend remove for a guest with no\n\
+               sign-in in DAYS days (the rules of --inactive)\n\
+               [default: {default}]",
+    },
+    Flag {
+        id: FlagId::Due,
+        long: "due",
+        short: None,
+        value: Some("DATE"),
+        kind: Kind::Text,
+        taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
+        help: "certify start: the date (YYYY-MM-DD) the sheets are due,\n\
+               written into them and round.json",
+    },
+    Flag {
+        id: FlagId::NoResponse,
+        long: "no-response",
+        short: None,
+        value: Some("WHAT"),
+        kind: Kind::Choice(NO_RESPONSES),
+        taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
+        help: "certify apply (required): what an undecided row means:\n\
+               keep, remove, or the recommendation (empty: keep)",
+    },
+    Flag {
+        id: FlagId::Sheet,
+        long: "sheet",
+        short: None,
+        value: Some("FILE"),
+        kind: Kind::File,
+        taken_by: TakenBy::Only(CERTIFY),
+        in_file: InFile::No,
+        help: "certify apply: only this sheet of the round (repeatable),\n\
+               e.g. a room owner applying their own with their own key",
     },
 ];
 
@@ -912,6 +1021,21 @@ pub const COMMANDS: &[CommandDef] = &[
         after: "Only guests are put back, never a member's role changed. A record of another\n\
                 portal, or with a line the tool did not write, is refused before anything is\n\
                 sent (a torn last line is skipped with a warning). Exit codes as for delete.",
+    },
+    CommandDef {
+        id: CommandId::Certify,
+        name: "certify",
+        summary: "Access reviews: room owners decide in sheets, the tool applies it",
+        usage: "docspace-guest certify start --out DIR [OPTIONS] | status DIR | apply DIR --no-response keep|remove|recommendation [OPTIONS]",
+        about: "An access review round. start reads the map once and writes into DIR one CSV\n\
+                sheet per reviewer (the room's owner, or --reviewer inviter) and round.json;\n\
+                status reads the returned sheets offline; apply removes what the reviewers\n\
+                decided to remove, as revoke does, each written down first in the record\n\
+                (restore --from it undoes), and writes the evidence into DIR.",
+        after: "status: exit 0 when every returned sheet reads cleanly, 2 otherwise (each\n\
+                problem as FILE:LINE). apply: any problem of status, another portal, or more\n\
+                than --max removals is exit 2 with nothing sent; rows the caller cannot apply\n\
+                and roles changed since the start are not removed (exit 5).",
     },
     CommandDef {
         id: CommandId::Help,

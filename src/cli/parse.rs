@@ -12,7 +12,8 @@ use crate::cli::config_file::{self, ConfigFile, Host};
 use crate::cli::flags::{self, CommandDef, CommandId, Flag, FlagId, InFile, Kind};
 use crate::cli::{self, VERSION};
 use crate::commands::{
-    Command, ExpireAction, ExpireArgs, ListArgs, PolicyArgs, RevokeArgs, RoomArgs, Targets,
+    ApplyArgs, CertifyArgs, Command, ExpireAction, ExpireArgs, ListArgs, NoResponse, PolicyArgs,
+    ReviewerBy, RevokeArgs, RoomArgs, StartArgs, Targets,
 };
 use crate::config::{Options, Origin, Recording};
 use crate::error::Error;
@@ -58,8 +59,21 @@ struct Given {
     rooms: Vec<u64>,
     all_rooms: bool,
     drop_form_roles: bool,
+    certify: CertifyGiven,
     config: Option<PathBuf>,
     portal: Option<String>,
+}
+
+/// certify's own flags, as given.
+#[derive(Default)]
+struct CertifyGiven {
+    out: Option<PathBuf>,
+    reviewer: Option<ReviewerBy>,
+    fallback: Option<String>,
+    days: Option<u32>,
+    due: Option<String>,
+    no_response: Option<NoResponse>,
+    sheets: Vec<PathBuf>,
 }
 
 /// With no flags, the tool uses the defaults of the flag table.
@@ -259,6 +273,7 @@ pub fn parse_in(
             let max = given.max.unwrap_or(FlagId::Max.default_number() as usize);
             Command::Restore { from, max }
         }
+        CommandId::Certify => Command::Certify(Box::new(certify(command, given, &options)?)),
     };
     Ok(Parsed::Run(run, Box::new(options)))
 }
@@ -336,8 +351,101 @@ fn apply(
         }
         FlagId::DropFormRoles => given.drop_form_roles = true,
         FlagId::Csv => options.csv = true,
+        FlagId::Out => given.certify.out = Some(path(parser)?),
+        FlagId::Reviewer => {
+            let by = choice(parser, flag)?;
+            given.certify.reviewer = Some(if by == "inviter" {
+                ReviewerBy::Inviter
+            } else {
+                ReviewerBy::Owner
+            });
+        }
+        FlagId::FallbackReviewer => given.certify.fallback = Some(text(parser, flag)?),
+        FlagId::RecommendInactive => given.certify.days = Some(number(parser, flag)? as u32),
+        FlagId::Due => given.certify.due = Some(text(parser, flag)?),
+        FlagId::NoResponse => {
+            let name = choice(parser, flag)?;
+            given.certify.no_response = NoResponse::ALL.into_iter().find(|n| n.name() == name);
+        }
+        FlagId::Sheet => given.certify.sheets.push(path(parser)?),
     }
     Ok(())
+}
+
+/// certify's step (start, status, apply) and its flags: each step takes only its own.
+fn certify(
+    command: &CommandDef,
+    mut given: Given,
+    options: &Options,
+) -> Result<CertifyArgs, Error> {
+    only_its_flags(command, &given)?;
+    let step = given.positionals.first().cloned().unwrap_or_default();
+    let own: &[FlagId] = match step.as_str() {
+        "start" => &[
+            FlagId::Out,
+            FlagId::Reviewer,
+            FlagId::FallbackReviewer,
+            FlagId::RecommendInactive,
+            FlagId::Due,
+            FlagId::Room,
+        ],
+        "status" => &[],
+        "apply" => &[
+            FlagId::NoResponse,
+            FlagId::Sheet,
+            FlagId::Max,
+            FlagId::Record,
+        ],
+        _ => return Err(missing(command, "a step: start, status DIR or apply DIR")),
+    };
+    if let Some(flag) = given
+        .seen
+        .iter()
+        .find(|f| f.is_own_of(CommandId::Certify) && !own.contains(&f.id))
+    {
+        return Err(Error::Usage(format!(
+            "--{} is not an option of certify {step} (see docspace-guest certify --help)",
+            flag.long
+        )));
+    }
+    let c = given.certify;
+    let dir = |positionals: &[String]| match positionals {
+        [_, dir] => Ok(PathBuf::from(dir)),
+        _ => Err(missing(command, &format!("{step} DIR: the round's folder"))),
+    };
+    Ok(match step.as_str() {
+        "start" => {
+            no_positionals(command, &given.positionals[1..])?;
+            CertifyArgs::Start(StartArgs {
+                out: c.out.ok_or_else(|| missing(command, "start --out DIR"))?,
+                reviewer: c.reviewer.unwrap_or(ReviewerBy::Owner),
+                fallback: c.fallback,
+                days: c
+                    .days
+                    .unwrap_or(FlagId::RecommendInactive.default_number() as u32),
+                rooms: std::mem::take(&mut given.rooms),
+                due: c.due,
+            })
+        }
+        "status" => CertifyArgs::Status {
+            dir: dir(&given.positionals)?,
+        },
+        _ => CertifyArgs::Apply(ApplyArgs {
+            dir: dir(&given.positionals)?,
+            no_response: c.no_response.ok_or_else(|| {
+                missing(
+                    command,
+                    "apply --no-response keep|remove|recommendation: what an undecided row means",
+                )
+            })?,
+            sheets: c.sheets,
+            max: given.max.unwrap_or(FlagId::Max.default_number() as usize),
+            record: match &options.record {
+                Recording::To(path) => Some(path.clone()),
+                _ => None,
+            },
+        }),
+    })
 }
 
 fn both_record_flags() -> Error {
@@ -778,6 +886,50 @@ mod tests {
         (&["disable", "id1", "--no-record"], |_, o| {
             o.record == Recording::Off
         }),
+        (
+            &[
+                "certify",
+                "start",
+                "--out",
+                "d",
+                "--reviewer",
+                "inviter",
+                "--fallback-reviewer",
+                "a@example.com",
+                "--recommend-inactive",
+                "90",
+                "--due",
+                "2026-12-31",
+                "--room",
+                "7",
+            ],
+            |c, _| {
+                matches!(c, Command::Certify(a) if matches!(a.as_ref(), CertifyArgs::Start(s)
+                if s.out.as_path() == std::path::Path::new("d") && s.reviewer == ReviewerBy::Inviter
+                    && s.fallback.as_deref() == Some("a@example.com") && s.days == 90
+                    && s.due.as_deref() == Some("2026-12-31") && s.rooms == [7]))
+            },
+        ),
+        (
+            &[
+                "certify",
+                "apply",
+                "d",
+                "--no-response",
+                "recommendation",
+                "--sheet",
+                "a.csv",
+                "--max",
+                "0",
+                "--record",
+                "r.jsonl",
+            ],
+            |c, _| {
+                matches!(c, Command::Certify(a) if matches!(a.as_ref(), CertifyArgs::Apply(x)
+                if x.no_response == NoResponse::Recommendation && x.sheets.len() == 1 && x.max == 0
+                    && x.record.is_some()))
+            },
+        ),
     ];
 
     #[test]
@@ -977,19 +1129,32 @@ mod tests {
             "completions needs one shell: bash, zsh or fish (see docspace-guest completions --help)",
         ),
         (
+            &["certify", "apply", "d"],
+            "certify needs apply --no-response keep|remove|recommendation: what an undecided row \
+             means (see docspace-guest certify --help)",
+        ),
+        (
+            &["certify", "status", "d", "--out", "x"],
+            "--out is not an option of certify status (see docspace-guest certify --help)",
+        ),
+        (
+            &["certify"],
+            "certify needs a step: start, status DIR or apply DIR (see docspace-guest certify --help)",
+        ),
+        (
             &["--json"],
             "no command given: use approve, delete, run, list, share-link, whoami, review, \
-             expire, disable, enable, access, revoke, restore, help, completions or man (see docspace-guest --help)",
+             expire, disable, enable, access, revoke, restore, certify, help, completions or man (see docspace-guest --help)",
         ),
         (
             &["frobnicate"],
             "unknown command 'frobnicate': use approve, delete, run, list, share-link, whoami, \
-             review, expire, disable, enable, access, revoke, restore, help, completions or man (see docspace-guest --help)",
+             review, expire, disable, enable, access, revoke, restore, certify, help, completions or man (see docspace-guest --help)",
         ),
         (
             &["help", "frobnicate"],
             "unknown command 'frobnicate': use approve, delete, run, list, share-link, whoami, \
-             review, expire, disable, enable, access, revoke, restore, help, completions or man (see docspace-guest --help)",
+             review, expire, disable, enable, access, revoke, restore, certify, help, completions or man (see docspace-guest --help)",
         ),
     ];
 

@@ -6,6 +6,7 @@
 mod access;
 mod approve;
 mod batch;
+mod certify;
 mod delete;
 mod list;
 mod policy;
@@ -26,6 +27,7 @@ use crate::output::Printer;
 use crate::portal::Portal;
 use crate::record::Record;
 
+pub use certify::{ApplyArgs, CertifyArgs, NoResponse, ReviewerBy, StartArgs};
 pub use list::ListArgs;
 pub use policy::{ExpireAction, ExpireArgs, PolicyArgs};
 pub use revoke::RevokeArgs;
@@ -67,6 +69,7 @@ pub enum Command {
         /// The most changes put back; 0 = no limit.
         max: usize,
     },
+    Certify(Box<CertifyArgs>),
 }
 
 /// What every command runs with, once its input is checked: the portal, the printer,
@@ -119,5 +122,6 @@ pub fn execute(command: Command, options: Options) -> Result<(), Error> {
         Command::Access(args) => access::access(options, *args),
         Command::Revoke(rooms, args) => revoke::revoke(options, *rooms, args),
         Command::Restore { from, max } => restore::restore(options, from, max),
+        Command::Certify(args) => certify::certify(options, *args),
     }
 }

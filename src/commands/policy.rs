@@ -535,12 +535,7 @@ fn evaluate(guest: User, policy: &Policy, facts: &Facts) -> Option<Row> {
     }
     if let (Some(History::Read(sign_ins)), Some(registered)) = (&facts.history, registered_at) {
         let verdict = sign_ins.judge(&row.id, registered);
-        row.last_sign_in = Some(match verdict {
-            Verdict::SignedIn(at) => date::utc_date(at),
-            Verdict::NoneSince => format!("none since {}", sign_ins.cutoff_date()),
-            Verdict::Never => "never".into(),
-            Verdict::Unknown => "unknown".into(),
-        });
+        row.last_sign_in = Some(sign_ins.describe(&verdict));
         let inside = || format!("registered {}, inside the window", row.registered);
         let (selected, detail) = match verdict {
             Verdict::SignedIn(at) => (false, format!("signed in {}", date::utc_date(at))),

@@ -95,6 +95,20 @@ pub(super) struct Plan {
     pub items: Vec<Item>,
 }
 
+/// What another command that removes as revoke does (certify apply) is told, beside
+/// what revoke prints: the removals of a request before it is sent (to write them
+/// down first; an error sends nothing more), and what came of each membership.
+pub(super) trait Observer {
+    fn sending(&mut self, room: &Room, items: &[&Item]) -> Result<(), Error>;
+    fn outcome(
+        &mut self,
+        room: &Room,
+        item: &Item,
+        status: Option<u16>,
+        error: Option<&Error>,
+    ) -> Result<(), Error>;
+}
+
 pub(super) struct Run<'a> {
     ctx: &'a Context,
     portal: &'a Portal,
@@ -111,6 +125,7 @@ pub(super) struct Run<'a> {
     not_attempted: usize,
     /// The record's numbers of the changes sent and not yet settled, by guest.
     under_way: Vec<(String, u64)>,
+    observer: Option<&'a mut dyn Observer>,
 }
 
 pub fn revoke(options: &Options, room_args: RoomArgs, args: RevokeArgs) -> Result<(), Error> {
@@ -148,15 +163,33 @@ pub fn run(ctx: &Context, job: Revocation) -> Result<(), Error> {
     run.apply(plans)
 }
 
+/// Removes the plans' memberships as revoke does, as `me`, telling `observer`.
+pub(super) fn remove(
+    ctx: &Context,
+    me: User,
+    plans: Vec<Plan>,
+    observer: &mut dyn Observer,
+) -> Result<(), Error> {
+    let run = Run {
+        observer: Some(observer),
+        ..Run::with(ctx, Mode::Revoke, me)
+    };
+    run.apply(plans)
+}
+
 impl<'a> Run<'a> {
     /// Asks who the caller is (and tells a room admin the answer covers their rooms).
     pub(super) fn new(ctx: &'a Context, mode: Mode) -> Result<Run<'a>, Error> {
-        Ok(Run {
+        Ok(Run::with(ctx, mode, rooms::caller(&ctx.portal)?))
+    }
+
+    fn with(ctx: &'a Context, mode: Mode, me: User) -> Run<'a> {
+        Run {
             ctx,
             portal: &ctx.portal,
             out: &ctx.out,
             mode,
-            me: rooms::caller(&ctx.portal)?,
+            me,
             force: false,
             dry_run: ctx.dry_run,
             done: 0,
@@ -165,7 +198,8 @@ impl<'a> Run<'a> {
             unconfirmed: 0,
             not_attempted: 0,
             under_way: Vec::new(),
-        })
+            observer: None,
+        }
     }
 
     /// `--room`: each room and the named guests' roles in it; a guest who is not a
@@ -386,6 +420,10 @@ impl<'a> Run<'a> {
 
     /// One PUT for `items` of the room, judged guest by guest from the answer.
     fn send(&mut self, plan: &Plan, items: &[usize]) -> Result<Flow, Error> {
+        if let Some(observer) = &mut self.observer {
+            let sent: Vec<&Item> = items.iter().map(|&i| &plan.items[i]).collect();
+            observer.sending(&plan.room, &sent)?;
+        }
         if let Err(why) = self.announce(plan, items)? {
             return Ok(Flow::Stop(why));
         }
@@ -617,7 +655,11 @@ impl<'a> Run<'a> {
         }
         let mut data = rooms::pair_json(room, &item.guest, item.role);
         data["reason"] = Value::Null;
-        self.out.result(self.mode.op(), true, Some(200), data)
+        self.out.result(self.mode.op(), true, Some(200), data)?;
+        if let Some(observer) = &mut self.observer {
+            observer.outcome(room, item, Some(200), None)?;
+        }
+        Ok(())
     }
 
     /// restore: a change the record holds that the portal shows is not to be put back
@@ -685,6 +727,9 @@ impl<'a> Run<'a> {
         let mut data = rooms::pair_json(room, &item.guest, item.role);
         data["reason"] = error.to_string().into();
         self.out.result(self.mode.op(), false, status, data)?;
+        if let Some(observer) = &mut self.observer {
+            observer.outcome(room, item, status, Some(&error))?;
+        }
         self.failed.push(error);
         Ok(())
     }

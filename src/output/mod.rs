@@ -19,7 +19,7 @@ mod table;
 pub mod terminal;
 mod words;
 
-pub use table::Table;
+pub use table::{Table, csv_record};
 use terminal::{json_line, json_safe, terminal_safe};
 pub use words::count;
 

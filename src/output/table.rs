@@ -105,7 +105,7 @@ fn print_row<const N: usize>(
 /// shows as the text it is; then controls are made inert as everywhere (a line end
 /// inside a name becomes `\n`, so each record is one line), and a cell with a comma,
 /// a quote or a space at an end is quoted, its quotes doubled.
-fn csv_record(cells: &[String]) -> String {
+pub fn csv_record(cells: &[String]) -> String {
     let mut line = String::new();
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {

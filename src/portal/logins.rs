@@ -87,6 +87,17 @@ impl SignIns {
         date::utc_date(self.cutoff)
     }
 
+    /// The last sign-in as a row shows it: its date, "none since …", "never" or
+    /// "unknown".
+    pub fn describe(&self, verdict: &Verdict) -> String {
+        match verdict {
+            Verdict::SignedIn(at) => date::utc_date(*at),
+            Verdict::NoneSince => format!("none since {}", self.cutoff_date()),
+            Verdict::Never => "never".into(),
+            Verdict::Unknown => "unknown".into(),
+        }
+    }
+
     /// Why a guest is unknown, for the row that says it.
     pub fn unknown_reason(&self) -> String {
         format!(

@@ -154,6 +154,10 @@ impl Portal {
     pub fn user_by_email(&self, email: &str) -> Result<Reply, Error> {
         self.read("/people/email", &[("email", email)])
     }
+    /// GET /api/2.0/people/{id}: one user (a room's owner, a guest's inviter).
+    pub fn user(&self, id: &str) -> Result<Reply, Error> {
+        self.read(&format!("/people/{id}"), &[])
+    }
     /// GET /api/2.0/people/filter?area=Guests&…: one page of the guests the caller sees;
     /// without `area`, of the other users (the disabled ones, for `--inviter-gone`).
     pub fn people_page(

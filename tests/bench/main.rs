@@ -41,6 +41,11 @@ fn main() {
         print!("{report}");
         return;
     }
+    if only == "certify" {
+        certify(&tool, &work, &mut report);
+        print!("{report}");
+        return;
+    }
     let only_https = only == "https";
     if !only_https {
         flow(&tool, Path::new(&example), &work, &mut report);
@@ -52,6 +57,7 @@ fn main() {
         inactive(&tool, &work, &mut report);
         disabled_for(&tool, &work, &mut report);
         rooms(&tool, &work, &mut report);
+        certify(&tool, &work, &mut report);
     }
     print!("{report}");
     let _ = std::fs::write("target/bench.md", &report);
@@ -932,5 +938,161 @@ fn rooms(tool: &Path, work: &Path, report: &mut String) {
         report,
         "revoke --all-rooms for one guest: 1 room page, 1 member list and 1 PUT per room",
         revoke == (1, GUEST_ROOMS, GUEST_ROOMS, 1),
+    );
+}
+
+/// An access review over 1,000 rooms and 10,000 guest memberships (800 rooms of 100
+/// owners, 200 of the caller), then apply of the caller's sheet with 1,000 removals in
+/// 200 rooms. BENCH_ONLY=certify runs only this.
+fn certify(tool: &Path, work: &Path, report: &mut String) {
+    const ROOMS: usize = 1_000;
+    const OWNERS: usize = 100;
+    const OWN: usize = 200;
+    let portal = FakePortal::start();
+    let admin = portal.add_user(Role::Admin, "Dan", "Admin", "dan@example.com");
+    let key_file = write(
+        work,
+        "certify-key",
+        &portal.add_api_key(&admin, &["*:write"]),
+    );
+    let owners: Vec<String> = (0..OWNERS)
+        .map(|i| {
+            portal.add_user(
+                Role::RoomAdmin,
+                "Owner",
+                &format!("{i}"),
+                &format!("o{i}@example.com"),
+            )
+        })
+        .collect();
+    let guests: Vec<String> = (0..SCALE)
+        .map(|i| {
+            portal.invite_guest(
+                &admin,
+                "Guest",
+                &format!("{i}"),
+                &format!("c{i}@example.com"),
+            )
+        })
+        .collect();
+    portal.signed_in_days_ago(&admin, 40);
+    portal.many_sign_ins(
+        &guests[..SCALE / 2],
+        5_000,
+        Duration::from_secs(20 * 86_400),
+    );
+    let per_room = SCALE / ROOMS;
+    for r in 0..ROOMS {
+        let owner = if r < OWN { &admin } else { &owners[r % OWNERS] };
+        let room = portal.add_room(owner, &format!("Room {r}"), fake_portal::RoomType::Custom);
+        for guest in &guests[r * per_room..(r + 1) * per_room] {
+            portal.add_member(room, guest, 2, owner);
+        }
+    }
+    let dir = work.join("round");
+    let dir_arg = dir.to_str().unwrap();
+    let ours = |args: &[&str]| {
+        let mut command = tool_command(tool, &portal, &key_file, args);
+        command.env("STATE_DIRECTORY", work);
+        command
+    };
+    writeln!(report, "\n## Access reviews\n").unwrap();
+    writeln!(report, "| job | wall time | tool CPU time | requests | room pages | member lists | user lookups | PUTs | TCP connections | peak RSS |").unwrap();
+    writeln!(report, "|---|---|---|---|---|---|---|---|---|---|").unwrap();
+    let mut job = |name: &str, args: &[&str]| {
+        let before = portal.requests().len();
+        let used = measure(&mut ours(args));
+        let requests = portal.requests()[before..].to_vec();
+        let count = |keep: &dyn Fn(&fake_portal::Request) -> bool| {
+            requests.iter().filter(|r| keep(r)).count()
+        };
+        let pages = count(&|r| r.path == "/api/2.0/files/rooms");
+        let members = count(&|r| r.method == "GET" && r.path.ends_with("/share"));
+        let lookups =
+            count(&|r| r.path.starts_with("/api/2.0/people/") && r.path != "/api/2.0/people/@self");
+        let puts = count(&|r| r.method == "PUT");
+        let connections: BTreeSet<usize> = requests.iter().map(|r| r.connection).collect();
+        writeln!(
+            report,
+            "| {name} | {} | {} | {} | {pages} | {members} | {lookups} | {puts} | {} | {} KiB |",
+            ms(used.wall),
+            ms(used.cpu),
+            requests.len(),
+            connections.len(),
+            used.rss_kib
+        )
+        .unwrap();
+        (
+            pages,
+            members,
+            lookups,
+            puts,
+            connections.len(),
+            used.rss_kib,
+        )
+    };
+    let whoami = job("whoami (the baseline)", &["whoami"]);
+    let start = job(
+        "certify start: 1,000 rooms, 10,000 memberships, 100 owners",
+        &["certify", "start", "--out", dir_arg],
+    );
+    // The caller's own sheet: every other row decided "remove" (5 of 10 per room).
+    let round: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("round.json")).unwrap()).unwrap();
+    let at = round["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|s| s["reviewer"] == "dan@example.com")
+        .unwrap();
+    let mine = &round["sheets"][at];
+    let mut sheet = String::from("room_id;guest_id;decision\r\n");
+    let rows = round["rows"].as_array().unwrap().iter();
+    for (i, row) in rows
+        .filter(|row| row[0] == at)
+        .map(|row| &row.as_array().unwrap()[1..])
+        .enumerate()
+    {
+        let decision = if i % 2 == 0 { "remove" } else { "keep" };
+        writeln!(
+            sheet,
+            "{};{};{decision}\r",
+            row[0],
+            row[1].as_str().unwrap()
+        )
+        .unwrap();
+    }
+    let file = dir.join(mine["file"].as_str().unwrap());
+    std::fs::write(&file, sheet).unwrap();
+    let apply = job(
+        "certify apply: 1,000 removals in 200 rooms",
+        &[
+            "certify",
+            "apply",
+            dir_arg,
+            "--sheet",
+            file.to_str().unwrap(),
+            "--no-response",
+            "keep",
+            "--max",
+            "0",
+            "-q",
+        ],
+    );
+    writeln!(report).unwrap();
+    target(
+        report,
+        "certify start: 10 room pages, 1,000 member lists, 100 owner lookups, nothing written, 1 connection",
+        (start.0, start.1, start.2, start.3, start.4) == (ROOMS / 100, ROOMS, OWNERS, 0, 1),
+    );
+    target(
+        report,
+        "certify start: peak RSS at most 3 MiB above whoami's",
+        start.5 <= whoami.5 + 3 * 1024,
+    );
+    target(
+        report,
+        "certify apply: 200 PUTs (and 200 member lists), 1 connection",
+        (apply.1, apply.3, apply.4) == (OWN, OWN, 1),
     );
 }

@@ -6,6 +6,7 @@ mod util;
 
 mod answers; // answers once misread: ids not GUIDs, bytes not UTF-8, roles, a proxy's 407
 mod audit; // --disabled-for, re-enables, --no-rooms, review --all: the audit trail and why
+mod certify; // access reviews: certify start, status, apply
 mod config; // input checks, the portal address, API keys and secrets
 mod config_file; // the config file: sections, precedence, what it may hold, its owners
 mod delete; // delete in batches: --dry-run, --json, --permanent, interruptions

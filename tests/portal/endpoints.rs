@@ -82,6 +82,7 @@ impl State {
             ("GET", ["people", "guests", id, "share"]) => self.sharing_link(&reply, &caller, id),
             ("GET", ["people", "email"]) => self.by_email(&reply, &caller),
             ("GET", ["people", "filter"]) => self.filter(&reply, &caller),
+            ("GET", ["people", id]) => self.by_id(&reply, &caller, id),
             ("PUT", ["people", "status", status @ ("1" | "2")]) => {
                 self.set_status(&reply, &caller, if *status == "1" { 1 } else { 2 })
             }
@@ -368,6 +369,15 @@ impl State {
             return error(403, "Access denied");
         }
         reply.ok(user_json(user), 1)
+    }
+
+    /// GET people/{id}: 404 for an unknown or deleted user.
+    fn by_id(&self, reply: &Reply, caller: &str, id: &str) -> Answer {
+        match self.users.iter().find(|u| u.id.eq_ignore_ascii_case(id)) {
+            None => error(404, "The user could not be found"),
+            Some(user) if !self.may_see(caller, user) => error(403, "Access denied"),
+            Some(user) => reply.ok(self.shown(user, caller), 1),
+        }
     }
 
     fn may_see(&self, caller: &str, user: &User) -> bool {

@@ -123,6 +123,7 @@ impl FakePortal {
         });
     }
 
+    /// The row taken away, as someone else's change between two runs.
     pub fn remove_member(&self, room: u64, user: &str) {
         self.with_room(room, |room| room.shares.retain(|s| s.user != user));
     }
