@@ -1009,7 +1009,8 @@ pub const COMMANDS: &[CommandDef] = &[
                 a member again; a guest disabled is enabled unless it is active. A change\n\
                 whose outcome is unknown is put back only if the portal shows it was made.\n\
                 Removals from a guest list and permanent deletions are listed as not undoable.",
-        after: "Only guests are put back, never a member's role changed. A record of another\n\
+        after: "Only guests the caller can see are put back (a room admin sees those on\n\
+                their own guest list), never a member's role changed. A record of another\n\
                 portal, or with a line the tool did not write, is refused before anything is\n\
                 sent (a torn last line is skipped with a warning). Exit codes as for delete.",
     },

@@ -917,11 +917,22 @@ mod tests {
                 "--record",
                 "r.jsonl",
             ],
-            |c, _| {
+            |c, o| {
                 matches!(c, Command::Certify(a) if matches!(a.as_ref(), CertifyArgs::Apply(x)
-                if x.no_response == NoResponse::Recommendation && x.sheets.len() == 1 && x.max == 0
-                    && x.record.is_some()))
+                if x.no_response == NoResponse::Recommendation && x.sheets.len() == 1 && x.max == 0))
+                    && o.record == Recording::To("r.jsonl".into())
             },
+        ),
+        (
+            &[
+                "certify",
+                "apply",
+                "d",
+                "--no-response",
+                "keep",
+                "--no-record",
+            ],
+            |_, o| o.record == Recording::Off,
         ),
     ];
 

@@ -321,7 +321,7 @@ fn decide_and_remove(
 }
 
 /// What came of each row's removal: the status and reason revoke reported, and its
-/// state as the record holds it.
+/// state as the record holds it (as revoke reported it under `--no-record`).
 struct Reported {
     /// The rows by (room, guest).
     index: status::Index,
@@ -360,6 +360,12 @@ impl Observer for Reported {
             let track = &mut self.tracks[i];
             track.status = status;
             track.reason = error.map(Error::to_string);
+            // What revoke saw; the record's word replaces it (without --no-record).
+            track.state = Some(match error {
+                None => record::State::Done,
+                Some(Error::Network(_)) => record::State::Unknown,
+                Some(_) => record::State::NotDone,
+            });
         }
     }
 }
