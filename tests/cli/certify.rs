@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::util::{Tool, api_requests, json_of, tool_as};
+use crate::util::{Tool, api_requests, finished, json_of, signal, tool_as};
 use fake_portal::{EDITING, FakePortal, READ, ROOM_MANAGER, Role, RoomType};
 
 /// Dan, a DocSpace admin, starts the round; Ann and Bob (room admins) own a room each,
@@ -478,6 +478,62 @@ fn apply_with_no_record_keeps_none_and_its_evidence_still_says_removed() {
             .room_members(r.rooms[0])
             .contains(&(r.guests[0].clone(), READ))
     );
+}
+
+/// SIGTERM during apply, as during revoke: the room under way is finished and
+/// recorded, the next is not attempted, the evidence still accounts for every row,
+/// and the exit is 143.
+#[test]
+fn sigterm_during_apply_finishes_the_room_under_way_and_writes_the_evidence() {
+    let r = round("sigterm");
+    let second = r.portal.add_room(&r.ann, "Ann's second", RoomType::Custom);
+    r.portal.add_member(second, &r.guests[2], READ, &r.ann);
+    r.start();
+    let decide = HashMap::from([
+        (r.guests[0].as_str(), "remove"),
+        (r.guests[2].as_str(), "remove"),
+    ]);
+    r.answer("ann@example.com.csv", &decide);
+    let sheet = r.sheet("ann@example.com.csv");
+    let hold = r.portal.hold("PUT", "/api/2.0/files/rooms/", 0);
+    let args = [
+        "certify",
+        "apply",
+        r.dir(),
+        "--sheet",
+        sheet.to_str().unwrap(),
+        "--no-response",
+        "keep",
+    ];
+    let child = r.tool(&r.ann_key, &args).spawn();
+    assert!(hold.arrived_unless(|| false));
+    signal(&child, libc::SIGTERM);
+    hold.let_go();
+    let (code, out) = finished(child);
+    assert_eq!(code, Some(143), "{}", out.stderr);
+    assert_eq!(r.puts().len(), 1, "nothing sent after the signal");
+    assert!(out.stdout.contains("not attempted"), "{}", out.stdout);
+
+    let files: Vec<String> = std::fs::read_dir(&r.dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    let record = files.iter().find(|f| f.starts_with("record-")).unwrap();
+    let record = std::fs::read_to_string(r.dir.join(record)).unwrap();
+    let lines: Vec<serde_json::Value> = record.lines().map(json_of).collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "header, the one intent, its outcome: {record}"
+    );
+    assert_eq!(lines[2]["outcome"], "done");
+    let csv = files
+        .iter()
+        .find(|f| f.starts_with("applied-") && f.ends_with(".csv"))
+        .unwrap();
+    let csv = std::fs::read_to_string(r.dir.join(csv)).unwrap();
+    assert_eq!(csv.matches(",removed,").count(), 1, "{csv}");
+    assert_eq!(csv.matches(",not removed,").count(), 1, "{csv}");
 }
 
 #[test]
