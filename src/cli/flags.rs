@@ -217,7 +217,8 @@ impl CommandId {
 const DELETE_TARGETS: &[CommandId] = &[CommandId::Delete, CommandId::Disable, CommandId::Enable];
 const POLICY: &[CommandId] = &[CommandId::Review, CommandId::Expire];
 const ROOMS: &[CommandId] = &[CommandId::Access, CommandId::Revoke, CommandId::Certify];
-/// The commands that change the portal: they take --record and --no-record.
+/// The commands that change the portal: they take --record and --no-record (certify:
+/// only its step apply).
 const RECORDED: &[CommandId] = &[
     CommandId::Approve,
     CommandId::Run,
@@ -227,6 +228,7 @@ const RECORDED: &[CommandId] = &[
     CommandId::Expire,
     CommandId::Revoke,
     CommandId::Restore,
+    CommandId::Certify,
 ];
 pub const ACTIONS: &[&str] = &["remove", "disable", "delete", "revoke"];
 pub const STATUSES: &[&str] = &["active", "disabled", "pending"];
@@ -723,18 +725,7 @@ pub const FLAGS: &[Flag] = &[
         short: None,
         value: Some("FILE"),
         kind: Kind::File,
-        // certify apply keeps its own record (default in DIR), and has no --no-record.
-        taken_by: TakenBy::Only(&[
-            CommandId::Approve,
-            CommandId::Run,
-            CommandId::Delete,
-            CommandId::Disable,
-            CommandId::Enable,
-            CommandId::Expire,
-            CommandId::Revoke,
-            CommandId::Restore,
-            CommandId::Certify,
-        ]),
+        taken_by: TakenBy::Only(RECORDED),
         in_file: InFile::No,
         help: "Write the run's record to FILE (appended, 0600): each\n\
                change before it is sent, then its outcome, for restore\n\
@@ -1018,7 +1009,8 @@ pub const COMMANDS: &[CommandDef] = &[
                 a member again; a guest disabled is enabled unless it is active. A change\n\
                 whose outcome is unknown is put back only if the portal shows it was made.\n\
                 Removals from a guest list and permanent deletions are listed as not undoable.",
-        after: "Only guests are put back, never a member's role changed. A record of another\n\
+        after: "Only guests the caller can see are put back (a room admin sees those on\n\
+                their own guest list), never a member's role changed. A record of another\n\
                 portal, or with a line the tool did not write, is refused before anything is\n\
                 sent (a torn last line is skipped with a warning). Exit codes as for delete.",
     },

@@ -273,7 +273,7 @@ pub fn parse_in(
             let max = given.max.unwrap_or(FlagId::Max.default_number() as usize);
             Command::Restore { from, max }
         }
-        CommandId::Certify => Command::Certify(Box::new(certify(command, given, &options)?)),
+        CommandId::Certify => Command::Certify(Box::new(certify(command, given)?)),
     };
     Ok(Parsed::Run(run, Box::new(options)))
 }
@@ -373,11 +373,7 @@ fn apply(
 }
 
 /// certify's step (start, status, apply) and its flags: each step takes only its own.
-fn certify(
-    command: &CommandDef,
-    mut given: Given,
-    options: &Options,
-) -> Result<CertifyArgs, Error> {
+fn certify(command: &CommandDef, mut given: Given) -> Result<CertifyArgs, Error> {
     only_its_flags(command, &given)?;
     let step = given.positionals.first().cloned().unwrap_or_default();
     let own: &[FlagId] = match step.as_str() {
@@ -395,6 +391,7 @@ fn certify(
             FlagId::Sheet,
             FlagId::Max,
             FlagId::Record,
+            FlagId::NoRecord,
         ],
         _ => return Err(missing(command, "a step: start, status DIR or apply DIR")),
     };
@@ -440,10 +437,6 @@ fn certify(
             })?,
             sheets: c.sheets,
             max: given.max.unwrap_or(FlagId::Max.default_number() as usize),
-            record: match &options.record {
-                Recording::To(path) => Some(path.clone()),
-                _ => None,
-            },
         }),
     })
 }
@@ -924,11 +917,22 @@ mod tests {
                 "--record",
                 "r.jsonl",
             ],
-            |c, _| {
+            |c, o| {
                 matches!(c, Command::Certify(a) if matches!(a.as_ref(), CertifyArgs::Apply(x)
-                if x.no_response == NoResponse::Recommendation && x.sheets.len() == 1 && x.max == 0
-                    && x.record.is_some()))
+                if x.no_response == NoResponse::Recommendation && x.sheets.len() == 1 && x.max == 0))
+                    && o.record == Recording::To("r.jsonl".into())
             },
+        ),
+        (
+            &[
+                "certify",
+                "apply",
+                "d",
+                "--no-response",
+                "keep",
+                "--no-record",
+            ],
+            |_, o| o.record == Recording::Off,
         ),
     ];
 

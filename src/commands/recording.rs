@@ -5,7 +5,7 @@
 //! its `Context`, so none can send a change the record does not announce.
 
 use std::cell::RefCell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::Context;
 use crate::config::{self, Options, Recording};
@@ -15,11 +15,13 @@ use crate::net::Settings;
 use crate::output::{Verbosity, terminal};
 use crate::record::{self, Change, Header, Outcome, Record, RecordKey, location};
 
-/// Whether a command keeps a record without `--record`.
+/// Whether, and where, a command keeps a record without `--record`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ByDefault {
+pub enum ByDefault<'a> {
     /// The batch commands: one file per run in the state folder.
     Record,
+    /// certify apply: this file (in the round's folder, beside the evidence).
+    At(&'a Path),
     /// approve and run: only with `--record FILE`.
     Not,
 }
@@ -29,7 +31,7 @@ impl Context {
     pub(super) fn for_changes(
         options: &Options,
         command: &str,
-        by_default: ByDefault,
+        by_default: ByDefault<'_>,
     ) -> Result<Context, Error> {
         Context::changing(options, &config::resolve(options)?, command, by_default)
     }
@@ -41,23 +43,24 @@ impl Context {
         options: &Options,
         settings: &Settings,
         command: &str,
-        by_default: ByDefault,
+        by_default: ByDefault<'_>,
     ) -> Result<Context, Error> {
         let mut ctx = Context::new(options, settings)?;
         ctx.out = ctx.out.keep_going();
         interrupt::install()
             .map_err(|err| Error::Local(format!("cannot install the signal handlers: {err}")))?;
         // None: no record; Some(None): the default file.
-        let place: Option<Option<&PathBuf>> = match (&options.record, by_default) {
+        let place: Option<Option<&Path>> = match (&options.record, by_default) {
             _ if ctx.dry_run => None,
             (Recording::Off, _) | (Recording::Default, ByDefault::Not) => None,
             (Recording::To(path), _) => Some(Some(path)),
+            (Recording::Default, ByDefault::At(path)) => Some(Some(path)),
             (Recording::Default, ByDefault::Record) => Some(None),
         };
         if let Some(place) = place {
             let header = Header::new(&ctx.portal.origin(), command, None)?;
             let path = match place {
-                Some(path) => path.clone(),
+                Some(path) => path.to_path_buf(),
                 None => location::default_path(&header)?,
             };
             let key = RecordKey::load_or_create(&location::key_path()?)?;
@@ -69,6 +72,12 @@ impl Context {
             ctx.record = Some(RefCell::new(record));
         }
         Ok(ctx)
+    }
+
+    /// The file the run's record is written to, if it keeps one.
+    pub fn record_path(&self) -> Option<PathBuf> {
+        let record = self.record.as_ref()?;
+        Some(record.borrow().path().to_path_buf())
     }
 
     /// Whether another change may be started: not after a signal, not after the

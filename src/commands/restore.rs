@@ -162,7 +162,10 @@ fn wanted(from: &Path, contents: &Contents) -> Result<(Vec<Undo>, Vec<String>), 
 /// guest cannot be added to a room), then the rooms, each read once.
 fn put_back(ctx: &Context, undos: Vec<Undo>) -> Result<(), Error> {
     let out = &ctx.out;
-    // The guests the caller can see, by status: only they are put back.
+    // The guests the caller can see, by status: only they are put back. The record
+    // says the person was a guest when the change was made; only the portal says they
+    // still are, and a room admin sees only the guests on their own list (revoke's
+    // check, a member entry's isVisitor, is gone with the membership).
     let mut disabled = HashSet::new();
     let mut active = HashSet::new();
     people::each_page(&ctx.portal, &[], |page| {
@@ -177,7 +180,8 @@ fn put_back(ctx: &Context, undos: Vec<Undo>) -> Result<(), Error> {
     let not_a_guest = || {
         Error::Server(
             "not a guest you can see (or no longer there); not put back: restore puts back \
-             only guests"
+             only guests, and a room admin sees only those on their own guest list: have a \
+             DocSpace admin restore it"
                 .into(),
         )
     };

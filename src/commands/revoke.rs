@@ -96,17 +96,10 @@ pub(super) struct Plan {
 }
 
 /// What another command that removes as revoke does (certify apply) is told, beside
-/// what revoke prints: the removals of a request before it is sent (to write them
-/// down first; an error sends nothing more), and what came of each membership.
+/// what revoke prints and records: what came of each membership, with the status the
+/// portal answered (the record holds the outcome, not the status).
 pub(super) trait Observer {
-    fn sending(&mut self, room: &Room, items: &[&Item]) -> Result<(), Error>;
-    fn outcome(
-        &mut self,
-        room: &Room,
-        item: &Item,
-        status: Option<u16>,
-        error: Option<&Error>,
-    ) -> Result<(), Error>;
+    fn outcome(&mut self, room: &Room, item: &Item, status: Option<u16>, error: Option<&Error>);
 }
 
 pub(super) struct Run<'a> {
@@ -420,10 +413,6 @@ impl<'a> Run<'a> {
 
     /// One PUT for `items` of the room, judged guest by guest from the answer.
     fn send(&mut self, plan: &Plan, items: &[usize]) -> Result<Flow, Error> {
-        if let Some(observer) = &mut self.observer {
-            let sent: Vec<&Item> = items.iter().map(|&i| &plan.items[i]).collect();
-            observer.sending(&plan.room, &sent)?;
-        }
         if let Err(why) = self.announce(plan, items)? {
             return Ok(Flow::Stop(why));
         }
@@ -657,7 +646,7 @@ impl<'a> Run<'a> {
         data["reason"] = Value::Null;
         self.out.result(self.mode.op(), true, Some(200), data)?;
         if let Some(observer) = &mut self.observer {
-            observer.outcome(room, item, Some(200), None)?;
+            observer.outcome(room, item, Some(200), None);
         }
         Ok(())
     }
@@ -728,7 +717,7 @@ impl<'a> Run<'a> {
         data["reason"] = error.to_string().into();
         self.out.result(self.mode.op(), false, status, data)?;
         if let Some(observer) = &mut self.observer {
-            observer.outcome(room, item, status, Some(&error))?;
+            observer.outcome(room, item, status, Some(&error));
         }
         self.failed.push(error);
         Ok(())

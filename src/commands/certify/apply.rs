@@ -1,8 +1,8 @@
 //! `certify apply DIR --no-response keep|remove|recommendation`: the sheets checked as
 //! `status` checks them (any problem: nothing is sent), each decision resolved, each
 //! membership to remove read again (already gone? role changed?), the brake, then the
-//! removals as `revoke` makes them, each written down in the write-ahead record before
-//! its request; the evidence is built from that record.
+//! removals as `revoke` makes them, through the run's write-ahead record like every
+//! change command (kept in DIR by default); the evidence is built from that record.
 
 use std::fs::File;
 use std::io::Write;
@@ -14,13 +14,14 @@ use super::object;
 use super::round::{Given, Round};
 use super::status::{self, Decision};
 use crate::commands::Context;
+use crate::commands::recording::{self, ByDefault};
 use crate::commands::revoke::{self, Item, Observer, Plan};
-use crate::config::Options;
+use crate::config::{self, Options};
 use crate::error::Error;
 use crate::output::{csv_record, terminal};
 use crate::portal::people::User;
 use crate::portal::rooms::{self, Room};
-use crate::record::{self, Change, Header, Outcome, Record, RecordKey, location};
+use crate::record::{self, Change, Header};
 
 #[derive(Debug)]
 pub struct ApplyArgs {
@@ -29,7 +30,6 @@ pub struct ApplyArgs {
     /// `--sheet FILE`: only these sheets; empty: all.
     pub sheets: Vec<PathBuf>,
     pub max: usize,
-    pub record: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,20 +109,49 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
     let problems: Vec<String> = checked.iter().flat_map(|c| c.problems.clone()).collect();
     status::refuse(&problems, ": nothing was sent")?;
 
-    let ctx = Context::open(options)?;
-    let (portal, out) = (&ctx.portal, &ctx.out);
-    if portal.origin() != round.portal {
+    let settings = config::resolve(options)?;
+    let origin = settings.portal.to_string();
+    if origin != round.portal {
         return Err(Error::Usage(format!(
-            "this round was started on {}, not {}: apply it to its own portal (--url)",
-            round.portal,
-            portal.origin()
+            "this round was started on {}, not {origin}: apply it to its own portal (--url)",
+            round.portal
         )));
     }
+    let mut time = Header::new(&round.portal, "certify", None)?
+        .time
+        .replace([':', '-'], "");
+    // Another apply in the same second: the evidence never overwrites.
+    let stem = time.clone();
+    for n in 2.. {
+        if !dir.join(format!("applied-{time}.csv")).exists()
+            && !dir.join(format!("applied-{time}.jsonl")).exists()
+        {
+            break;
+        }
+        time = format!("{stem}-{n}");
+    }
+    let record = dir.join(format!("record-{time}-{}.jsonl", round.id));
+    let ctx = Context::changing(options, &settings, "certify", ByDefault::At(&record))?;
+    let verdict = decide_and_remove(&ctx, &args, &round, &chosen, &checked, &time);
+    ctx.finish(verdict)
+}
+
+/// The rows decided, the removals made through the context's record, the evidence.
+fn decide_and_remove(
+    ctx: &Context,
+    args: &ApplyArgs,
+    round: &Round,
+    chosen: &[usize],
+    checked: &[status::Checked],
+    time: &str,
+) -> Result<(), Error> {
+    let dir = &args.dir;
+    let (portal, out) = (&ctx.portal, &ctx.out);
     let me = rooms::caller(portal)?;
 
     // Each row decided: by its reviewer, or by --no-response.
     let mut rows: Vec<Row> = Vec::new();
-    for (&i, checked) in chosen.iter().zip(&checked) {
+    for (&i, checked) in chosen.iter().zip(checked) {
         let sheet = &round.sheets[i];
         for (j, given) in sheet.rows.iter().enumerate() {
             let decided = checked.returned.as_ref().and_then(|r| r.decisions[j]);
@@ -228,42 +257,16 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
         )));
     }
 
-    let mut time = crate::record::Header::new(&round.portal, "certify", None)?
-        .time
-        .replace([':', '-'], "");
-    // Another apply in the same second: the evidence never overwrites.
-    let stem = time.clone();
-    for n in 2.. {
-        if !dir.join(format!("applied-{time}.csv")).exists()
-            && !dir.join(format!("applied-{time}.jsonl")).exists()
-        {
-            break;
-        }
-        time = format!("{stem}-{n}");
-    }
-    let mut recorder = Recorder {
-        record: None,
-        path: args
-            .record
-            .clone()
-            .unwrap_or_else(|| dir.join(format!("record-{time}-{}.jsonl", round.id))),
-        portal: round.portal.clone(),
-        caller: me.email.clone(),
-        key: None,
+    let mut reported = Reported {
         index: status::index(rows.iter().map(|r| r.given)),
         tracks: vec![Track::default(); rows.len()],
-        failed: None,
     };
-    let dry_run = ctx.dry_run;
     let sent = if plans.is_empty() {
         Ok(())
     } else {
-        revoke::remove(&ctx, me, plans, &mut recorder)
+        revoke::remove(ctx, me, plans, &mut reported)
     };
-    if let Some(error) = recorder.failed.take() {
-        return Err(error);
-    }
-    if dry_run {
+    if ctx.dry_run {
         return sent;
     }
     if let Err(error @ (Error::OutputClosed | Error::Local(_))) = sent {
@@ -271,8 +274,11 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
     }
 
     // What came of each removal, as the record holds it.
-    recorder.read_back()?;
-    for (row, track) in rows.iter_mut().zip(recorder.tracks.iter_mut()) {
+    let record_path = ctx.record_path();
+    if let Some(path) = &record_path {
+        reported.read_back(path)?;
+    }
+    for (row, track) in rows.iter_mut().zip(reported.tracks.iter_mut()) {
         if row.outcome != "not removed" {
             continue;
         }
@@ -289,13 +295,12 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
             row.reason = "the caller could not change the room's members".into();
         }
     }
-    let record_path = recorder.record.as_ref().map(|r| r.path().to_path_buf());
     evidence(
         dir,
-        &time,
-        &round,
-        &chosen,
-        &checked,
+        time,
+        round,
+        chosen,
+        checked,
         &rows,
         record_path.as_deref(),
         out,
@@ -315,121 +320,53 @@ pub fn apply(options: &Options, args: ApplyArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes the intents before the requests and the outcomes after, into the record
-/// (opened at the first request: a run that removes nothing leaves none).
-struct Recorder {
-    record: Option<Record>,
-    path: PathBuf,
-    portal: String,
-    caller: String,
-    key: Option<RecordKey>,
-    /// The rows by (room, guest), and what is known of each.
+/// What came of each row's removal: the status and reason revoke reported, and its
+/// state as the record holds it (as revoke reported it under `--no-record`).
+struct Reported {
+    /// The rows by (room, guest).
     index: status::Index,
     tracks: Vec<Track>,
-    /// The record could not be written: nothing more is sent.
-    failed: Option<Error>,
 }
 
-/// What came of a row's removal: its intent's number, the status and reason revoke
-/// reported, and its state as the record holds it.
 #[derive(Clone, Default)]
 struct Track {
-    seq: Option<u64>,
     status: Option<u16>,
     reason: Option<String>,
     state: Option<record::State>,
 }
 
-impl Recorder {
-    fn record(&mut self) -> Result<&mut Record, Error> {
-        if self.record.is_none() {
-            let key_path = location::key_path()?;
-            let key = RecordKey::load_or_create(&key_path)?;
-            let header = Header::new(&self.portal, "certify", Some(&self.caller))?;
-            self.record = Some(Record::open(&self.path, key, &header)?);
-            self.key = Some(RecordKey::load(&key_path)?);
-        }
-        Ok(self.record.as_mut().expect("opened above"))
-    }
-
-    /// Each removal's state, read back from the record.
-    fn read_back(&mut self) -> Result<(), Error> {
-        let (Some(record), Some(key)) = (&self.record, &self.key) else {
+impl Reported {
+    /// Each removal's state, read back from this run's record (the file's last run:
+    /// `--record FILE` may hold earlier ones, and the run holds its lock).
+    fn read_back(&mut self, path: &Path) -> Result<(), Error> {
+        let contents = recording::read(path)?;
+        let Some(run) = contents.runs.last() else {
             return Ok(());
         };
-        for run in record::read(record.path(), key)?.runs {
-            for entry in run.changes {
-                if let Change::RoomRemove { room, guest, .. } = &entry.change
-                    && let Some(&i) = self.index.get(&status::key(*room, guest))
-                {
-                    self.tracks[i].state = Some(entry.state());
-                }
+        for entry in &run.changes {
+            if let Change::RoomRemove { room, guest, .. } = &entry.change
+                && let Some(&i) = self.index.get(&status::key(*room, guest))
+            {
+                self.tracks[i].state = Some(entry.state());
             }
         }
         Ok(())
-    }
-
-    fn track(&mut self, room: &Room, item: &Item) -> Option<usize> {
-        self.index
-            .get(&status::key(room.id, &item.guest.id))
-            .copied()
     }
 }
 
-impl Observer for Recorder {
-    fn sending(&mut self, room: &Room, items: &[&Item]) -> Result<(), Error> {
-        for item in items {
-            let Some(i) = self.track(room, item) else {
-                continue;
-            };
-            if self.tracks[i].seq.is_some() {
-                // Sent again alone (a form role blocked the room's request).
-                continue;
-            }
-            let change = Change::RoomRemove {
-                room: room.id,
-                title: room.title.clone(),
-                guest: item.guest.id.clone(),
-                email: item.guest.email.clone(),
-                role: item.role,
-            };
-            match self.record().and_then(|record| record.intent(change)) {
-                Ok(seq) => self.tracks[i].seq = Some(seq),
-                Err(error) => {
-                    self.failed = Some(error.clone());
-                    return Err(error);
-                }
-            }
+impl Observer for Reported {
+    fn outcome(&mut self, room: &Room, item: &Item, status: Option<u16>, error: Option<&Error>) {
+        if let Some(&i) = self.index.get(&status::key(room.id, &item.guest.id)) {
+            let track = &mut self.tracks[i];
+            track.status = status;
+            track.reason = error.map(Error::to_string);
+            // What revoke saw; the record's word replaces it (without --no-record).
+            track.state = Some(match error {
+                None => record::State::Done,
+                Some(Error::Network(_)) => record::State::Unknown,
+                Some(_) => record::State::NotDone,
+            });
         }
-        Ok(())
-    }
-
-    fn outcome(
-        &mut self,
-        room: &Room,
-        item: &Item,
-        status: Option<u16>,
-        error: Option<&Error>,
-    ) -> Result<(), Error> {
-        let Some(i) = self.track(room, item) else {
-            return Ok(());
-        };
-        let track = &mut self.tracks[i];
-        track.status = status;
-        track.reason = error.map(Error::to_string);
-        let Some(seq) = track.seq.take() else {
-            return Ok(());
-        };
-        let outcome = match error {
-            None => Outcome::Done,
-            Some(Error::Network(why)) => Outcome::Unknown(why.clone()),
-            Some(error) => Outcome::NotDone(error.to_string()),
-        };
-        let written = self.record()?.outcome(seq, outcome);
-        if let Err(error) = &written {
-            self.failed = Some(error.clone());
-        }
-        written
     }
 }
 
