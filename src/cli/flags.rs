@@ -1017,7 +1017,7 @@ pub const COMMANDS: &[CommandDef] = &[
     CommandDef {
         id: CommandId::Certify,
         name: "certify",
-        summary: "Access reviews: room owners decide in sheets, the tool applies it",
+        summary: "Access reviews: room owners decide in sheets; the tool applies the decisions",
         usage: "docspace-guest certify start --out DIR [OPTIONS] | status DIR | apply DIR --no-response keep|remove|recommendation [OPTIONS]",
         about: "An access review round. start reads the map once and writes into DIR one CSV\n\
                 sheet per reviewer (the room's owner, or --reviewer inviter) and round.json;\n\
