@@ -265,19 +265,16 @@ fn change_value(change: &Change) -> Value {
             guest,
             email,
             role,
-        } => json!({
-            "change": "room_remove", "room": room, "title": title, "guest": guest,
-            "email": email, "role": role,
-        }),
-        Change::RoomAdd {
+        }
+        | Change::RoomAdd {
             room,
             title,
             guest,
             email,
             role,
         } => json!({
-            "change": "room_add", "room": room, "title": title, "guest": guest,
-            "email": email, "role": role,
+            "change": if matches!(change, Change::RoomAdd { .. }) { "room_add" } else { "room_remove" },
+            "room": room, "title": title, "guest": guest, "email": email, "role": role,
         }),
         Change::Status {
             guest,
@@ -312,20 +309,26 @@ fn change_from(fields: &Fields) -> Result<Change, String> {
             .ok_or_else(|| format!("{name:?} is not \"active\" or \"disabled\""))
     };
     match fields.text("change")?.as_str() {
-        "room_remove" => Ok(Change::RoomRemove {
-            room: fields.number("room")?,
-            title: fields.text("title")?,
-            guest,
-            email,
-            role: role()?,
-        }),
-        "room_add" => Ok(Change::RoomAdd {
-            room: fields.number("room")?,
-            title: fields.text("title")?,
-            guest,
-            email,
-            role: role()?,
-        }),
+        kind @ ("room_remove" | "room_add") => {
+            let (room, title, role) = (fields.number("room")?, fields.text("title")?, role()?);
+            Ok(if kind == "room_add" {
+                Change::RoomAdd {
+                    room,
+                    title,
+                    guest,
+                    email,
+                    role,
+                }
+            } else {
+                Change::RoomRemove {
+                    room,
+                    title,
+                    guest,
+                    email,
+                    role,
+                }
+            })
+        }
         "status" => Ok(Change::Status {
             guest,
             email,
